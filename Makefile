@@ -1,0 +1,16 @@
+.PHONY: demo test setup worker beat bench
+
+demo:   ## install everything and start the portal with demo data (SQLite, Celery eager)
+	scripts/demo.sh
+
+test:   ## install everything and run the whole test suite (PostgreSQL and Redis when present)
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+worker:
+	.venv/bin/celery -A config worker -l INFO -Q default,pdf
+
+beat:
+	.venv/bin/celery -A config beat -l INFO

@@ -1,0 +1,58 @@
+"""Reads of applications, always already filtered to what the user may see."""
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Application, ApplicationDocument, CatalogueVersion, PartyAssignment, SectionEntry
+from .permissions import VIEW
+
+
+def current_catalogue() -> CatalogueVersion:
+    return CatalogueVersion.objects.get(is_current=True)
+
+
+def applications_visible_to(user, perm: str = VIEW, queryset: QuerySet | None = None) -> QuerySet:
+    """Every list page and endpoint starts here: object permissions decide, not the template."""
+    if queryset is None:
+        queryset = Application.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    return get_objects_for_user(user, perm, klass=queryset, accept_global_perms=False, with_superuser=True)
+
+
+def application_list_queryset(user) -> QuerySet:
+    """The rows a list page shows, with what each row needs loaded up front (no query per row)."""
+    queryset = Application.objects.select_related(
+        "event", "event__venue", "organisation", "district", "assigned_reviewer",
+    )
+    return applications_visible_to(user, queryset=queryset)
+
+
+def application_for_user(user, pk, perm: str = VIEW) -> Application:
+    """One application the user may see, or 404 (never 403: another organisation's id reveals nothing)."""
+    queryset = Application.objects.select_related(
+        "event", "event__venue", "event__venue__district", "event__security_company", "organisation",
+        "district", "catalogue", "assigned_reviewer", "created_by",
+    )
+    try:
+        return applications_visible_to(user, perm=perm, queryset=queryset).get(pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404("No application found.")
+
+
+def application_with_contents(application: Application) -> Application:
+    """Load the documents, sections and parties of one application in a fixed number of queries."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(
+        [application],
+        Prefetch("documents", queryset=ApplicationDocument.objects.select_related(
+            "document_type", "current_version").order_by("document_type__number")),
+        Prefetch("sections", queryset=SectionEntry.objects.select_related("section").order_by("section__number")),
+        Prefetch("parties", queryset=PartyAssignment.objects.select_related("party")
+                 .prefetch_related("acknowledged_items", "party__items").order_by("party__number")),
+        "event__co_organisers",
+        "event__venue__exits",
+        "event__performers__songs",
+    )
+    return application

@@ -1,0 +1,288 @@
+"""Writes on applications for the organizer's journey: create, edit facts, upload, sections, parties, submit.
+
+Every function: keyword-only arguments, one transaction, validation before writing, an audit row.
+"""
+import mimetypes
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from events.models import Event, Organisation, Venue, VenueExit
+
+from . import permissions
+from .checklist import application_checklist, blocking_gaps, documents_to_defer
+from .models import (
+    Application, ApplicationDocument, ApplicationState, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry,
+)
+from .sections import clean_section_data
+from .selectors import application_with_contents, current_catalogue
+
+EVENT_FACT_FIELDS = (
+    "name", "kind", "venue", "start_at", "end_at", "expected_attendance", "rated_capacity", "ticketed",
+    "temporary_structures", "has_performances", "alcohol_served", "description", "security_company",
+)
+
+
+def audit(application, *, actor, action, reason="", snapshot=None, transition="", from_state="", to_state=""):
+    return AuditEntry.objects.create(
+        application=application, actor=actor, action=action, reason=reason, snapshot=snapshot or {},
+        transition=transition, from_state=from_state, to_state=to_state,
+    )
+
+
+def _ensure_editable(application: Application, user) -> None:
+    if not user.has_perm(permissions.CHANGE, application):
+        raise PermissionDenied(_("您无权修改此申请。"))
+    if not application.is_editable_by_organizer:
+        raise ValidationError(_("申请已提交（%(state)s），不能再修改；如需更正请等待退回。")
+                              % {"state": application.get_state_display()})
+
+
+def _lock(application: Application) -> Application:
+    """Re-read the row under a lock so concurrent edits of one application serialise."""
+    return Application.objects.select_for_update().select_related("event", "catalogue").get(pk=application.pk)
+
+
+@transaction.atomic
+def venue_create(*, organisation: Organisation, name: str, address: str, district, usable_area_m2: int,
+                 setting: str, exits: list[dict], parking_spaces: int = 0, public_transport: bool = False,
+                 latitude=None, longitude=None) -> Venue:
+    if not exits:
+        raise ValidationError({"exits": _("至少填写一个出口及其宽度。")})
+    venue = Venue(owner=organisation, name=name, address=address, district=district, usable_area_m2=usable_area_m2,
+                  setting=setting, parking_spaces=parking_spaces, public_transport=public_transport,
+                  latitude=latitude, longitude=longitude)
+    venue.full_clean()
+    venue.save()
+    for exit_data in exits:
+        venue_exit = VenueExit(venue=venue, **exit_data)
+        venue_exit.full_clean()
+        venue_exit.save()
+    return venue
+
+
+@transaction.atomic
+def application_create(*, user, facts: dict, co_organisers=()) -> Application:
+    """A new draft with its event, one slot per document type, an entry per section and per party."""
+    organisation = user.organisation
+    if organisation is None or not user.is_organizer:
+        raise PermissionDenied(_("只有主办/承办单位的用户可以创建申请。"))
+    catalogue = current_catalogue()
+    venue = facts["venue"]
+    if venue.owner_id not in (None, organisation.pk):
+        raise ValidationError({"venue": _("请选择本单位登记的场所。")})
+    event = Event(organisation=organisation, **{k: v for k, v in facts.items() if k in EVENT_FACT_FIELDS})
+    event.full_clean()
+    if event.expected_attendance < catalogue.permit_threshold:
+        raise ValidationError({"expected_attendance": _(
+            "预计人数不足 %(n)s 人的活动无需申请大型群众性活动安全许可。") % {"n": catalogue.permit_threshold}})
+    event.save()
+    event.co_organisers.set(co_organisers)
+    application = Application.objects.create(
+        event=event, organisation=organisation, district=venue.district, catalogue=catalogue, created_by=user,
+    )
+    ApplicationDocument.objects.bulk_create(
+        [ApplicationDocument(application=application, document_type=t) for t in catalogue.document_types.all()])
+    SectionEntry.objects.bulk_create(
+        [SectionEntry(application=application, section=s, updated_by=user) for s in catalogue.plan_sections.all()])
+    PartyAssignment.objects.bulk_create(
+        [PartyAssignment(application=application, party=p) for p in catalogue.parties.all()])
+    permissions.grant_organisation_access(application)
+    audit(application, actor=user, action=AuditEntry.Action.CREATED, to_state=application.state)
+    return application
+
+
+@transaction.atomic
+def application_update_facts(*, application: Application, user, facts: dict, co_organisers=None) -> Application:
+    application = _lock(application)
+    _ensure_editable(application, user)
+    event = application.event
+    venue = facts.get("venue", event.venue)
+    if venue.owner_id not in (None, application.organisation_id):
+        raise ValidationError({"venue": _("请选择本单位登记的场所。")})
+    changed = []
+    for key, value in facts.items():
+        if key in EVENT_FACT_FIELDS and getattr(event, key) != value:
+            setattr(event, key, value)
+            changed.append(key)
+    event.full_clean()
+    if event.expected_attendance < application.catalogue.permit_threshold:
+        raise ValidationError({"expected_attendance": _(
+            "预计人数不足 %(n)s 人的活动无需申请大型群众性活动安全许可。") % {"n": application.catalogue.permit_threshold}})
+    event.save()
+    if co_organisers is not None:
+        event.co_organisers.set(co_organisers)
+        permissions.grant_organisation_access(application)
+    if venue.district_id != application.district_id:
+        application.district = venue.district
+        application.save(update_fields=["district", "updated_at"])
+    audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={"changed": sorted(changed)})
+    return application
+
+
+# ---------------------------------------------------------------------------------------------- documents
+
+_MAGIC = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    extension: str
+
+
+def check_upload(uploaded) -> CheckedFile:
+    """Accept only real PDF/JPEG/PNG files under the size limit: by content, not by the name or the header."""
+    max_bytes = settings.DOCUMENT_MAX_BYTES
+    if uploaded.size == 0:
+        raise ValidationError({"file": _("文件为空。")})
+    if uploaded.size > max_bytes:
+        raise ValidationError({"file": _("文件过大（%(size).1f MB），上限为 %(max).0f MB。") % {
+            "size": uploaded.size / 1024 / 1024, "max": max_bytes / 1024 / 1024}})
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    detected = next((ctype for ctype, magics in _MAGIC.items() if any(head.startswith(m) for m in magics)), None)
+    if detected is None:
+        raise ValidationError({"file": _("只接受 PDF、JPEG 或 PNG 文件。")})
+    guessed, _encoding = mimetypes.guess_type(uploaded.name or "")
+    if guessed and guessed != detected:
+        raise ValidationError({"file": _("文件扩展名与内容不符（内容为 %(detected)s）。") % {"detected": detected}})
+    return CheckedFile(detected, settings.DOCUMENT_ALLOWED_TYPES[detected])
+
+
+@transaction.atomic
+def document_upload(*, application: Application, user, document_type_code: str, uploaded) -> DocumentVersion:
+    """Store a new version of one document; older versions stay. A refused file changes nothing."""
+    application = _lock(application)
+    if not user.has_perm(permissions.CHANGE, application):
+        raise PermissionDenied(_("您无权修改此申请。"))
+    try:
+        document = application.documents.select_for_update().select_related("document_type").get(
+            document_type__code=document_type_code)
+    except ApplicationDocument.DoesNotExist:
+        raise ValidationError({"document_type": _("没有这种材料类型。")})
+    # Deferred documents may be delivered after submission; everything else only while editable.
+    delivering_deferred = document.status in (ApplicationDocument.Status.DEFERRED,
+                                              ApplicationDocument.Status.TO_BE_DEFERRED)
+    if not application.is_editable_by_organizer and not delivering_deferred:
+        raise ValidationError(_("申请已提交，不能再上传此材料。"))
+    if document.document_type.filled_online:
+        raise ValidationError({"document_type": _("安全工作方案在线填写，无需上传。")})
+    checked = check_upload(uploaded)
+    number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = DocumentVersion(
+        document=document, number=number, original_name=(uploaded.name or "upload")[:255],
+        content_type=checked.content_type, extension=checked.extension, size=uploaded.size,
+        sha256=DocumentVersion.hash_file(uploaded), uploaded_by=user,
+    )
+    version.file.save("upload", uploaded, save=False)
+    version.save()
+    previous_status = document.status
+    document.current_version = version
+    document.status = ApplicationDocument.Status.PROVIDED
+    document.save(update_fields=["current_version", "status"])
+    audit(application, actor=user, action=AuditEntry.Action.DOCUMENT_UPLOADED, snapshot={
+        "document": document.document_type.code, "version": number, "sha256": version.sha256,
+        "size": version.size, "previous_status": previous_status})
+    return version
+
+
+# ---------------------------------------------------------------------------------------------- sections & parties
+
+
+@transaction.atomic
+def section_save(*, application: Application, user, section_code: str, raw_data: dict, narrative: str) -> SectionEntry:
+    """Save one section. Type errors refuse the save with field messages; empty required fields are allowed
+    in a draft (the checklist shows them)."""
+    application = _lock(application)
+    _ensure_editable(application, user)
+    entry = application.sections.select_related("section").get(section__code=section_code)
+    cleaned, errors = clean_section_data(entry.section.fields, raw_data)
+    if errors:
+        raise ValidationError(errors)
+    entry.data = cleaned
+    entry.narrative = (narrative or "").strip()
+    entry.updated_by = user
+    entry.save(update_fields=["data", "narrative", "updated_by", "updated_at"])
+    audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={"section": section_code})
+    return entry
+
+
+@transaction.atomic
+def party_save(*, application: Application, user, party_code: str, organisation_name: str, responsible_person: str,
+               phone: str, responsible_title: str = "", acknowledged_item_ids=()) -> PartyAssignment:
+    application = _lock(application)
+    _ensure_editable(application, user)
+    assignment = application.parties.select_related("party").get(party__code=party_code)
+    if not assignment.party.named_by_organizer:
+        raise PermissionDenied(_("监管部门由公安机关填写。"))
+    assignment.organisation_name = organisation_name.strip()
+    assignment.responsible_person = responsible_person.strip()
+    assignment.responsible_title = responsible_title.strip()
+    assignment.phone = phone.strip()
+    assignment.full_clean()
+    assignment.save()
+    valid_items = assignment.party.items.filter(pk__in=list(acknowledged_item_ids))
+    assignment.acknowledged_items.set(valid_items)
+    audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={"party": party_code})
+    return assignment
+
+
+# ---------------------------------------------------------------------------------------------- submit
+
+
+def submission_flags(application: Application, *, now=None) -> dict:
+    now = now or timezone.now()
+    catalogue = application.catalogue
+    event = application.event
+    return {
+        "is_late": event.start_at - now < timedelta(days=catalogue.submission_lead_days),
+        "needs_city_decision": event.expected_attendance >= catalogue.city_level_threshold,
+    }
+
+
+@transaction.atomic
+def application_submit(*, application: Application, user) -> Application:
+    """Hand the application in. Refused with the list of what is missing until every blocking item is there;
+    missing deferrable documents are recorded as "to be deferred"."""
+    application = _lock(application)
+    if not user.has_perm(permissions.CHANGE, application):
+        raise PermissionDenied(_("您无权提交此申请。"))
+    if not can_proceed(application.submit):
+        raise ValidationError(_("申请当前状态为“%(state)s”，不能重复提交。") % {"state": application.get_state_display()})
+    application_with_contents(application)
+    event = application.event
+    if event.start_at <= timezone.now():
+        raise ValidationError({"start_at": _("活动开始时间已过，不能提交。")})
+    gaps = blocking_gaps(application_checklist(application))
+    if gaps:
+        raise ValidationError({"__all__": [_("尚缺：%(item)s") % {"item": g.label} + (f"（{g.note}）" if g.note else "")
+                                           for g in gaps]})
+    deferred = documents_to_defer(application)
+    for document in deferred:
+        document.status = ApplicationDocument.Status.TO_BE_DEFERRED
+        document.save(update_fields=["status"])
+    from_state = application.state
+    application.submit()
+    flags = submission_flags(application)
+    application.is_late = flags["is_late"]
+    application.needs_city_decision = flags["needs_city_decision"]
+    application.submitted_at = timezone.now()
+    application.revision += 1
+    application.save()
+    permissions.grant_police_access(application)
+    audit(application, actor=user, action=AuditEntry.Action.TRANSITION, transition="submit", from_state=from_state,
+          to_state=application.state, snapshot={
+              **flags, "to_be_deferred": [d.document_type.code for d in deferred],
+              "expected_attendance": event.expected_attendance, "start_at": event.start_at.isoformat()})
+    return application

@@ -1,0 +1,38 @@
+"""Top-level URLs: pages per app, the API under /api/, the schema and Swagger UI, admin, i18n."""
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from django.contrib.auth import views as auth_views
+
+from accounts import views as account_views
+
+# The admin is for administrators only; the login page throttles (django-axes).
+admin.site.login = staff_member_required(admin.site.login, login_url="login")
+admin.site.site_header = "anbao 安保 管理"
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("events/", include("events.urls")),
+    path("applications/", include("approvals.urls")),
+    path("risk/", include("riskassess.urls")),
+    path("plans/", include("plans.urls")),
+    path("eventday/", include("eventday.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/auth/", include("accounts.api_urls")),
+    path("api/", include("events.api_urls")),
+    path("api/", include("approvals.api_urls")),
+    path("api/", include("riskassess.api_urls")),
+    path("api/", include("plans.api_urls")),
+    path("api/", include("eventday.api_urls")),
+    path("api/", include("notifications.api_urls")),
+]

@@ -1,0 +1,1 @@
+"""Event day: zones, gate counts, live occupancy, on-site incidents, statistics."""

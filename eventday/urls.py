@@ -1,0 +1,5 @@
+"""URLs of eventday."""
+from django.urls import path  # noqa: F401
+
+app_name = "eventday"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""URLs of events."""
+from django.urls import path  # noqa: F401
+
+app_name = "events_api"
+urlpatterns: list = []

@@ -1,0 +1,251 @@
+"""Events and the things they are made of: authorities, organisations, venues, performers and setlists.
+
+This app knows no other anbao app (dependencies point one way: approvals → events).
+"""
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupOwnerMixin(models.Model):
+    """Owns one auth Group that object permissions are granted to (never to each user)."""
+
+    group = models.OneToOneField(Group, null=True, blank=True, editable=False, on_delete=models.PROTECT,
+                                 related_name="+")
+    group_prefix = "group"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.group_id is None:
+            self.group, _created = Group.objects.get_or_create(name=f"{self.group_prefix}:{self.pk}")
+            super().save(update_fields=["group"])
+
+
+class Authority(GroupOwnerMixin):
+    """A police bureau or culture-tourism department; districts sit under a city."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", _("公安机关")
+        CULTURE = "culture", _("文化和旅游部门")
+
+    class Level(models.TextChoices):
+        CITY = "city", _("市级")
+        DISTRICT = "district", _("区县级")
+
+    name = models.CharField(_("名称"), max_length=120, unique=True)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", verbose_name=_("上级机关"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    group_prefix = "authority"
+
+    class Meta:
+        verbose_name = _("主管机关")
+        verbose_name_plural = _("主管机关")
+        ordering = ["kind", "level", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.level == self.Level.DISTRICT and self.parent_id is None:
+            raise ValidationError({"parent": _("区县级机关必须有上级市级机关。")})
+        if self.parent_id and self.parent.kind != self.kind:
+            raise ValidationError({"parent": _("上级机关必须是同一系统。")})
+
+
+class Organisation(GroupOwnerMixin):
+    """A company: event organizer, venue manager or security-service company."""
+
+    class Kind(models.TextChoices):
+        ORGANIZER = "organizer", _("主办/承办单位")
+        VENUE_MANAGER = "venue_manager", _("场所管理单位")
+        SECURITY_COMPANY = "security_company", _("保安服务公司")
+
+    name = models.CharField(_("单位名称"), max_length=200, unique=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.ORGANIZER)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    contact_person = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    group_prefix = "organisation"
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Venue(models.Model):
+    """Where an event happens; its usable area and exits drive the crowd figures."""
+
+    class Setting(models.TextChoices):
+        OUTDOOR = "outdoor", _("室外")
+        INDOOR = "indoor", _("室内")
+
+    name = models.CharField(_("场所名称"), max_length=200)
+    address = models.CharField(_("地址"), max_length=300)
+    district = models.ForeignKey(Authority, verbose_name=_("所在辖区（公安分局）"), on_delete=models.PROTECT,
+                                 related_name="venues", limit_choices_to={"kind": "police", "level": "district"})
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    usable_area_m2 = models.PositiveIntegerField(_("可用面积（㎡）"), validators=[MinValueValidator(1)])
+    setting = models.CharField(_("室内/室外"), max_length=10, choices=Setting.choices, default=Setting.OUTDOOR)
+    parking_spaces = models.PositiveIntegerField(_("停车位"), default=0)
+    public_transport = models.BooleanField(_("有公共交通接驳"), default=False)
+    owner = models.ForeignKey(Organisation, verbose_name=_("登记单位"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="venues")
+
+    class Meta:
+        verbose_name = _("场所")
+        verbose_name_plural = _("场所")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_indoor(self) -> bool:
+        return self.setting == self.Setting.INDOOR
+
+
+class VenueExit(models.Model):
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("平地")
+        STEPS = "steps", _("台阶")
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="exits")
+    name = models.CharField(_("出口名称"), max_length=100)
+    width_m = models.DecimalField(_("宽度（米）"), max_digits=5, decimal_places=2,
+                                  validators=[MinValueValidator(0.5), MaxValueValidator(200)])
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.LEVEL)
+
+    class Meta:
+        verbose_name = _("出口")
+        verbose_name_plural = _("出口")
+        ordering = ["venue", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.width_m} m)"
+
+
+class Event(models.Model):
+    """The facts of one large public event, as the organizer states them."""
+
+    class Kind(models.TextChoices):
+        MUSIC_FESTIVAL = "music_festival", _("演唱会/音乐节")
+        SPORTS = "sports", _("体育赛事/马拉松")
+        EXHIBITION = "exhibition", _("展览/展销会")
+        LANTERN_FESTIVAL = "lantern_festival", _("灯会/庙会")
+        CAMPING = "camping", _("露营节")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("活动名称"), max_length=200)
+    kind = models.CharField(_("活动类型"), max_length=30, choices=Kind.choices)
+    venue = models.ForeignKey(Venue, verbose_name=_("场所"), on_delete=models.PROTECT, related_name="events")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("承办单位"), on_delete=models.PROTECT,
+                                     related_name="events")
+    co_organisers = models.ManyToManyField(Organisation, verbose_name=_("联合承办单位"), blank=True,
+                                           related_name="co_organised_events")
+    security_company = models.ForeignKey(Organisation, verbose_name=_("保安服务公司"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="secured_events",
+                                         limit_choices_to={"kind": "security_company"})
+    start_at = models.DateTimeField(_("开始时间"))
+    end_at = models.DateTimeField(_("结束时间"))
+    expected_attendance = models.PositiveIntegerField(_("预计人数（每场）"))
+    rated_capacity = models.PositiveIntegerField(_("场所核定容量"), validators=[MinValueValidator(1)])
+    ticketed = models.BooleanField(_("售票"), default=True)
+    temporary_structures = models.PositiveIntegerField(_("临时搭建设施数量"), default=0)
+    has_performances = models.BooleanField(_("有演出"), default=False)
+    alcohol_served = models.BooleanField(_("现场售酒"), default=False)
+    description = models.TextField(_("活动内容"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
+        ordering = ["-start_at"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.start_at and self.end_at and self.end_at <= self.start_at:
+            errors["end_at"] = _("结束时间必须晚于开始时间。")
+        max_factor = getattr(settings, "ATTENDANCE_MAX_FACTOR_OVER_CAPACITY", 3)
+        if self.expected_attendance and self.rated_capacity and (
+            self.expected_attendance > self.rated_capacity * max_factor
+        ):
+            errors["expected_attendance"] = _(
+                "预计人数 %(attendance)s 超过核定容量 %(capacity)s 的 %(factor)s 倍，请核实。"
+            ) % {"attendance": self.expected_attendance, "capacity": self.rated_capacity, "factor": max_factor}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def organiser_count(self) -> int:
+        return 1 + self.co_organisers.count()
+
+
+class VettingStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("通过")
+    STRUCK = "struck", _("删除")
+
+
+class Performer(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="performers")
+    name = models.CharField(_("演出者/乐队"), max_length=200)
+    genre = models.CharField(_("风格"), max_length=100, blank=True)
+    genre_intensity = models.PositiveSmallIntegerField(
+        _("风格激烈程度（1–5）"), default=2, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    audience_interaction = models.PositiveSmallIntegerField(
+        _("观众互动程度（1–5）"), default=2, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    order = models.PositiveIntegerField(_("出场顺序"), default=0)
+    vetting_status = models.CharField(_("审核状态"), max_length=10, choices=VettingStatus.choices,
+                                      default=VettingStatus.PENDING)
+    vetting_reason = models.TextField(_("审核意见"), blank=True)
+    vetted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    vetted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("演出者")
+        verbose_name_plural = _("演出者")
+        ordering = ["event", "order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Song(models.Model):
+    performer = models.ForeignKey(Performer, on_delete=models.CASCADE, related_name="songs")
+    title = models.CharField(_("曲目"), max_length=200)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
+    vetting_status = models.CharField(_("审核状态"), max_length=10, choices=VettingStatus.choices,
+                                      default=VettingStatus.PENDING)
+    vetting_reason = models.TextField(_("审核意见"), blank=True)
+    vetted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    vetted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("曲目")
+        verbose_name_plural = _("曲目")
+        ordering = ["performer", "order", "id"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,5 @@
+"""URLs of notifications."""
+from django.urls import path  # noqa: F401
+
+app_name = "notifications_api"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""In-app notifications and emails sent after commit."""

@@ -1,0 +1,1 @@
+"""The approved security plan rendered as a PDF by Celery workers."""

@@ -1,0 +1,1 @@
+"""Risk assessment: factors and weights as data, assessments with their history."""

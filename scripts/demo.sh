@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs everything and starts the portal with demo data on SQLite with Celery eager: nothing else needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export DATABASE_URL="${DEMO_DATABASE_URL:-sqlite:///$(pwd)/demo.sqlite3}"
+unset REDIS_URL
+.venv/bin/python manage.py migrate -v 0
+.venv/bin/python manage.py load_demo
+exec .venv/bin/python manage.py runserver "${ANBAO_ADDR:-127.0.0.1:8000}"

@@ -1,0 +1,61 @@
+"""Shared fixtures: media in a temp dir, users per role, a real Celery worker over Redis when asked for."""
+import os
+
+import pytest
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def organizer(db):
+    return factories.OrganizerUserFactory()
+
+
+@pytest.fixture
+def other_organizer(db):
+    return factories.OrganizerUserFactory()
+
+
+@pytest.fixture
+def reviewer(db):
+    return factories.ReviewerFactory()
+
+
+@pytest.fixture
+def draft(organizer):
+    venue = factories.VenueFactory(owner=organizer.organisation)
+    return factories.create_application(organizer, venue=venue)
+
+
+def redis_url() -> str | None:
+    return os.environ.get("REDIS_URL") or None
+
+
+@pytest.fixture
+def celery_worker_over_redis(transactional_db, settings):
+    """A real Celery worker consuming from the machine's Redis, in a thread of this process.
+
+    Needs REDIS_URL; the test database must be committed-to (transactional_db) so the worker sees the rows.
+    """
+    url = redis_url()
+    if not url:
+        pytest.fail("REDIS_URL is not set: the worker tests need the machine's Redis (see scripts/test.sh).")
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    old = {k: app.conf.get(k) for k in ("task_always_eager", "broker_url", "result_backend")}
+    app.conf.update(task_always_eager=False, broker_url=url, result_backend=url)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.pool.force_close_all() if hasattr(app.pool, "force_close_all") else None
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30,
+                          loglevel="WARNING") as worker:
+            yield worker
+    finally:
+        app.conf.update(**old)

@@ -1,0 +1,207 @@
+"""factory_boy factories for the core models: organisations, authorities, users per role, venues, applications."""
+from datetime import timedelta
+
+import factory
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from events.models import Authority, Event, Organisation, Performer, Song, Venue, VenueExit
+
+PASSWORD = "anbao-test-pass-2026"
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf_upload(name="doc.pdf", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+class CityBureauFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+        django_get_or_create = ("name",)
+
+    name = "市公安局"
+    kind = Authority.Kind.POLICE
+    level = Authority.Level.CITY
+
+
+class DistrictBureauFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"第{n}公安分局")
+    kind = Authority.Kind.POLICE
+    level = Authority.Level.DISTRICT
+    parent = factory.SubFactory(CityBureauFactory)
+
+
+class CultureDepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"文旅局{n}")
+    kind = Authority.Kind.CULTURE
+    level = Authority.Level.CITY
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"演出公司{n}")
+    kind = Organisation.Kind.ORGANIZER
+
+
+class SecurityCompanyFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"保安服务公司{n}")
+    kind = Organisation.Kind.SECURITY_COMPANY
+
+
+def role_hook(default_role):
+    """Post-generation: put the user in its role group (`role=` overrides the factory's default)."""
+
+    def hook(user, create, extracted, **kwargs):
+        name = extracted or default_role
+        if name and create:
+            user.groups.add(Group.objects.get(name=name))
+        if create:
+            user.save()
+
+    return factory.PostGeneration(hook)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    role = role_hook(None)
+
+
+class OrganizerUserFactory(UserFactory):
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = role_hook(roles.ORGANIZER)
+
+
+class ReviewerFactory(UserFactory):
+    authority = factory.SubFactory(DistrictBureauFactory)
+    role = role_hook(roles.REVIEWER)
+
+
+class SupervisorFactory(UserFactory):
+    authority = factory.SubFactory(DistrictBureauFactory)
+    role = role_hook(roles.SUPERVISOR)
+
+
+class CultureOfficialFactory(UserFactory):
+    authority = factory.SubFactory(CultureDepartmentFactory)
+    role = role_hook(roles.CULTURE_OFFICIAL)
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"湖滨音乐节场地{n}")
+    address = "滨湖路1号"
+    district = factory.SubFactory(DistrictBureauFactory)
+    usable_area_m2 = 12000
+    setting = Venue.Setting.OUTDOOR
+    parking_spaces = 800
+    exits = factory.RelatedFactoryList("tests.factories.VenueExitFactory", factory_related_name="venue", size=3)
+
+
+class VenueExitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VenueExit
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"{n}号出口")
+    width_m = 6
+
+
+def event_facts(venue, **overrides) -> dict:
+    """Valid facts for application_create: an event 40 days ahead."""
+    start = timezone.now().replace(microsecond=0) + timedelta(days=40)
+    facts = {
+        "name": "湖滨音乐节", "kind": Event.Kind.MUSIC_FESTIVAL, "venue": venue, "start_at": start,
+        "end_at": start + timedelta(hours=8), "expected_attendance": 3000, "rated_capacity": 5000,
+        "ticketed": True, "temporary_structures": 2, "has_performances": False, "alcohol_served": False,
+        "description": "两天的户外音乐节",
+    }
+    facts.update(overrides)
+    return facts
+
+
+def create_application(organizer=None, venue=None, **fact_overrides):
+    """A draft application created through the service, as an organizer would."""
+    from approvals.services import application_create
+
+    organizer = organizer or OrganizerUserFactory()
+    venue = venue or VenueFactory(owner=organizer.organisation)
+    return application_create(user=organizer, facts=event_facts(venue, **fact_overrides))
+
+
+def complete_application(application, user, *, skip_deferrable=True):
+    """Fill every section and party and upload every applicable non-online document."""
+    from approvals import services
+    from approvals.checklist import document_applies
+
+    for entry in application.sections.select_related("section"):
+        data = {f["key"]: (f.get("min") or 0) + 10 if f["type"] in ("int", "decimal") else
+                (True if f["type"] == "bool" else "已落实") for f in entry.section.fields}
+        services.section_save(application=application, user=user, section_code=entry.section.code,
+                              raw_data=data, narrative="按方案执行。")
+    for assignment in application.parties.select_related("party"):
+        if assignment.party.named_by_organizer:
+            services.party_save(application=application, user=user, party_code=assignment.party.code,
+                                organisation_name="某单位", responsible_person="张三", phone="13800000000",
+                                acknowledged_item_ids=assignment.party.items.values_list("pk", flat=True))
+    event = application.event
+    for document in application.documents.select_related("document_type"):
+        doc_type = document.document_type
+        if doc_type.filled_online or not document_applies(
+                doc_type, organiser_count=event.organiser_count, has_performances=event.has_performances):
+            continue
+        if skip_deferrable and doc_type.deferrable:
+            continue
+        services.document_upload(application=application, user=user, document_type_code=doc_type.code,
+                                 uploaded=pdf_upload(f"{doc_type.code}.pdf"))
+    application.refresh_from_db()
+    return application
+
+
+def submitted_application(organizer=None, **fact_overrides):
+    from approvals.services import application_submit
+
+    organizer = organizer or OrganizerUserFactory()
+    application = create_application(organizer, **fact_overrides)
+    complete_application(application, organizer)
+    return application_submit(application=application, user=organizer)
+
+
+class PerformerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Performer
+
+    name = factory.Sequence(lambda n: f"乐队{n}")
+    genre = "摇滚"
+    genre_intensity = 3
+    audience_interaction = 3
+
+
+class SongFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Song
+
+    performer = factory.SubFactory(PerformerFactory)
+    title = factory.Sequence(lambda n: f"歌曲{n}")
