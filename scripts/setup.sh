@@ -38,4 +38,6 @@ if [ ! -d node_modules/bootstrap ] || [ package-lock.json -nt node_modules/.pack
 fi
 
 # Translations: compiled from the committed .po files.
-.venv/bin/python manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
+if compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
+  .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
+fi
