@@ -249,3 +249,52 @@ class Song(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class TrainingDrill(models.Model):
+    """A security company's training drill (培训演练): feeds the organisation factor of the risk model."""
+
+    company = models.ForeignKey(Organisation, verbose_name=_("保安服务公司"), on_delete=models.PROTECT,
+                                related_name="training_drills", limit_choices_to={"kind": "security_company"})
+    event = models.ForeignKey(Event, verbose_name=_("针对活动"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="training_drills")
+    held_on = models.DateField(_("演练日期"))
+    scenario = models.CharField(_("演练科目"), max_length=200)
+    guards_trained = models.PositiveIntegerField(_("参训保安人数"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("培训演练")
+        verbose_name_plural = _("培训演练")
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return f"{self.company} {self.held_on} {self.scenario}"
+
+
+class AccountabilityRecord(models.Model):
+    """回溯追责: a security company held accountable for a failure at an event."""
+
+    class Severity(models.TextChoices):
+        WARNING = "warning", _("警告")
+        PENALTY = "penalty", _("处罚")
+        SERIOUS = "serious", _("严重追责")
+
+    company = models.ForeignKey(Organisation, verbose_name=_("保安服务公司"), on_delete=models.PROTECT,
+                                related_name="accountability_records", limit_choices_to={"kind": "security_company"})
+    event = models.ForeignKey(Event, verbose_name=_("相关活动"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="accountability_records")
+    decided_on = models.DateField(_("追责日期"))
+    severity = models.CharField(_("程度"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    description = models.TextField(_("事由"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("回溯追责记录")
+        verbose_name_plural = _("回溯追责记录")
+        ordering = ["-decided_on"]
+
+    def __str__(self):
+        return f"{self.company} {self.decided_on}"
