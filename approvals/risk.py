@@ -9,6 +9,15 @@ def assess_application(*, application, actor=None, forecast=None):
     return None
 
 
+def latest_assessment(application):
+    """The newest riskassess Assessment of the application, or None."""
+    return None
+
+
 def fuse_flags_blocking_approval(application) -> list[str]:
     """Human-readable reasons (fuse flags) that block approval; empty when approval may proceed."""
     return []
+
+
+def reassess_on_change(sender, application, **kwargs):
+    """Receiver of approvals.signals.application_changed: re-assess (history is kept)."""

@@ -5,6 +5,7 @@ Every function: keyword-only arguments, one transaction, validation before writi
 import mimetypes
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django_fsm import can_proceed
 
 from events.models import Event, Organisation, Venue, VenueExit
 
-from . import permissions
+from . import permissions, signals
 from .checklist import application_checklist, blocking_gaps, documents_to_defer
 from .models import (
     Application, ApplicationDocument, ApplicationState, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry,
@@ -42,6 +43,12 @@ def _ensure_editable(application: Application, user) -> None:
     if not application.is_editable_by_organizer:
         raise ValidationError(_("申请已提交（%(state)s），不能再修改；如需更正请等待退回。")
                               % {"state": application.get_state_display()})
+
+
+def notify_changed(application: Application, *, actor, what: str) -> None:
+    """Tell listeners (risk re-assessment) after commit that the facts the risk model reads changed."""
+    transaction.on_commit(partial(signals.application_changed.send, sender=Application,
+                                  application=application, actor=actor, what=what))
 
 
 def _lock(application: Application) -> Application:
@@ -123,6 +130,7 @@ def application_update_facts(*, application: Application, user, facts: dict, co_
         application.district = venue.district
         application.save(update_fields=["district", "updated_at"])
     audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={"changed": sorted(changed)})
+    notify_changed(application, actor=user, what="facts")
     return application
 
 
@@ -215,6 +223,7 @@ def section_save(*, application: Application, user, section_code: str, raw_data:
     entry.updated_by = user
     entry.save(update_fields=["data", "narrative", "updated_by", "updated_at"])
     audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={"section": section_code})
+    notify_changed(application, actor=user, what="section")
     return entry
 
 

@@ -7,3 +7,7 @@ reason.
 from django.dispatch import Signal
 
 application_transitioned = Signal()
+
+# Sent (after commit) whenever what the risk model reads may have changed: event facts, sections, lineup,
+# vetting. Arguments: application, actor, what (a short code such as "facts", "section", "lineup", "vetting").
+application_changed = Signal()

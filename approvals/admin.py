@@ -1,0 +1,137 @@
+"""Admin: the catalogue is edited here. A version used by a submitted application is frozen; administrators
+clone it into a new version (action) and make that current."""
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdmin
+
+from .models import (
+    Application, AuditEntry, CatalogueVersion, DocumentType, Party, PlanSection, ResponsibilityItem,
+)
+
+
+def version_is_frozen(version) -> bool:
+    return version is not None and version.applications.exclude(state="draft").exists()
+
+
+class FrozenVersionMixin:
+    """Rows of a catalogue version already used by submitted applications are read-only."""
+
+    def _version_of(self, obj):
+        return obj if isinstance(obj, CatalogueVersion) else getattr(obj, "version", None)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and version_is_frozen(self._version_of(obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and version_is_frozen(self._version_of(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class DocumentTypeInline(admin.TabularInline):
+    model = DocumentType
+    extra = 0
+
+
+class PlanSectionInline(admin.StackedInline):
+    model = PlanSection
+    extra = 0
+
+
+@admin.register(CatalogueVersion)
+class CatalogueVersionAdmin(FrozenVersionMixin, admin.ModelAdmin):
+    list_display = ("number", "label", "is_current", "created_at", "permit_threshold", "city_level_threshold")
+    inlines = [DocumentTypeInline, PlanSectionInline]
+    actions = ["clone_as_new_version", "make_current"]
+
+    @admin.action(description=_("复制为新版本"))
+    @transaction.atomic
+    def clone_as_new_version(self, request, queryset):
+        for version in queryset:
+            clone = catalogue_clone(version)
+            self.message_user(request, _("已创建版本 %(n)s。") % {"n": clone.number}, messages.SUCCESS)
+
+    @admin.action(description=_("设为当前版本"))
+    @transaction.atomic
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("请只选择一个版本。"), messages.ERROR)
+            return
+        CatalogueVersion.objects.update(is_current=False)
+        queryset.update(is_current=True)
+
+
+def catalogue_clone(version: CatalogueVersion) -> CatalogueVersion:
+    """Copy a version with all its lists; the copy is not current until an administrator makes it so."""
+    number = (CatalogueVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    documents = list(version.document_types.all())
+    sections = list(version.plan_sections.all())
+    parties = list(version.parties.prefetch_related("items"))
+    version.pk, version.number, version.is_current = None, number, False
+    version.label = f"{version.label} (copy)"
+    version.save()
+    for row in documents + sections:
+        row.pk, row.version = None, version
+        row.save()
+    for party in parties:
+        items = list(party.items.all())
+        party.pk, party.version = None, version
+        party.save()
+        for item in items:
+            item.pk, item.party = None, party
+            item.save()
+    return version
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(FrozenVersionMixin, admin.ModelAdmin):
+    list_display = ("number", "name_zh", "name_en", "required_when", "deferrable", "version")
+    list_filter = ("version",)
+
+
+@admin.register(PlanSection)
+class PlanSectionAdmin(FrozenVersionMixin, admin.ModelAdmin):
+    list_display = ("number", "title_zh", "title_en", "required_by_regulation", "version")
+    list_filter = ("version",)
+
+
+class ResponsibilityItemInline(admin.TabularInline):
+    model = ResponsibilityItem
+    extra = 0
+
+
+@admin.register(Party)
+class PartyAdmin(FrozenVersionMixin, admin.ModelAdmin):
+    list_display = ("number", "name_zh", "name_en", "named_by_organizer", "version")
+    list_filter = ("version",)
+    inlines = [ResponsibilityItemInline]
+
+
+@admin.register(Application)
+class ApplicationAdmin(GuardedModelAdmin):
+    list_display = ("reference", "event", "organisation", "state", "submitted_at", "security_level")
+    list_filter = ("state", "needs_city_decision", "is_late")
+    list_select_related = ("event", "organisation")
+    search_fields = ("reference", "event__name", "organisation__name")
+    readonly_fields = ("state", "reference", "revision")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is never edited."""
+
+    list_display = ("created_at", "application", "actor", "action", "from_state", "to_state")
+    list_filter = ("action",)
+    list_select_related = ("application", "actor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,5 @@
+"""Risk API of one application."""
+from django.urls import path  # noqa: F401
+
+app_name = "risk_api"
+urlpatterns: list = []
