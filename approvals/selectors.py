@@ -56,3 +56,64 @@ def application_with_contents(application: Application) -> Application:
         "event__performers__songs",
     )
     return application
+
+
+# ---------------------------------------------------------------------------------------------- reviewer inbox
+
+# Sort keys the inbox offers (the `sort` parameter; a leading "-" reverses). Extend here: each value is the
+# order_by() tuple, ending in a unique column so pages are stable. Annotations a sort needs go in
+# inbox_queryset().
+INBOX_SORTS = {
+    "submitted": ("submitted_at", "pk"),
+    "start": ("event__start_at", "pk"),
+    "attendance": ("event__expected_attendance", "pk"),
+    "reference": ("reference",),
+}
+INBOX_DEFAULT_SORT = "submitted"
+
+
+def inbox_sort_key(params) -> str:
+    """The valid sort key asked for in params (e.g. "-start"), or the default."""
+    sort = (params.get("sort") or "").strip() if params else ""
+    return sort if sort.lstrip("-") in INBOX_SORTS else INBOX_DEFAULT_SORT
+
+
+def inbox_queryset(user, params) -> QuerySet:
+    """The reviewer inbox: submitted (never draft) applications the user may see, filtered by
+    ApplicationFilter from `params` (a QueryDict such as request.GET) and sorted by its `sort` key.
+
+    Each row's event, venue, organisation, bureau and reviewer come in the same query (no query per row).
+    """
+    from .filters import ApplicationFilter
+    from .models import ApplicationState
+
+    queryset = application_list_queryset(user).exclude(state=ApplicationState.DRAFT)
+    queryset = ApplicationFilter(params, queryset=queryset).qs
+    sort = inbox_sort_key(params)
+    ordering = INBOX_SORTS[sort.lstrip("-")]
+    if sort.startswith("-"):
+        ordering = tuple(f"-{column}" for column in ordering)
+    return queryset.order_by(*ordering)
+
+
+# ---------------------------------------------------------------------------------------------- detail page
+
+
+def application_detail_contents(application: Application) -> Application:
+    """application_with_contents() plus every document version and the checklist's catalogue rows:
+    everything the detail page draws, in a fixed number of queries."""
+    from django.db.models import prefetch_related_objects
+
+    from .models import DocumentVersion
+
+    application_with_contents(application)
+    prefetch_related_objects(
+        list(application.documents.all()),
+        Prefetch("versions", queryset=DocumentVersion.objects.select_related("uploaded_by").order_by("-number")),
+    )
+    return application
+
+
+def application_audit_history(application: Application) -> QuerySet:
+    """The audit log of one application, newest first, with each actor loaded."""
+    return application.audit_entries.select_related("actor").order_by("-created_at", "-id")

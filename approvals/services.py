@@ -295,3 +295,109 @@ def application_submit(*, application: Application, user) -> Application:
               **flags, "to_be_deferred": [d.document_type.code for d in deferred],
               "expected_attendance": event.expected_attendance, "start_at": event.start_at.isoformat()})
     return application
+
+
+# ---------------------------------------------------------------------------------------------- lineup
+# (Imported here so this section can be appended without touching the module's header.)
+from events.models import Performer, Song, VettingStatus  # noqa: E402
+
+PERFORMER_FIELDS = ("name", "genre", "genre_intensity", "audience_interaction", "order")
+
+
+def _reset_vetting(item) -> None:
+    # A changed act or song is a new thing to vet: an earlier decision no longer covers it.
+    item.vetting_status = VettingStatus.PENDING
+    item.vetting_reason = ""
+    item.vetted_by = None
+    item.vetted_at = None
+
+
+def _performer_of(application: Application, performer_id) -> Performer:
+    try:
+        return application.event.performers.select_for_update().get(pk=performer_id)
+    except (Performer.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"performer": _("本申请没有这个演出者。")})
+
+
+def _song_of(application: Application, song_id) -> Song:
+    try:
+        return Song.objects.select_for_update().select_related("performer").get(
+            pk=song_id, performer__event_id=application.event_id)
+    except (Song.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"song": _("本申请没有这首曲目。")})
+
+
+@transaction.atomic
+def performer_save(*, application: Application, user, performer_id=None, name: str, genre: str = "",
+                   genre_intensity: int = 2, audience_interaction: int = 2, order: int = 0) -> Performer:
+    """Add a performer (performer_id None) or change one; a changed performer goes back to vetting."""
+    application = _lock(application)
+    _ensure_editable(application, user)
+    values = {"name": (name or "").strip(), "genre": (genre or "").strip(), "genre_intensity": genre_intensity,
+              "audience_interaction": audience_interaction, "order": order}
+    if performer_id is None:
+        performer = Performer(event=application.event, **values)
+        changed = list(PERFORMER_FIELDS)
+    else:
+        performer = _performer_of(application, performer_id)
+        changed = [key for key, value in values.items() if getattr(performer, key) != value]
+        for key, value in values.items():
+            setattr(performer, key, value)
+        if set(changed) & {"name", "genre", "genre_intensity", "audience_interaction"}:
+            _reset_vetting(performer)
+    performer.full_clean()
+    performer.save()
+    audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={
+        "lineup": "performer_added" if performer_id is None else "performer_changed",
+        "performer": performer.pk, "name": performer.name, "changed": sorted(changed)})
+    notify_changed(application, actor=user, what="lineup")
+    return performer
+
+
+@transaction.atomic
+def performer_delete(*, application: Application, user, performer_id) -> None:
+    application = _lock(application)
+    _ensure_editable(application, user)
+    performer = _performer_of(application, performer_id)
+    snapshot = {"lineup": "performer_removed", "performer": performer.pk, "name": performer.name,
+                "songs": list(performer.songs.values_list("title", flat=True))}
+    performer.delete()
+    audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot=snapshot)
+    notify_changed(application, actor=user, what="lineup")
+
+
+@transaction.atomic
+def song_save(*, application: Application, user, performer_id, song_id=None, title: str, order: int = 0) -> Song:
+    """Add a song to a performer's setlist (song_id None) or change one."""
+    application = _lock(application)
+    _ensure_editable(application, user)
+    performer = _performer_of(application, performer_id)
+    if song_id is None:
+        song = Song(performer=performer)
+    else:
+        song = _song_of(application, song_id)
+        if song.performer_id != performer.pk:
+            raise ValidationError({"song": _("本申请没有这首曲目。")})
+    title = (title or "").strip()
+    if song.pk is not None and song.title != title:
+        _reset_vetting(song)
+    song.title = title
+    song.order = order
+    song.full_clean()
+    song.save()
+    audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={
+        "lineup": "song_added" if song_id is None else "song_changed", "performer": performer.pk,
+        "song": song.pk, "title": song.title})
+    notify_changed(application, actor=user, what="lineup")
+    return song
+
+
+@transaction.atomic
+def song_delete(*, application: Application, user, song_id) -> None:
+    application = _lock(application)
+    _ensure_editable(application, user)
+    song = _song_of(application, song_id)
+    snapshot = {"lineup": "song_removed", "performer": song.performer_id, "song": song.pk, "title": song.title}
+    song.delete()
+    audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot=snapshot)
+    notify_changed(application, actor=user, what="lineup")

@@ -1,0 +1,237 @@
+"""Forms of the application pages: they shape input for the services, which hold the rules."""
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Authority, Event, Organisation, Performer, Venue, VenueExit
+
+from .sections import field_label
+
+MAX_ATTENDANCE = 2_000_000  # above any real venue; keeps absurd input away from the database
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class BootstrapMixin:
+    """Bootstrap 5 classes on every widget, and `is-invalid` on fields with errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.apply_bootstrap()
+
+    def apply_bootstrap(self) -> None:
+        """Idempotent: forms that add fields after __init__ call it again."""
+        for field in self.fields.values():
+            widget = field.widget
+            if "form-" in widget.attrs.get("class", ""):
+                continue
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+
+def add_service_errors(form, error: ValidationError, *, field_map=None) -> None:
+    """Show a service's ValidationError on the form: on the field it names, or above the form."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, messages in error.message_dict.items():
+        name = field_map.get(key, key)
+        form.add_error(name if name in form.fields else None, messages)
+
+
+# ---------------------------------------------------------------------------------------------- facts & venue
+
+
+class EventFactsForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("活动名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("活动类型"), choices=Event.Kind.choices)
+    venue = forms.ModelChoiceField(label=_("场所"), queryset=Venue.objects.none(), required=False,
+                                   empty_label=_("— 登记新场所 —"),
+                                   help_text=_("选择本单位登记的场所，或在下方登记新场所。"))
+    start_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME_INPUT)
+    end_at = forms.DateTimeField(label=_("结束时间"), widget=DATETIME_INPUT)
+    expected_attendance = forms.IntegerField(label=_("预计人数（每场）"), min_value=1, max_value=MAX_ATTENDANCE)
+    rated_capacity = forms.IntegerField(label=_("场所核定容量"), min_value=1, max_value=MAX_ATTENDANCE)
+    ticketed = forms.BooleanField(label=_("售票"), required=False, initial=True)
+    temporary_structures = forms.IntegerField(label=_("临时搭建设施数量"), min_value=0, max_value=10_000, initial=0,
+                                              help_text=_("舞台、看台等"))
+    has_performances = forms.BooleanField(label=_("有演出"), required=False)
+    alcohol_served = forms.BooleanField(label=_("现场售酒"), required=False)
+    description = forms.CharField(label=_("活动内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("联合承办单位"), required=False, queryset=Organisation.objects.none(),
+        help_text=_("两个及以上承办单位需上传联合承办协议。"))
+    security_company = forms.ModelChoiceField(
+        label=_("保安服务公司"), required=False,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.SECURITY_COMPANY))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = Venue.objects.filter(owner=organisation).select_related("district")
+        self.fields["co_organisers"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.ORGANIZER).exclude(pk=organisation.pk)
+        self.fields["co_organisers"].widget.attrs["size"] = 4
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_at"), cleaned.get("end_at")
+        if start and end and end <= start:
+            self.add_error("end_at", _("结束时间必须晚于开始时间。"))
+        return cleaned
+
+    def facts(self) -> dict:
+        """The event facts for application_create / application_update_facts (venue added by the view)."""
+        return {key: value for key, value in self.cleaned_data.items() if key not in ("co_organisers", "venue")}
+
+
+class VenueForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = ["name", "address", "district", "usable_area_m2", "setting", "parking_spaces", "public_transport"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = Authority.objects.filter(
+            kind=Authority.Kind.POLICE, level=Authority.Level.DISTRICT)
+        self.fields["usable_area_m2"].max_value = 10_000_000
+        self.fields["usable_area_m2"].widget.attrs["max"] = 10_000_000
+
+
+class VenueExitForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = VenueExit
+        fields = ["name", "width_m", "kind"]
+
+
+class BaseExitFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        filled = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not filled:
+            raise ValidationError(_("至少填写一个出口及其宽度。"))
+
+    def exits(self) -> list[dict]:
+        return [{key: f.cleaned_data[key] for key in ("name", "width_m", "kind")}
+                for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+ExitFormSet = forms.modelformset_factory(VenueExit, form=VenueExitForm, formset=BaseExitFormSet, extra=3,
+                                         max_num=30, absolute_max=30, validate_max=True, can_delete=False)
+
+
+def exit_formset(data=None):
+    return ExitFormSet(data, queryset=VenueExit.objects.none(), prefix="exits")
+
+
+# ---------------------------------------------------------------------------------------------- plan sections
+
+
+class SectionForm(BootstrapMixin, forms.Form):
+    """One plan section, built from PlanSection.fields. Values stay text here: the service converts and
+    validates them (one set of rules), and its per-field errors come back onto this form."""
+
+    def __init__(self, *args, section, **kwargs):
+        kwargs.setdefault("prefix", section.code)
+        super().__init__(*args, **kwargs)
+        self.section = section
+        for spec in section.fields:
+            label = field_label(spec)
+            required_mark = spec.get("required") and spec.get("type") != "bool"
+            kind = spec.get("type", "text")
+            if kind == "bool":
+                field = forms.BooleanField(label=label, required=False)
+            elif kind in ("int", "decimal"):
+                attrs = {"inputmode": "numeric" if kind == "int" else "decimal"}
+                if spec.get("min") is not None:
+                    attrs["min"] = spec["min"]
+                field = forms.CharField(label=label, required=False, max_length=30,
+                                        widget=forms.TextInput(attrs=attrs))
+            else:
+                field = forms.CharField(label=label, required=False, max_length=2000)
+            field.required_mark = required_mark
+            self.fields[spec["key"]] = field
+        self.fields["narrative"] = forms.CharField(
+            label=_("文字说明"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
+        self.fields["narrative"].required_mark = section.narrative_required
+        self.apply_bootstrap()
+
+    def raw_data(self) -> dict:
+        return {spec["key"]: self.cleaned_data.get(spec["key"]) for spec in self.section.fields}
+
+
+def section_initial(entry) -> dict:
+    initial = {key: value for key, value in (entry.data or {}).items()}
+    initial["narrative"] = entry.narrative
+    return initial
+
+
+# ---------------------------------------------------------------------------------------------- parties
+
+
+class PartyForm(BootstrapMixin, forms.Form):
+    organisation_name = forms.CharField(label=_("单位名称"), max_length=200, required=False)
+    responsible_person = forms.CharField(label=_("责任人"), max_length=100, required=False)
+    responsible_title = forms.CharField(label=_("职务"), max_length=100, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    acknowledged_items = forms.MultipleChoiceField(label=_("安保责任清单（逐项确认）"), required=False,
+                                                   widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, assignment, **kwargs):
+        kwargs.setdefault("prefix", assignment.party.code)
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        self.fields["acknowledged_items"].choices = [(str(item.pk), item.text) for item in assignment.party.items.all()]
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    @staticmethod
+    def initial_for(assignment) -> dict:
+        return {
+            "organisation_name": assignment.organisation_name, "responsible_person": assignment.responsible_person,
+            "responsible_title": assignment.responsible_title, "phone": assignment.phone,
+            "acknowledged_items": [str(item.pk) for item in assignment.acknowledged_items.all()],
+        }
+
+
+# ---------------------------------------------------------------------------------------------- documents
+
+
+class DocumentUploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("选择文件"), help_text=_("PDF、JPEG 或 PNG"))
+
+    def __init__(self, *args, document, **kwargs):
+        kwargs.setdefault("prefix", document.document_type.code)
+        super().__init__(*args, **kwargs)
+        self.document = document
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+# ---------------------------------------------------------------------------------------------- lineup
+
+
+class PerformerForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Performer
+        fields = ["name", "genre", "genre_intensity", "audience_interaction", "order"]
+        widgets = {
+            "genre_intensity": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "audience_interaction": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "order": forms.NumberInput(attrs={"min": 0}),
+        }
+
+
+class SongForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("曲目"), max_length=200)
+    order = forms.IntegerField(label=_("顺序"), min_value=0, max_value=10_000, initial=0, required=False)

@@ -1,0 +1,25 @@
+"""`manage.py load_demo` builds a usable portal: every role can sign in; applications exist in several states."""
+from django.core.management import call_command
+
+from accounts.models import User
+from approvals.demo import DEMO_PASSWORD
+from approvals.models import Application
+
+
+def test_load_demo_creates_users_for_every_role_and_applications(db, capsys):
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    assert DEMO_PASSWORD in output
+    roles = set(User.objects.values_list("groups__name", flat=True))
+    assert {"organizer", "reviewer", "supervisor", "culture_official", "security_company", "administrator"} <= roles
+    assert User.objects.get(username="reviewer").check_password(DEMO_PASSWORD)
+    states = set(Application.objects.values_list("state", flat=True))
+    assert "draft" in states and len(states) >= 2
+    assert Application.objects.count() >= 5
+
+
+def test_load_demo_twice_changes_nothing(db):
+    call_command("load_demo")
+    count = Application.objects.count()
+    call_command("load_demo")
+    assert Application.objects.count() == count
