@@ -1,15 +1,13 @@
 """Top-level URLs: pages per app, the API under /api/, the schema and Swagger UI, admin, i18n."""
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from django.contrib.auth import views as auth_views
 
 from accounts import views as account_views
 
-# The admin is for administrators only; the login page throttles (django-axes).
-admin.site.login = staff_member_required(admin.site.login, login_url="login")
+# The admin is for staff only (Django's own check); its login is throttled by django-axes like the portal's.
 admin.site.site_header = "anbao 安保 管理"
 
 urlpatterns = [
@@ -28,7 +26,7 @@ urlpatterns = [
     path("eventday/", include("eventday.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/auth/", include("accounts.api_urls")),
     path("api/", include("events.api_urls")),
