@@ -1,5 +1,10 @@
-"""URLs of events."""
-from django.urls import path  # noqa: F401
+"""API URLs of events (mounted under /api/)."""
+from rest_framework.routers import SimpleRouter
+
+from . import api
 
 app_name = "events_api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("venues", api.VenueViewSet, basename="venue")
+urlpatterns = router.urls
