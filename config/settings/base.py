@@ -185,6 +185,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`: name each enum after its model so the schema stays stable.
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "events.models.Event.Kind",
+        "VenueExitKindEnum": "events.models.VenueExit.Kind",
+        "OrganisationKindEnum": "events.models.Organisation.Kind",
+        "ChecklistItemKindEnum": "approvals.serializers.CHECKLIST_ITEM_KINDS",
+    },
 }
 
 # Celery: eager (in-process) unless a broker is configured.
