@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "notifications",
     "plans",
     "eventday",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -205,9 +206,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = TIME_ZONE
+# Plan PDFs hold the whole document in memory: their own queue and workers (`-Q pdf`), recycled often.
+CELERY_TASK_ROUTES = {"plans.tasks.*": {"queue": "pdf"}}
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "50"))
+PLAN_RENDER_SOFT_TIME_LIMIT = 120  # seconds; the hard limit kills the worker child
+PLAN_RENDER_TIME_LIMIT = 180
 # Above the longest task's hard limit: Redis redelivers unacked tasks after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
