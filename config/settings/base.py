@@ -213,7 +213,11 @@ PLAN_RENDER_SOFT_TIME_LIMIT = 120  # seconds; the hard limit kills the worker ch
 PLAN_RENDER_TIME_LIMIT = 180
 # Above the longest task's hard limit: Redis redelivers unacked tasks after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE: dict = {
+    # Deferred-document reminders and automatic suspensions, overdue post-reviews (approvals/workflow.py).
+    "approvals-deadlines-daily": {"task": "approvals.tasks.deadlines_check", "schedule": crontab(hour=6, minute=0)},
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
 }
 
