@@ -32,6 +32,14 @@ def draft(organizer):
     return factories.create_application(organizer, venue=venue)
 
 
+def reset_broker_connections(app) -> None:
+    """Drop pooled broker connections so the next publish connects to the current broker_url."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
 def redis_url() -> str | None:
     return os.environ.get("REDIS_URL") or None
 
@@ -52,10 +60,11 @@ def celery_worker_over_redis(transactional_db, settings):
     old = {k: app.conf.get(k) for k in ("task_always_eager", "broker_url", "result_backend")}
     app.conf.update(task_always_eager=False, broker_url=url, result_backend=url)
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.pool.force_close_all() if hasattr(app.pool, "force_close_all") else None
+    reset_broker_connections(app)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30,
                           loglevel="WARNING") as worker:
             yield worker
     finally:
         app.conf.update(**old)
+        reset_broker_connections(app)

@@ -13,19 +13,12 @@ from django.db import transaction
 from config.celery import app
 from outbox.models import OutboxMessage
 from outbox.services import enqueue, publish_pending
+from tests.conftest import reset_broker_connections
 
 
 @shared_task(name="tests.outbox.count_call")
 def count_call(key):
     cache.incr(key) if cache.get(key) is not None else cache.set(key, 1)
-
-
-def reset_broker_connections():
-    """Drop pooled connections so the next publish connects to the (new) broker_url."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
 
 
 def free_port() -> int:
@@ -62,7 +55,7 @@ def test_broker_down_keeps_the_work_and_runs_it_once_the_broker_is_back(transact
     url = f"redis://127.0.0.1:{port}/0"
     old = {k: app.conf.get(k) for k in ("task_always_eager", "broker_url", "result_backend")}
     app.conf.update(task_always_eager=False, broker_url=url, result_backend=None)
-    reset_broker_connections()
+    reset_broker_connections(app)
     key = f"outbox-down-{port}"
     cache.delete(key)
     server = None
@@ -82,7 +75,7 @@ def test_broker_down_keeps_the_work_and_runs_it_once_the_broker_is_back(transact
                 break
             except OSError:
                 time.sleep(0.1)
-        reset_broker_connections()
+        reset_broker_connections(app)
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, loglevel="WARNING"):
             assert publish_pending() == 1  # the relay (beat runs it every minute)
             for _ in range(100):
@@ -95,7 +88,7 @@ def test_broker_down_keeps_the_work_and_runs_it_once_the_broker_is_back(transact
         assert message.published_at is not None
     finally:
         app.conf.update(**old)
-        reset_broker_connections()
+        reset_broker_connections(app)
         if server:
             server.terminate()
             server.wait(10)
