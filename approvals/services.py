@@ -2,12 +2,9 @@
 
 Every function: keyword-only arguments, one transaction, validation before writing, an audit row.
 """
-import mimetypes
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +19,7 @@ from .models import (
     Application, ApplicationDocument, ApplicationState, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry,
 )
 from .sections import clean_section_data
+from .uploads import check_upload
 from .selectors import application_with_contents, current_catalogue
 
 EVENT_FACT_FIELDS = (
@@ -135,38 +133,6 @@ def application_update_facts(*, application: Application, user, facts: dict, co_
 
 
 # ---------------------------------------------------------------------------------------------- documents
-
-_MAGIC = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    content_type: str
-    extension: str
-
-
-def check_upload(uploaded) -> CheckedFile:
-    """Accept only real PDF/JPEG/PNG files under the size limit: by content, not by the name or the header."""
-    max_bytes = settings.DOCUMENT_MAX_BYTES
-    if uploaded.size == 0:
-        raise ValidationError({"file": _("文件为空。")})
-    if uploaded.size > max_bytes:
-        raise ValidationError({"file": _("文件过大（%(size).1f MB），上限为 %(max).0f MB。") % {
-            "size": uploaded.size / 1024 / 1024, "max": max_bytes / 1024 / 1024}})
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    detected = next((ctype for ctype, magics in _MAGIC.items() if any(head.startswith(m) for m in magics)), None)
-    if detected is None:
-        raise ValidationError({"file": _("只接受 PDF、JPEG 或 PNG 文件。")})
-    guessed, _encoding = mimetypes.guess_type(uploaded.name or "")
-    if guessed and guessed != detected:
-        raise ValidationError({"file": _("文件扩展名与内容不符（内容为 %(detected)s）。") % {"detected": detected}})
-    return CheckedFile(detected, settings.DOCUMENT_ALLOWED_TYPES[detected])
-
 
 @transaction.atomic
 def document_upload(*, application: Application, user, document_type_code: str, uploaded) -> DocumentVersion:

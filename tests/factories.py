@@ -12,7 +12,20 @@ from events.models import Authority, Event, Organisation, Performer, Song, Venue
 
 PASSWORD = "anbao-test-pass-2026"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def png_bytes(width=4, height=4) -> bytes:
+    """A real PNG image (the upload check opens images with Pillow)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG_BYTES = png_bytes()
 
 
 def pdf_upload(name="doc.pdf", content=PDF_BYTES):
