@@ -1,23 +1,348 @@
-"""The bridge from approvals to riskassess: build plain facts from an application and ask for the score.
+"""The bridge from approvals to riskassess: build plain facts from applications and ask for the score.
 
-riskassess never imports approvals; approvals asks it. (Stub until the risk-assessment work lands.)
+riskassess never imports approvals; approvals asks it. Facts for a batch of applications are loaded up front in
+a fixed number of queries (no query per application or per factor), scored by the pure functions in
+riskassess.scoring, and stored as riskassess Assessments (history kept). Application.security_level follows
+the effective level (a reviewer's override wins).
 """
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext as _
+
+from events.models import AccountabilityRecord, Performer, Song, TrainingDrill, VettingStatus
+from riskassess import services as risk_services
+from riskassess.facts import (
+    EventFacts, ExitFacts, ForecastFacts, OrganiserRecord, OverdueDocument, PerformerFacts, SecurityCompanyRecord,
+    SecurityPlanFacts, TicketingFacts, TrafficFacts, VenueFacts,
+)
+from riskassess.models import Assessment, level_name
+from riskassess.scoring import assess as score_event
+from riskassess.selectors import current_model_version, latest_assessments, latest_overrides
+
+from . import permissions, signals
+from .models import Application, ApplicationDocument, ApplicationState, AuditEntry, SectionEntry
+
+logger = logging.getLogger(__name__)
+
+# The plan sections the model reads (keys as in approvals/catalogue_seed.py).
+RISK_SECTIONS = ("security_staff", "buffer_zones", "ticketing_screening", "traffic")
+BATCH_SIZE = 500
+ACCOUNTABILITY_YEARS = 3
+# Level codes ("1" is 一级, the highest; "4" is 四级, the lowest), as stored in Application.security_level.
+HIGHEST_LEVEL, LOWEST_LEVEL = "1", "4"
+SUSPENDABLE_STATES = (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED)
 
 
-def assess_application(*, application, actor=None, forecast=None):
-    """Score the application, store an Assessment, update application.security_level; returns the assessment."""
-    return None
+# ---------------------------------------------------------------------------------------------- loading facts
 
 
-def latest_assessment(application):
+def _int(value):
+    try:
+        return None if value in (None, "") else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value):
+    try:
+        return None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _applications_for_facts(application_ids, *, today) -> list[Application]:
+    """Applications with everything the facts need: six queries however many applications."""
+    struck_songs = Song.objects.filter(vetting_status=VettingStatus.STRUCK).order_by("order", "id")
+    return list(
+        Application.objects.filter(pk__in=application_ids)
+        .select_related("event", "event__venue", "event__security_company")
+        .prefetch_related(
+            "event__venue__exits",
+            Prefetch("event__performers", queryset=Performer.objects.order_by("order", "id").prefetch_related(
+                Prefetch("songs", queryset=struck_songs, to_attr="struck_song_rows"))),
+            Prefetch("sections", to_attr="risk_sections",
+                     queryset=SectionEntry.objects.filter(section__code__in=RISK_SECTIONS).select_related("section")),
+            Prefetch("documents", to_attr="overdue_document_rows",
+                     queryset=ApplicationDocument.objects.filter(
+                         status=ApplicationDocument.Status.DEFERRED, deferred_due_date__lt=today,
+                     ).select_related("document_type")),
+        )
+    )
+
+
+def _organiser_records(organisation_ids, *, now) -> dict[int, OrganiserRecord]:
+    completed = dict(Application.objects.filter(organisation_id__in=organisation_ids, state=ApplicationState.COMPLETED)
+                     .order_by().values("organisation_id").annotate(n=Count("id")).values_list("organisation_id", "n"))
+    suspended = dict(AuditEntry.objects.filter(
+        application__organisation_id__in=organisation_ids, action=AuditEntry.Action.TRANSITION,
+        to_state=ApplicationState.SUSPENDED, created_at__gte=now - timedelta(days=365),
+    ).order_by().values("application__organisation_id").annotate(n=Count("id"))
+        .values_list("application__organisation_id", "n"))
+    return {org: OrganiserRecord(completed.get(org, 0), suspended.get(org, 0)) for org in organisation_ids}
+
+
+def _company_records(companies: dict, *, today) -> dict[int, SecurityCompanyRecord]:
+    drills = {row["company_id"]: row for row in TrainingDrill.objects.filter(
+        company_id__in=list(companies), held_on__gte=today - timedelta(days=365),
+    ).order_by().values("company_id").annotate(n=Count("id"), guards=Sum("guards_trained"))}
+    counts: dict[int, dict] = {}
+    for company_id, severity, n in AccountabilityRecord.objects.filter(
+            company_id__in=list(companies), decided_on__gte=today - timedelta(days=365 * ACCOUNTABILITY_YEARS),
+    ).order_by().values("company_id", "severity").annotate(n=Count("id")).values_list("company_id", "severity", "n"):
+        counts.setdefault(company_id, {})[severity] = n
+    records = {}
+    for company_id, name in companies.items():
+        drill, count = drills.get(company_id, {}), counts.get(company_id, {})
+        records[company_id] = SecurityCompanyRecord(
+            named=True, name=name, drills_past_year=drill.get("n", 0), guards_trained_past_year=drill.get("guards") or 0,
+            warnings=count.get(AccountabilityRecord.Severity.WARNING, 0),
+            penalties=count.get(AccountabilityRecord.Severity.PENALTY, 0),
+            serious=count.get(AccountabilityRecord.Severity.SERIOUS, 0))
+    return records
+
+
+def _section_data(application) -> dict:
+    data = {}
+    for entry in application.risk_sections:
+        data.update(entry.data or {})
+    return data
+
+
+def event_facts(application, *, organiser: OrganiserRecord, company: SecurityCompanyRecord,
+                forecast: ForecastFacts) -> EventFacts:
+    """The plain facts of one application (its relations loaded by _applications_for_facts)."""
+    event, venue = application.event, application.event.venue
+    data = _section_data(application)
+    performers = tuple(PerformerFacts(
+        name=p.name, genre=p.genre, genre_intensity=p.genre_intensity, audience_interaction=p.audience_interaction,
+        struck=p.vetting_status == VettingStatus.STRUCK,
+        struck_songs=() if p.vetting_status == VettingStatus.STRUCK else tuple(s.title for s in p.struck_song_rows),
+    ) for p in event.performers.all())
+    return EventFacts(
+        kind=event.kind, kind_label=str(event.get_kind_display()), attendance=event.expected_attendance,
+        rated_capacity=event.rated_capacity,
+        start_local=timezone.localtime(event.start_at).replace(tzinfo=None),
+        end_local=timezone.localtime(event.end_at).replace(tzinfo=None),
+        venue=VenueFacts(usable_area_m2=float(venue.usable_area_m2), indoor=venue.is_indoor,
+                         exits=tuple(ExitFacts(float(e.width_m), e.kind) for e in venue.exits.all()),
+                         parking_spaces=venue.parking_spaces, public_transport=venue.public_transport),
+        alcohol_served=event.alcohol_served, temporary_structures=event.temporary_structures,
+        has_performances=event.has_performances, performers=performers, organiser=organiser,
+        security_company=company,
+        plan=SecurityPlanFacts(
+            security_staff_total=_int(data.get("security_staff_total")), fixed_posts=_int(data.get("fixed_posts")),
+            patrol_posts=_int(data.get("patrol_posts")), mobile_points=_int(data.get("mobile_points")),
+            core_area_m2=_float(data.get("core_area_m2")), warning_area_m2=_float(data.get("warning_area_m2")),
+            control_area_m2=_float(data.get("control_area_m2"))),
+        ticketing=TicketingFacts(
+            ticketed=event.ticketed, real_name=bool(data.get("real_name_tickets")),
+            public_sale_percent=_float(data.get("public_sale_percent")),
+            refund_mechanism=bool(data.get("refund_mechanism"))),
+        traffic=TrafficFacts(parking_spaces_arranged=_int(data.get("parking_spaces_arranged")) or 0,
+                             shuttle_buses=_int(data.get("shuttle_buses")) or 0,
+                             road_closures=bool(data.get("road_closures"))),
+        forecast=forecast,
+        overdue_documents=tuple(OverdueDocument(d.document_type.name_zh, d.deferred_due_date)
+                                for d in application.overdue_document_rows),
+    )
+
+
+@dataclass
+class _Scored:
+    application: Application
+    assessment: Assessment  # unsaved
+    previous: Assessment | None
+
+
+def _score_batch(application_ids, *, forecasts=None, actor=None, trigger="") -> list[_Scored]:
+    """Load, build facts and score a batch: a fixed number of queries for any number of applications."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    version = current_model_version()
+    params = version.parameters()
+    applications = _applications_for_facts(application_ids, today=today)
+    ids = [a.pk for a in applications]
+    previous = latest_assessments(ids)
+    overrides = latest_overrides(ids)
+    organisers = _organiser_records({a.organisation_id for a in applications}, now=now)
+    companies = _company_records({a.event.security_company_id: a.event.security_company.name
+                                  for a in applications if a.event.security_company_id}, today=today)
+    scored = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for application in applications:
+            given = (forecasts or {}).get(application.pk)
+            last = previous.get(application.pk)
+            forecast = given if given is not None else risk_services.forecast_from_json(last.forecast if last else None)
+            facts = event_facts(
+                application, organiser=organisers[application.organisation_id],
+                company=companies.get(application.event.security_company_id, SecurityCompanyRecord()),
+                forecast=forecast)
+            override = overrides.get(application.pk)
+            result = score_event(facts, params, level_override=override.level if override else None)
+            stored = risk_services.result_as_json(result, params)
+            assessment = risk_services.assessment_build(
+                application_id=application.pk, version=version, stored=stored, forecast=forecast, actor=actor,
+                trigger=trigger, override=override)
+            scored.append(_Scored(application, assessment, last))
+    return scored
+
+
+def _chunks(items, size=BATCH_SIZE):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _ids(applications) -> list[int]:
+    return [getattr(a, "pk", a) for a in applications]
+
+
+# ---------------------------------------------------------------------------------------------- public interface
+
+
+def assess_applications(applications, *, actor=None, trigger="batch", only_if_changed=False) -> list[Assessment]:
+    """Assess many applications (instances or ids) in batches; stores an Assessment each and updates
+    Application.security_level. With only_if_changed, an application whose result equals its newest stored
+    assessment gets no new history row."""
+    stored: list[Assessment] = []
+    for chunk in _chunks(_ids(applications)):
+        scored = _score_batch(chunk, actor=actor, trigger=trigger)
+        fresh = [s for s in scored if not (only_if_changed and
+                                           risk_services.assessment_is_unchanged(s.previous, s.assessment))]
+        with transaction.atomic():
+            created = Assessment.objects.bulk_create([s.assessment for s in fresh])
+            changed = [s.application for s in scored if s.application.security_level != s.assessment.level]
+            for s in scored:
+                s.application.security_level = s.assessment.level
+            if changed:
+                Application.objects.bulk_update(changed, ["security_level"])
+        stored.extend(created)
+    return stored
+
+
+def assess_application(*, application, actor=None, forecast=None, trigger=None) -> Assessment:
+    """Score the application, store an Assessment, update application.security_level; returns the assessment.
+
+    `forecast` (a dict of max_temperature_c, precipitation_mm, wind_speed_ms, or a ForecastFacts) replaces the
+    forecast of the previous assessment; without it the previous forecast is kept."""
+    if forecast is not None and not isinstance(forecast, ForecastFacts):
+        forecast = risk_services.forecast_clean(forecast)
+    trigger = trigger or ("forecast" if forecast is not None else "manual")
+    forecasts = {application.pk: forecast} if forecast is not None else None
+    with transaction.atomic():
+        (scored,) = _score_batch([application.pk], forecasts=forecasts, actor=actor, trigger=trigger)
+        assessment = scored.assessment
+        assessment.save()
+        if scored.application.security_level != assessment.level:
+            scored.application.security_level = assessment.level
+            scored.application.save(update_fields=["security_level"])
+    application.security_level = assessment.level
+    return assessment
+
+
+def latest_assessment(application) -> Assessment | None:
     """The newest riskassess Assessment of the application, or None."""
-    return None
+    return (Assessment.objects.filter(application_id=application.pk).select_related("model_version")
+            .order_by("-created_at", "-id").first())
+
+
+def fuse_flags_by_application(applications) -> dict[int, list[str]]:
+    """Fresh fuse flags (reasons in the reader's language) for each application, without storing anything:
+    a deferred document becomes overdue by the calendar, not by an edit."""
+    reasons: dict[int, list[str]] = {}
+    for chunk in _chunks(_ids(applications)):
+        for s in _score_batch(chunk, trigger="check"):
+            reasons[s.application.pk] = [_flag_reason(flag) for flag in s.assessment.fuse_flags]
+    return reasons
+
+
+def _flag_reason(flag: dict) -> str:
+    message, params = flag.get("reason_i18n") or [flag["reason"], {}]
+    text = gettext(message)
+    return text % params if params else text
 
 
 def fuse_flags_blocking_approval(application) -> list[str]:
     """Human-readable reasons (fuse flags) that block approval; empty when approval may proceed."""
-    return []
+    return fuse_flags_by_application([application.pk]).get(application.pk, [])
 
 
 def reassess_on_change(sender, application, **kwargs):
-    """Receiver of approvals.signals.application_changed: re-assess (history is kept)."""
+    """Receiver of approvals.signals.application_changed: re-assess (history is kept; no new row when nothing
+    the reviewer sees has changed). Sent after commit, so a failure here must not break the request."""
+    what = kwargs.get("what") or kwargs.get("transition") or "change"
+    try:
+        assess_applications([application.pk], actor=kwargs.get("actor"), trigger=f"change:{what}",
+                             only_if_changed=True)
+    except Exception:  # noqa: BLE001 - logged; the next change or a reviewer's click assesses again
+        logger.exception("Risk re-assessment of application %s failed", application.pk)
+
+
+# Transitions (accepting with deferred documents, approving, suspending…) change what the flags read too.
+signals.application_transitioned.connect(reassess_on_change, dispatch_uid="approvals.risk.reassess_on_transition")
+
+
+@transaction.atomic
+def override_level(*, application, actor, level, reason) -> Assessment:
+    """A police reviewer sets the security level by hand, with a reason (audited); empty `level` clears it.
+    Returns the new assessment made under the override."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not actor.has_perm(permissions.REVIEW, application):
+        raise PermissionDenied(_("只有审批民警可以调整安保等级。"))
+    previous = latest_assessment(application)
+    version = current_model_version()
+    override = risk_services.level_override_create(application_id=application.pk, actor=actor, level=level or "",
+                                                   reason=reason, version=version)
+    assessment = assess_application(application=application, actor=actor, trigger="override")
+    _audit_override(application, actor=actor, reason=override.reason, snapshot={
+        "from_level": previous.level if previous else application.security_level,
+        "to_level": assessment.level, "computed_level": assessment.computed_level, "total": assessment.total,
+        "cleared": not override.level, "assessment": assessment.pk})
+    return assessment
+
+
+def _audit_override(application, *, actor, reason, snapshot):
+    from .services import audit  # here, not at the top: services may one day import this module
+
+    audit(application, actor=actor, action=AuditEntry.Action.LEVEL_OVERRIDDEN, reason=reason, snapshot=snapshot)
+
+
+# ---------------------------------------------------------------------------------------------- dashboard
+
+
+@dataclass(frozen=True)
+class SuspensionCandidate:
+    application: Application
+    reasons: list
+
+
+def suspension_candidates(user) -> list[SuspensionCandidate]:
+    """Approved events the police user may act on whose fuse flags say 熔断: flags computed fresh, in a fixed
+    number of queries for any number of events."""
+    from .selectors import applications_visible_to
+
+    if not user.is_authenticated or not (user.is_police or user.is_superuser):
+        return []
+    queryset = applications_visible_to(user, perm=permissions.REVIEW, queryset=Application.objects.filter(
+        state__in=SUSPENDABLE_STATES, event__end_at__gte=timezone.now()))
+    ids = list(queryset.values_list("pk", flat=True))
+    if not ids:
+        return []
+    reasons = fuse_flags_by_application(ids)
+    flagged = [pk for pk in ids if reasons.get(pk)]
+    applications = Application.objects.select_related("event", "organisation").in_bulk(flagged)
+    return sorted((SuspensionCandidate(applications[pk], reasons[pk]) for pk in flagged if pk in applications),
+                  key=lambda c: c.application.event.start_at)
+
+
+def security_level_name(code: str) -> str:
+    """一级 … 四级 for a stored level code (Application.security_level)."""
+    return level_name(code) if code else ""
+
