@@ -1,0 +1,85 @@
+"""Admin for the event day: thresholds and incident kinds (data), zones with gates, counter devices."""
+from django.contrib import admin, messages
+from django.utils.translation import gettext, gettext_lazy as _
+
+from .models import Alert, EventTally, Gate, GateDevice, Incident, IncidentKind, OccupancyPolicy, Zone
+
+
+@admin.register(OccupancyPolicy)
+class OccupancyPolicyAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "is_current", "warning_percent", "stop_admission_percent", "rearm_margin_percent",
+                    "default_safe_density", "live_margin_minutes")
+    list_editable = ("is_current",)
+
+
+@admin.register(IncidentKind)
+class IncidentKindAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_zh", "name_en", "is_violation", "order", "is_active")
+    list_editable = ("order", "is_active")
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ("name", "event", "kind", "usable_area_m2", "safe_density", "safe_capacity", "occupancy",
+                    "alert_state")
+    list_filter = ("kind",)
+    list_select_related = ("event",)
+    search_fields = ("name", "event__name")
+    readonly_fields = ("entries", "exits", "alert_state")
+    raw_id_fields = ("event",)
+
+
+@admin.register(Gate)
+class GateAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "event", "zone", "from_zone")
+    list_select_related = ("event", "zone", "from_zone")
+    raw_id_fields = ("event", "zone", "from_zone")
+    search_fields = ("code", "name", "event__name")
+
+
+@admin.action(description=_("签发新令牌（旧令牌立即失效）"))
+def issue_new_token(modeladmin, request, queryset):
+    for device in queryset:
+        raw = device.set_new_token()
+        device.save(update_fields=["token_hash", "token_prefix"])
+        modeladmin.message_user(request, gettext("%(device)s 的新令牌（只显示一次）：%(token)s") % {
+            "device": device.name, "token": raw}, messages.WARNING)
+
+
+@admin.register(GateDevice)
+class GateDeviceAdmin(admin.ModelAdmin):
+    list_display = ("name", "event", "token_prefix", "is_active", "last_seen_at")
+    list_select_related = ("event",)
+    raw_id_fields = ("event",)
+    readonly_fields = ("token_prefix", "last_seen_at")
+    actions = [issue_new_token]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.token_hash:
+            raw = obj.set_new_token()
+            self.message_user(request, gettext("设备令牌（只显示一次）：%(token)s") % {"token": raw}, messages.WARNING)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ("zone", "level", "raised_at", "occupancy", "safe_capacity", "acknowledged")
+    list_filter = ("level", "acknowledged")
+    list_select_related = ("zone", "zone__event")
+    readonly_fields = ("zone", "level", "raised_at", "occupancy", "safe_capacity", "acknowledged_by",
+                       "acknowledged_at")
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ("occurred_at", "event", "kind", "place", "recorded_by")
+    list_filter = ("kind",)
+    list_select_related = ("event", "kind", "recorded_by")
+    raw_id_fields = ("event", "zone", "recorded_by")
+
+
+@admin.register(EventTally)
+class EventTallyAdmin(admin.ModelAdmin):
+    list_display = ("event", "entries", "exits", "peak_occupancy", "peak_at")
+    list_select_related = ("event",)
+    readonly_fields = ("event", "entries", "exits", "peak_occupancy", "peak_at")

@@ -1,0 +1,404 @@
+"""Event-day API: the counting endpoint for gate devices, live occupancy, alerts, incidents, company records,
+statistics. Thin: own input/output serializers, services write, selectors read (already filtered)."""
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from events.models import AccountabilityRecord, Authority, TrainingDrill, Venue
+
+from . import selectors, services
+from .authentication import GateDeviceAuthentication, IsGateDevice
+from .models import Alert, IncidentKind, Zone
+
+# ---------------------------------------------------------------------------------------------- counting
+
+ReadingInput = type("ReadingInput", (serializers.Serializer,), {
+    "gate": serializers.CharField(max_length=40, help_text=_("闸口编号")),
+    "time": serializers.DateTimeField(help_text=_("计数时间")),
+    "in": serializers.IntegerField(min_value=0, max_value=100_000),
+    "out": serializers.IntegerField(min_value=0, max_value=100_000),
+    "sequence": serializers.IntegerField(min_value=0, max_value=2**62,
+                                         help_text=_("设备内唯一的序号：重发同一序号不会重复计数")),
+})
+
+
+class BatchInput(serializers.Serializer):
+    readings = ReadingInput(many=True, allow_empty=True, max_length=services.MAX_BATCH)
+
+
+class IngestOutput(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    alerts = serializers.ListField(child=serializers.DictField())
+
+
+class ReadingsApi(APIView):
+    """POST one reading, a list, or {"readings": [...]}, authenticated as a gate device."""
+
+    authentication_classes = [GateDeviceAuthentication]
+    permission_classes = [IsGateDevice]
+
+    @extend_schema(request=BatchInput, responses=IngestOutput, tags=["eventday"])
+    def post(self, request):
+        data = request.data
+        if isinstance(data, list):
+            data = {"readings": data}
+        elif isinstance(data, dict) and "readings" not in data:
+            data = {"readings": [data]}
+        batch = BatchInput(data=data)
+        batch.is_valid(raise_exception=True)
+        readings = [services.Reading(gate=r["gate"], measured_at=r["time"], count_in=r["in"], count_out=r["out"],
+                                     sequence=r["sequence"]) for r in batch.validated_data["readings"]]
+        result = services.readings_ingest(device=request.auth, readings=readings)
+        return Response(IngestOutput({
+            "accepted": result.accepted, "duplicates": result.duplicates,
+            "alerts": [{"zone": a.zone.name, "level": a.level} for a in result.alerts]}).data)
+
+
+class DeviceInfoApi(APIView):
+    """What a counter needs to know: its event, window and gates."""
+
+    authentication_classes = [GateDeviceAuthentication]
+    permission_classes = [IsGateDevice]
+
+    @extend_schema(responses=serializers.DictField, tags=["eventday"])
+    def get(self, request):
+        device = request.auth
+        event = device.event
+        zones = list(Zone.objects.filter(event=event).order_by("order", "pk"))
+        by_id = {z.pk: z for z in zones}
+        return Response({
+            "device": device.name,
+            "event": {"id": event.pk, "name": event.name, "start_at": event.start_at, "end_at": event.end_at,
+                      "state": event.application.state},
+            "zones": [{"id": z.pk, "name": z.name, "kind": z.kind, "safe_capacity": z.safe_capacity,
+                       "occupancy": z.occupancy} for z in zones],
+            "gates": [{"code": g.code, "name": g.name, "zone": g.zone_id, "from_zone": g.from_zone_id}
+                      for g in event.gates.order_by("code") if g.zone_id in by_id],
+        })
+
+
+# ---------------------------------------------------------------------------------------------- live occupancy
+
+
+class EventOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+    state = serializers.CharField(source="application.state")
+    venue = serializers.CharField(source="venue.name")
+    entries = serializers.SerializerMethodField()
+    occupancy = serializers.SerializerMethodField()
+    peak_occupancy = serializers.SerializerMethodField()
+    open_alerts = serializers.BooleanField()
+
+    def _tally(self, event):
+        return selectors._tally(event)
+
+    def get_entries(self, event) -> int:
+        return self._tally(event).entries
+
+    def get_occupancy(self, event) -> int:
+        return self._tally(event).occupancy
+
+    def get_peak_occupancy(self, event) -> int:
+        return self._tally(event).peak_occupancy
+
+
+class EventListApi(ListAPIView):
+    serializer_class = EventOutput
+
+    def get_queryset(self):
+        return selectors.event_list_queryset(self.request.user)
+
+    @extend_schema(tags=["eventday"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class AlertOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    zone = serializers.CharField(source="zone.name")
+    level = serializers.CharField()
+    level_display = serializers.CharField(source="get_level_display")
+    raised_at = serializers.DateTimeField()
+    occupancy = serializers.IntegerField()
+    safe_capacity = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    acknowledged = serializers.BooleanField()
+
+
+def occupancy_payload(event, *, alerts_limit=20) -> dict:
+    occupancy = selectors.event_occupancy(event)
+    return {
+        "event": {"id": event.pk, "name": event.name, "state": event.application.state},
+        "occupancy": occupancy.occupancy, "safe_capacity": occupancy.safe_capacity,
+        "percent": round(occupancy.percent, 1), "level": occupancy.level, "entries": occupancy.entries,
+        "peak_occupancy": occupancy.peak_occupancy, "approved_headcount": occupancy.approved_headcount,
+        "zones": [{"id": s.zone.pk, "name": s.zone.name, "kind": s.zone.kind, "occupancy": s.occupancy,
+                   "safe_capacity": s.safe_capacity, "percent": round(s.percent, 1), "level": s.level,
+                   "density": round(s.density, 2)} for s in occupancy.zones],
+        "last_hour": selectors.occupancy_last_hour(event, occupancy),
+        "alerts": AlertOutput(selectors.open_alerts(event)[:alerts_limit], many=True).data,
+        "generated_at": timezone.now(),
+    }
+
+
+class OccupancyApi(APIView):
+    @extend_schema(responses=serializers.DictField, tags=["eventday"])
+    def get(self, request, event_pk):
+        event = selectors.event_for_user(request.user, event_pk)
+        return Response(occupancy_payload(event))
+
+
+class AlertListApi(ListAPIView):
+    serializer_class = AlertOutput
+
+    def get_queryset(self):
+        event = selectors.event_for_user(self.request.user, self.kwargs["event_pk"])
+        return selectors.open_alerts(event)
+
+    @extend_schema(tags=["eventday"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class AlertAcknowledgeApi(APIView):
+    @extend_schema(request=None, responses=AlertOutput, tags=["eventday"])
+    def post(self, request, event_pk, alert_pk):
+        event = selectors.event_for_user(request.user, event_pk)
+        alert = get_object_or_404(Alert, pk=alert_pk, zone__event=event)
+        alert = services.alert_acknowledge(alert=alert, user=request.user)
+        return Response(AlertOutput(alert).data)
+
+
+class SuspendInput(serializers.Serializer):
+    reasons = serializers.CharField()
+    required_changes = serializers.CharField()
+    expected_revision = serializers.IntegerField(required=False, allow_null=True)
+
+
+class SuspendApi(APIView):
+    @extend_schema(request=SuspendInput, responses=serializers.DictField, tags=["eventday"])
+    def post(self, request, event_pk):
+        event = selectors.event_for_user(request.user, event_pk)
+        if not selectors.user_may_operate(request.user, event):
+            raise PermissionDenied(_("只有本辖区公安民警可以熔断活动。"))
+        data = SuspendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.event_suspend(event=event, user=request.user, **data.validated_data)
+        event.application.refresh_from_db()
+        return Response({"state": event.application.state})
+
+
+# ---------------------------------------------------------------------------------------------- incidents
+
+
+class IncidentInput(serializers.Serializer):
+    kind = serializers.SlugRelatedField(slug_field="code", queryset=IncidentKind.objects.filter(is_active=True))
+    occurred_at = serializers.DateTimeField()
+    zone = serializers.IntegerField(required=False, allow_null=True)
+    place = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    outcome = serializers.CharField()
+    people_involved = serializers.IntegerField(min_value=0, default=1)
+
+
+class IncidentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField(source="kind.code")
+    kind_name = serializers.CharField(source="kind.name")
+    occurred_at = serializers.DateTimeField()
+    zone = serializers.CharField(source="zone.name", allow_null=True, default=None)
+    place = serializers.CharField()
+    description = serializers.CharField()
+    outcome = serializers.CharField()
+    people_involved = serializers.IntegerField()
+    recorded_by = serializers.CharField()
+
+
+class IncidentListApi(ListAPIView):
+    serializer_class = IncidentOutput
+
+    def _event(self):
+        event = selectors.event_for_user(self.request.user, self.kwargs["event_pk"])
+        if not selectors.user_may_operate(self.request.user, event):
+            raise PermissionDenied(_("警务服务台记录仅限公安民警查看。"))
+        return event
+
+    def get_queryset(self):
+        return selectors.incidents_of(self._event())
+
+    @extend_schema(tags=["eventday"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=IncidentInput, responses={201: IncidentOutput}, tags=["eventday"])
+    def post(self, request, event_pk):
+        event = self._event()
+        data = IncidentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        zone_id = values.pop("zone", None)
+        zone = Zone.objects.filter(pk=zone_id, event=event).first() if zone_id else None
+        if zone_id and zone is None:
+            raise serializers.ValidationError({"zone": [_("请选择本活动的区域。")]})
+        incident = services.incident_record(event=event, user=request.user, zone=zone, **values)
+        return Response(IncidentOutput(incident).data, status=status.HTTP_201_CREATED)
+
+
+class IncidentKindOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    is_violation = serializers.BooleanField()
+
+
+class IncidentKindListApi(ListAPIView):
+    serializer_class = IncidentKindOutput
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.incident_kinds()
+
+
+# ---------------------------------------------------------------------------------------------- companies
+
+
+class CompanyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    credit_code = serializers.CharField()
+    event_count = serializers.IntegerField()
+    drill_count = serializers.IntegerField()
+    accountability_count = serializers.IntegerField()
+
+
+class CompanyListApi(ListAPIView):
+    serializer_class = CompanyOutput
+
+    def get_queryset(self):
+        return selectors.company_list_queryset(self.request.user)
+
+
+def _company(user, pk):
+    return selectors.company_for_user(user, pk)
+
+
+def _optional_event(user, pk):
+    return selectors.event_for_user(user, pk) if pk else None
+
+
+class DrillInput(serializers.Serializer):
+    company = serializers.IntegerField()
+    event = serializers.IntegerField(required=False, allow_null=True)
+    held_on = serializers.DateField()
+    scenario = serializers.CharField(max_length=200)
+    guards_trained = serializers.IntegerField(min_value=1)
+
+
+class DrillOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    company = serializers.CharField(source="company.name")
+    event = serializers.CharField(source="event.name", allow_null=True, default=None)
+    held_on = serializers.DateField()
+    scenario = serializers.CharField()
+    guards_trained = serializers.IntegerField()
+
+
+class DrillListApi(ListAPIView):
+    serializer_class = DrillOutput
+
+    def get_queryset(self):
+        return TrainingDrill.objects.filter(company__in=selectors.companies_visible_to(self.request.user)) \
+            .select_related("company", "event").order_by("-held_on", "-id")
+
+    @extend_schema(request=DrillInput, responses={201: DrillOutput})
+    def post(self, request):
+        data = DrillInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        company = _company(request.user, values.pop("company"))
+        event = _optional_event(request.user, values.pop("event", None))
+        drill = services.drill_record(user=request.user, company=company, event=event, **values)
+        return Response(DrillOutput(drill).data, status=status.HTTP_201_CREATED)
+
+
+class AccountabilityInput(serializers.Serializer):
+    company = serializers.IntegerField()
+    event = serializers.IntegerField(required=False, allow_null=True)
+    decided_on = serializers.DateField()
+    severity = serializers.ChoiceField(choices=AccountabilityRecord.Severity.choices)
+    description = serializers.CharField()
+
+
+class AccountabilityOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    company = serializers.CharField(source="company.name")
+    event = serializers.CharField(source="event.name", allow_null=True, default=None)
+    decided_on = serializers.DateField()
+    severity = serializers.CharField()
+    description = serializers.CharField()
+
+
+class AccountabilityListApi(ListAPIView):
+    serializer_class = AccountabilityOutput
+
+    def get_queryset(self):
+        return AccountabilityRecord.objects.filter(company__in=selectors.companies_visible_to(self.request.user)) \
+            .select_related("company", "event").order_by("-decided_on", "-id")
+
+    @extend_schema(request=AccountabilityInput, responses={201: AccountabilityOutput})
+    def post(self, request):
+        data = AccountabilityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        company = _company(request.user, values.pop("company"))
+        event = _optional_event(request.user, values.pop("event", None))
+        record = services.accountability_record(user=request.user, company=company, event=event, **values)
+        return Response(AccountabilityOutput(record).data, status=status.HTTP_201_CREATED)
+
+
+# ---------------------------------------------------------------------------------------------- statistics
+
+
+class StatisticsInput(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    bureau = serializers.PrimaryKeyRelatedField(queryset=Authority.objects.filter(kind="police"), required=False,
+                                                allow_null=True)
+    venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), required=False, allow_null=True)
+
+
+def statistics_payload(stats) -> dict:
+    return {
+        "events_held": stats.events_held, "total_entries": stats.total_entries,
+        "peak_occupancy": stats.peak_occupancy, "incidents_total": stats.incidents_total,
+        "incidents_by_kind": [{"kind": name, "count": n} for name, n in stats.incidents_by_kind],
+        "drills": stats.drills, "guards_trained": stats.guards_trained,
+        "companies_held_accountable": stats.companies_held_accountable,
+        "accountability_records": stats.accountability_records,
+        "events_by_month": [{"month": m, "events": n} for m, n in stats.by_month],
+        "events": [{"id": e.pk, "name": e.name, "venue": e.venue.name, "start_at": e.start_at,
+                    "entries": t.entries, "peak_occupancy": t.peak_occupancy} for e, t in stats.events],
+    }
+
+
+class StatisticsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[StatisticsInput], responses=serializers.DictField, tags=["eventday"])
+    def get(self, request):
+        params = StatisticsInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        values = params.validated_data
+        stats = selectors.statistics_for(request.user, year=values.get("year") or timezone.localdate().year,
+                                         bureau=values.get("bureau"), venue=values.get("venue"))
+        return Response(statistics_payload(stats))
+

@@ -1,0 +1,59 @@
+"""Period statistics as CSV and Excel (openpyxl): the same rows in both."""
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+def statistics_rows(stats) -> list[list]:
+    """Summary, incidents by kind, then one row per event; blank rows between the blocks."""
+    rows = [
+        [_("指标"), _("数值")],
+        [_("举办活动（场）"), stats.events_held],
+        [_("累计入场人次"), stats.total_entries],
+        [_("单场峰值在场人数"), stats.peak_occupancy],
+        [_("现场警情（起）"), stats.incidents_total],
+        [_("培训演练（次）"), stats.drills],
+        [_("参训保安（人次）"), stats.guards_trained],
+        [_("被追责保安公司（家）"), stats.companies_held_accountable],
+        [_("回溯追责记录（条）"), stats.accountability_records],
+        [],
+        [_("警情类别"), _("起数")],
+        *[[name, count] for name, count in stats.incidents_by_kind],
+        [],
+        [_("活动"), _("场所"), _("开始时间"), _("累计入场"), _("峰值在场")],
+        *[[event.name, event.venue.name, timezone.localtime(event.start_at).strftime("%Y-%m-%d %H:%M"),
+           tally.entries, tally.peak_occupancy] for event, tally in stats.events],
+    ]
+    return rows
+
+
+def statistics_csv(stats) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(statistics_rows(stats))
+    # A BOM so that Excel opens the Chinese text as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def statistics_xlsx(stats) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "statistics"
+    bold = Font(bold=True)
+    after_blank = True
+    for row in statistics_rows(stats):
+        sheet.append(row)
+        if row and after_blank:  # the first row of each block is its header
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+        after_blank = not row
+    for column, width in zip("ABCDE", (30, 22, 18, 12, 12)):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,231 @@
+"""Event-day pages: list, live dashboard (htmx partial + JSON chart), incidents, companies, statistics.
+
+Thin: forms in, services write, selectors read (already filtered: an event the user may not see is a 404,
+an action the user may not take a 403).
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events.models import Venue
+
+from . import exports, selectors, services
+from .forms import AccountabilityForm, DrillForm, IncidentForm, StatisticsFilterForm, SuspendForm
+from .models import Alert, OccupancyPolicy
+
+LIVE_POLL_SECONDS = 5
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def event_list(request):
+    events = list(selectors.event_list_queryset(request.user)[:200])
+    return render(request, "eventday/event_list.html", {"events": events})
+
+
+def _live_context(request, event) -> dict:
+    policy = OccupancyPolicy.current()
+    return {
+        "event": event, "policy": policy,
+        "occupancy": selectors.event_occupancy(event, policy=policy),
+        "alerts": list(selectors.open_alerts(event)[:20]),
+        "may_operate": selectors.user_may_operate(request.user, event),
+        "poll_seconds": LIVE_POLL_SECONDS, "now": timezone.now(),
+    }
+
+
+@login_required
+def dashboard(request, pk):
+    event = selectors.event_for_user(request.user, pk)
+    context = _live_context(request, event)
+    if context["may_operate"]:
+        context["suspend_form"] = SuspendForm(initial={"expected_revision": event.application.revision})
+        context["incidents"] = list(selectors.incidents_of(event)[:5])
+    return render(request, "eventday/dashboard.html", context)
+
+
+@login_required
+def dashboard_live(request, pk):
+    """The part of the dashboard that htmx swaps in every few seconds."""
+    event = selectors.event_for_user(request.user, pk)
+    return render(request, "eventday/_live.html", _live_context(request, event))
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request, pk, alert_pk):
+    event = selectors.event_for_user(request.user, pk)
+    alert = get_object_or_404(Alert, pk=alert_pk, zone__event=event)
+    services.alert_acknowledge(alert=alert, user=request.user)
+    if request.htmx:
+        return render(request, "eventday/_live.html", _live_context(request, event))
+    return redirect("eventday:dashboard", pk=event.pk)
+
+
+@login_required
+@require_POST
+def event_suspend(request, pk):
+    event = selectors.event_for_user(request.user, pk)
+    if not selectors.user_may_operate(request.user, event):
+        raise PermissionDenied(_("只有本辖区公安民警可以熔断活动。"))
+    form = SuspendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.event_suspend(event=event, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("活动已熔断：计数停止，相关人员将收到通知。"))
+            return redirect("eventday:dashboard", pk=event.pk)
+    context = _live_context(request, event)
+    context.update(suspend_form=form, incidents=list(selectors.incidents_of(event)[:5]))
+    return render(request, "eventday/dashboard.html", context, status=400)
+
+
+@login_required
+def incidents(request, pk):
+    """警务服务台 log of one event: the list and a form to add to it (police of the district only)."""
+    event = selectors.event_for_user(request.user, pk)
+    if not selectors.user_may_operate(request.user, event):
+        raise PermissionDenied(_("警务服务台记录仅限公安民警查看。"))
+    form = IncidentForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_record(event=event, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("已登记。"))
+            return redirect("eventday:incidents", pk=event.pk)
+    return render(request, "eventday/incidents.html", {
+        "event": event, "form": form, "incidents": list(selectors.incidents_of(event)[:500]),
+    }, status=400 if form.errors else 200)
+
+
+# ---------------------------------------------------------------------------------------------- companies
+
+
+def _require_registry_access(user) -> None:
+    if not (user.is_police or user.is_superuser or user.has_role("security_company")):
+        raise PermissionDenied(_("保安公司名录仅限公安民警和保安公司查看。"))
+
+
+@login_required
+def company_list(request):
+    _require_registry_access(request.user)
+    return render(request, "eventday/company_list.html",
+                  {"companies": list(selectors.company_list_queryset(request.user))})
+
+
+def _company_context(request, company, *, drill_form=None, accountability_form=None) -> dict:
+    user = request.user
+    events = selectors.events_visible_to(user).filter(security_company=company).select_related(
+        "venue", "application").order_by("-start_at")
+    may_record_drill = user.is_police or user.is_superuser or user.organisation_id == company.pk
+    may_hold_accountable = user.is_police or user.is_superuser
+    reviewable = selectors.events_visible_to(user, perm="approvals.review_application").filter(
+        security_company=company)
+    return {
+        "company": company, "events": list(events),
+        "drills": list(selectors.company_drills(company)),
+        "records": list(selectors.company_accountability(company)),
+        "drill_form": (drill_form or DrillForm(events=events)) if may_record_drill else None,
+        "accountability_form": (accountability_form or AccountabilityForm(events=reviewable))
+        if may_hold_accountable else None,
+    }
+
+
+@login_required
+def company_detail(request, pk):
+    _require_registry_access(request.user)
+    company = selectors.company_for_user(request.user, pk)
+    return render(request, "eventday/company_detail.html", _company_context(request, company))
+
+
+@login_required
+@require_POST
+def drill_create(request, pk):
+    company = selectors.company_for_user(request.user, pk)
+    events = selectors.events_visible_to(request.user).filter(security_company=company)
+    form = DrillForm(request.POST, events=events)
+    if form.is_valid():
+        try:
+            services.drill_record(user=request.user, company=company, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("培训演练已登记。"))
+            return redirect("eventday:company", pk=company.pk)
+    return render(request, "eventday/company_detail.html",
+                  _company_context(request, company, drill_form=form), status=400)
+
+
+@login_required
+@require_POST
+def accountability_create(request, pk):
+    company = selectors.company_for_user(request.user, pk)
+    if not (request.user.is_police or request.user.is_superuser):
+        raise PermissionDenied(_("只有公安民警可以登记回溯追责。"))
+    events = selectors.events_visible_to(request.user, perm="approvals.review_application").filter(
+        security_company=company)
+    form = AccountabilityForm(request.POST, events=events)
+    if form.is_valid():
+        try:
+            services.accountability_record(user=request.user, company=company, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("回溯追责记录已登记。"))
+            return redirect("eventday:company", pk=company.pk)
+    return render(request, "eventday/company_detail.html",
+                  _company_context(request, company, accountability_form=form), status=400)
+
+
+# ---------------------------------------------------------------------------------------------- statistics
+
+
+@login_required
+def statistics(request):
+    venues = Venue.objects.filter(events__in=selectors.events_visible_to(request.user)).distinct().order_by("name")
+    form = StatisticsFilterForm(request.GET or None, venues=venues)
+    year = timezone.localdate().year
+    bureau = venue = None
+    if form.is_valid():
+        year = form.cleaned_data["year"] or year
+        bureau, venue = form.cleaned_data["bureau"], form.cleaned_data["venue"]
+    stats = selectors.statistics_for(request.user, year=year, bureau=bureau, venue=venue)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        name = f"anbao-statistics-{year}"
+        if export == "csv":
+            response = HttpResponse(exports.statistics_csv(stats), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(exports.statistics_xlsx(stats), content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
+        return response
+    query = request.GET.copy()
+    query.pop("export", None)
+    chart = {
+        "months": {"labels": [m for m, _n in stats.by_month], "values": [n for _m, n in stats.by_month],
+                   "label": _("举办活动（场）")},
+        "incidents": {"labels": [k for k, _n in stats.incidents_by_kind],
+                      "values": [n for _k, n in stats.incidents_by_kind], "label": _("现场警情（起）")},
+    }
+    return render(request, "eventday/statistics.html", {
+        "form": form, "stats": stats, "year": year, "chart": chart,
+        "export_base": f"{reverse('eventday:statistics')}?{query.urlencode()}{'&' if query else ''}",
+    })
