@@ -8,7 +8,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from events.bilingual import pick_language
@@ -173,7 +173,44 @@ class ApplicationState(models.TextChoices):
     COMPLETED = "completed", _("已完成")
 
 
-class Application(models.Model):
+# Who may fire a transition (django-fsm `permission=`): role AND object permission on this application.
+
+
+def _may_review(application, user) -> bool:
+    return bool(user and user.is_police and application.user_may(user, "approvals.review_application"))
+
+
+def _may_decide(application, user) -> bool:
+    """Levels 一级/二级 and city-level applications need a supervisor's signature."""
+    return _may_review(application, user) and (not application.requires_sign_off or user.is_supervisor)
+
+
+def _may_supervise(application, user) -> bool:
+    return _may_review(application, user) and user.is_supervisor
+
+
+def _may_act_as_organizer(application, user) -> bool:
+    return bool(user and user.is_organizer and application.user_may(user, "approvals.change_application"))
+
+
+# Conditions (django-fsm `conditions=`): facts of the application itself. The services explain refusals.
+
+
+def _vetting_settled(application) -> bool:
+    return not application.vetting_blockers()
+
+
+def _provisional_eligible(application) -> bool:
+    return not application.provisional_blockers()
+
+
+def _event_over(application) -> bool:
+    from django.utils import timezone
+
+    return application.event.end_at <= timezone.now()
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
     """活动安全许可申请: one event's request for a security permit."""
 
     State = ApplicationState
@@ -201,6 +238,13 @@ class Application(models.Model):
     security_level = models.CharField(_("安保等级"), max_length=10, blank=True, db_index=True)
     # Optimistic concurrency: bumped on every state change.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # Deadlines of the review (approvals/deadlines.py computes them).
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    decision_due_date = models.DateField(_("决定期限"), null=True, blank=True, db_index=True)
+    post_review_due_date = models.DateField(_("先批后审完成期限"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    culture_official = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("文旅审核员"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="vetting_applications")
 
     class Meta:
         verbose_name = _("安全许可申请")
@@ -240,6 +284,135 @@ class Application(models.Model):
                 target=ApplicationState.SUBMITTED)
     def submit(self):
         """Organizer hands the application in (again, after a return for correction)."""
+
+    # The rest of the table. Fired only from approvals/workflow.py, which checks the revision, explains
+    # refusals, audits, notifies. `permission` says which role may fire each one.
+    @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.RETURNED,
+                permission=_may_review)
+    def return_for_correction(self):
+        """退回补正: the organizer corrects and resubmits (submit)."""
+
+    @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.ACCEPTED,
+                permission=_may_review)
+    def accept(self):
+        """受理: every applicable document is there."""
+
+    @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.ACCEPTED_DEFERRED,
+                permission=_may_review)
+    def accept_with_deferred(self):
+        """容缺受理: deferrable documents follow by a due date, on the organizer's commitment."""
+
+    @transition(field=state, source=[ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_DEFERRED],
+                target=ApplicationState.UNDER_REVIEW, permission=_may_review)
+    def start_review(self):
+        """审查: on-site check, risk assessment; culture-tourism vetting runs in parallel."""
+
+    @transition(field=state, source=ApplicationState.UNDER_REVIEW, target=ApplicationState.APPROVED,
+                conditions=[_vetting_settled], permission=_may_decide)
+    def approve(self):
+        """许可."""
+
+    @transition(field=state, source=[ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_DEFERRED,
+                                     ApplicationState.UNDER_REVIEW],
+                target=ApplicationState.PROVISIONALLY_APPROVED, conditions=[_provisional_eligible],
+                permission=_may_decide)
+    def approve_provisionally(self):
+        """先批后审: a provisional permit now, the substantive review by the post-review due date."""
+
+    @transition(field=state, source=ApplicationState.PROVISIONALLY_APPROVED, target=ApplicationState.APPROVED,
+                conditions=[_vetting_settled], permission=_may_decide)
+    def confirm_post_review(self):
+        """The post-review passed: the provisional permit becomes a full one."""
+
+    @transition(field=state, source=[ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_DEFERRED,
+                                     ApplicationState.UNDER_REVIEW],
+                target=ApplicationState.REJECTED, permission=_may_decide)
+    def reject(self):
+        """不予许可."""
+
+    @transition(field=state, source=[ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED],
+                target=ApplicationState.SUSPENDED, permission=_may_review)
+    def suspend(self):
+        """熔断: the event may not go ahead until the named changes are made."""
+
+    @transition(field=state, source=ApplicationState.SUSPENDED,
+                target=RETURN_VALUE(ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED),
+                permission=_may_review)
+    def resume(self, back_to):
+        """Back to the state the permit had before the suspension."""
+        return back_to
+
+    @transition(field=state, source=[ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED,
+                                     ApplicationState.SUSPENDED],
+                target=ApplicationState.REVOKED, permission=_may_decide)
+    def revoke(self):
+        """撤销许可 (e.g. the post-review of a provisional permit failed)."""
+
+    @transition(field=state, source=[ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED,
+                                     ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_DEFERRED,
+                                     ApplicationState.UNDER_REVIEW, ApplicationState.APPROVED,
+                                     ApplicationState.PROVISIONALLY_APPROVED, ApplicationState.SUSPENDED],
+                target=ApplicationState.WITHDRAWN, permission=_may_act_as_organizer)
+    def withdraw(self):
+        """The organizer calls the event off."""
+
+    @transition(field=state, source=ApplicationState.APPROVED, target=ApplicationState.COMPLETED,
+                conditions=[_event_over], permission=_may_review)
+    def complete(self):
+        """The event took place under its permit."""
+
+    # ------------------------------------------------------------------------------------------ helpers
+
+    def user_may(self, user, perm: str) -> bool:
+        """Object permission, with one guardian checker per user cached on this instance (services re-read
+        the row under a lock, so the cache never outlives one action)."""
+        if user is None or not user.is_authenticated:
+            return False
+        from guardian.core import ObjectPermissionChecker
+
+        checkers = self.__dict__.setdefault("_permission_checkers", {})
+        checker = checkers.get(user.pk)
+        if checker is None:
+            checker = checkers[user.pk] = ObjectPermissionChecker(user)
+        return checker.has_perm(perm.split(".", 1)[-1], self)
+
+    @property
+    def requires_sign_off(self) -> bool:
+        return self.security_level in ("一级", "二级") or self.needs_city_decision
+
+    @property
+    def has_permit(self) -> bool:
+        return self.state in (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED,
+                              ApplicationState.SUSPENDED)
+
+    def vetting_blockers(self) -> list[str]:
+        """Why culture-tourism vetting still blocks a decision (empty: settled or not needed)."""
+        from django.utils.translation import gettext
+
+        from events.models import Song, VettingStatus
+
+        if not self.event.has_performances:
+            return []
+        if self.culture_official_id is None:
+            return [gettext("有演出活动，尚未指派文旅审核员。")]
+        pending = [p.name for p in self.event.performers.filter(vetting_status=VettingStatus.PENDING)]
+        pending += [f"《{s.title}》" for s in Song.objects.filter(
+            performer__event_id=self.event_id, vetting_status=VettingStatus.PENDING,
+        ).exclude(performer__vetting_status=VettingStatus.STRUCK)]
+        if pending:
+            return [gettext("文旅审核尚未完成：%(items)s") % {"items": "、".join(pending)}]
+        return []
+
+    def provisional_blockers(self) -> list[str]:
+        """先批后审 only for level 四级 and an organizer with a clean record."""
+        from django.utils.translation import gettext
+
+        reasons = []
+        if self.security_level != "四级":
+            reasons.append(gettext("先批后审仅适用于安保等级为四级的活动（当前：%(level)s）。")
+                           % {"level": self.security_level or gettext("未评估")})
+        reasons += organisation_record_blockers(self.organisation_id, exclude_application=self.pk)
+        return reasons
 
     @property
     def is_editable_by_organizer(self) -> bool:
@@ -375,6 +548,8 @@ class AuditEntry(models.Model):
         LEVEL_OVERRIDDEN = "level_overridden", _("调整安保等级")
         VETTED = "vetted", _("演出审核")
         ASSIGNED = "assigned", _("分派")
+        COMMITMENT_SIGNED = "commitment_signed", _("签署容缺承诺")
+        REMINDER = "reminder", _("到期提醒")
         OTHER = "other", _("其他")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_entries")
@@ -400,3 +575,124 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are never deleted.")
+
+
+# ---------------------------------------------------------------------------------------------- review workflow
+
+
+def organisation_record_blockers(organisation_id, *, exclude_application=None, now=None) -> list[str]:
+    """A clean record: at least one completed event, no suspension (熔断) in the past year."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    now = now or timezone.now()
+    reasons = []
+    completed = Application.objects.filter(organisation_id=organisation_id, state=ApplicationState.COMPLETED)
+    if not completed.exists():
+        reasons.append(gettext("申请单位尚无已完成的活动记录。"))
+    suspensions = Suspension.objects.filter(application__organisation_id=organisation_id,
+                                            suspended_at__gte=now - timedelta(days=365))
+    if exclude_application is not None:
+        suspensions = suspensions.exclude(application_id=exclude_application)
+    if suspensions.exists():
+        reasons.append(gettext("申请单位近一年内有活动被熔断。"))
+    return reasons
+
+
+class DeferredCommitment(models.Model):
+    """容缺承诺: the documents the organizer promises to deliver by the due date, and its signature."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="deferred_commitments")
+    documents = models.ManyToManyField(ApplicationDocument, related_name="commitments", verbose_name=_("容缺材料"))
+    due_date = models.DateField(_("补交期限"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("受理民警"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("承诺人"))
+    signed_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+    missed_at = models.DateTimeField(_("逾期处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("容缺承诺书")
+        verbose_name_plural = _("容缺承诺书")
+        ordering = ["application", "-created_at"]
+
+    def __str__(self):
+        return f"{self.application.reference} {self.due_date}"
+
+    def outstanding_documents(self):
+        return [d for d in self.documents.all() if d.status != ApplicationDocument.Status.PROVIDED]
+
+    @property
+    def is_fulfilled(self) -> bool:
+        return not self.outstanding_documents()
+
+
+class Suspension(models.Model):
+    """熔断: why the permit was suspended, what must change, and (later) what changed and who resumed it."""
+
+    class Cause(models.TextChoices):
+        REVIEWER = "reviewer", _("民警决定")
+        DEFERRED_MISSED = "deferred_missed", _("容缺材料逾期未补交")
+        POST_REVIEW_OVERDUE = "post_review_overdue", _("先批后审逾期未完成")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="suspensions")
+    from_state = models.CharField(max_length=30, choices=ApplicationState.choices)
+    cause = models.CharField(_("熔断来源"), max_length=30, choices=Cause.choices, default=Cause.REVIEWER)
+    reasons = models.TextField(_("熔断原因"))
+    required_changes = models.TextField(_("恢复须整改事项"))
+    automatic = models.BooleanField(_("系统自动熔断"), default=False)
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    suspended_at = models.DateTimeField(_("熔断时间"), db_index=True)
+    changes_made = models.TextField(_("整改情况"), blank=True)
+    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    resumed_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("熔断记录")
+        verbose_name_plural = _("熔断记录")
+        ordering = ["application", "-suspended_at"]
+
+    def __str__(self):
+        return f"{self.application.reference} {self.suspended_at:%Y-%m-%d}"
+
+
+class PermitNumberSequence(models.Model):
+    """The last permit number issued in a year (locked row, so numbers are never duplicated or skipped)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Permit(models.Model):
+    """许可决定书: the permit, its number and conditions. Kept when suspended or revoked (revoked_at)."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", _("安全许可")
+        PROVISIONAL = "provisional", _("先批后审临时许可")
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="permit")
+    number = models.CharField(_("许可文号"), max_length=40, unique=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.APPROVED)
+    issued_at = models.DateTimeField(_("签发时间"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("承办民警"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("签批领导"))
+    approved_attendance = models.PositiveIntegerField(_("许可人数"))
+    conditions = models.JSONField(_("许可条件"), default=list, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("安全许可决定书")
+        verbose_name_plural = _("安全许可决定书")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return self.number

@@ -1,5 +1,11 @@
-"""URLs of notifications."""
-from django.urls import path  # noqa: F401
+"""URLs of notification pages."""
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/read/", views.notification_read, name="read"),
+    path("read-all/", views.notification_read_all, name="read_all"),
+]

@@ -1,0 +1,10 @@
+"""Celery tasks of approvals: thin, they call a service."""
+from celery import shared_task
+
+from .workflow import deadlines_enforce
+
+
+@shared_task(name="approvals.tasks.deadlines_check")
+def deadlines_check() -> dict:
+    """Daily (CELERY_BEAT_SCHEDULE): deferred-document reminders and suspensions, overdue post-reviews."""
+    return deadlines_enforce()

@@ -1,0 +1,798 @@
+"""The review workflow: every change of an application's state after submission, and culture-tourism vetting.
+
+Each service: keyword-only arguments; one transaction; the row locked (select_for_update) and the caller's
+`expected_revision` compared (a mismatch raises ApplicationConflict, shown as 409 / "已被他人修改"); state, role
+and object permission checked and the input validated before any write; an AuditEntry; notifications to the
+people concerned (emails after commit); approvals.signals.application_transitioned after commit.
+The transition table itself is on the model (Application.accept, .approve, ... with django-fsm).
+"""
+import logging
+from datetime import date, datetime
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, can_proceed
+
+from accounts import roles
+from events.models import Performer, Song, VettingStatus
+
+from . import deadlines, permissions, signals
+from .checklist import document_applies
+from .models import (
+    Application, ApplicationDocument, ApplicationState, AuditEntry, DeferredCommitment, PartyAssignment, Permit,
+    PermitNumberSequence, Suspension,
+)
+from .services import audit
+
+logger = logging.getLogger(__name__)
+S = ApplicationState
+
+# What each transition is called on buttons and in messages.
+ACTION_LABELS = {
+    "submit": gettext_lazy("提交"),
+    "return_for_correction": gettext_lazy("退回补正"),
+    "accept": gettext_lazy("受理"),
+    "accept_with_deferred": gettext_lazy("容缺受理"),
+    "start_review": gettext_lazy("开始审查"),
+    "approve": gettext_lazy("许可"),
+    "approve_provisionally": gettext_lazy("先批后审"),
+    "confirm_post_review": gettext_lazy("先批后审确认通过"),
+    "reject": gettext_lazy("不予许可"),
+    "suspend": gettext_lazy("熔断"),
+    "resume": gettext_lazy("恢复"),
+    "revoke": gettext_lazy("撤销许可"),
+    "withdraw": gettext_lazy("撤回申请"),
+    "complete": gettext_lazy("办结"),
+}
+VETTING_STATES = (S.ACCEPTED, S.ACCEPTED_DEFERRED, S.UNDER_REVIEW, S.PROVISIONALLY_APPROVED)
+ASSIGNABLE_STATES = (S.SUBMITTED, S.ACCEPTED, S.ACCEPTED_DEFERRED, S.UNDER_REVIEW, S.APPROVED,
+                     S.PROVISIONALLY_APPROVED, S.SUSPENDED)
+
+
+class ApplicationConflict(Exception):
+    """Someone else changed the application after the user loaded it: pages show a message, the API a 409."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("已被他人修改：该申请刚刚被其他人处理，请刷新页面查看最新状态后再操作。"))
+        self.message = str(self.args[0])
+
+
+# ---------------------------------------------------------------------------------------------- plumbing
+
+
+def _lock(application: Application | int, expected_revision=None) -> Application:
+    """Re-read the row under a lock (only the application's row: `of=self`), then compare revisions."""
+    pk = application if isinstance(application, int) else application.pk
+    locked = (Application.objects.select_for_update(of=("self",))
+              .select_related("event", "catalogue", "organisation", "district").get(pk=pk))
+    if expected_revision not in (None, ""):
+        try:
+            expected = int(expected_revision)
+        except (TypeError, ValueError):
+            raise ValidationError({"expected_revision": _("版本号无效。")})
+        if expected != locked.revision:
+            raise ApplicationConflict()
+    return locked
+
+
+def _check_transition(application: Application, name: str, actor) -> None:
+    """From the right state (else a clear 400), by a user whose role may fire it (else 403)."""
+    method = getattr(application, name)
+    label = ACTION_LABELS[name]
+    if not can_proceed(method, check_conditions=False):
+        raise ValidationError(_("申请当前状态为“%(state)s”，不能%(action)s。") % {
+            "state": application.get_state_display(), "action": label})
+    if actor is None or not method._django_fsm.has_transition_perm(application, application.state, actor):
+        if name in ("approve", "approve_provisionally", "confirm_post_review", "reject", "revoke") and \
+                application.requires_sign_off and actor is not None and actor.is_police:
+            raise PermissionDenied(_("安保等级为一级/二级或需市级决定的申请，须由分局领导签批（%(action)s）。")
+                                   % {"action": label})
+        raise PermissionDenied(_("您无权对此申请执行“%(action)s”。") % {"action": label})
+
+
+def _required_text(value, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+def _snapshot(application: Application, **extra) -> dict:
+    event = application.event
+    return {
+        "revision": application.revision, "security_level": application.security_level,
+        "needs_city_decision": application.needs_city_decision, "expected_attendance": event.expected_attendance,
+        "start_at": event.start_at.isoformat(), "end_at": event.end_at.isoformat(),
+        "assigned_reviewer": application.assigned_reviewer_id, **extra,
+    }
+
+
+def _fire(application: Application, name: str, *, actor, reason: str = "", snapshot: dict | None = None,
+          args=()) -> AuditEntry:
+    """Change the state (checks already done), bump the revision, audit, signal after commit, notify."""
+    from_state = application.state
+    try:
+        getattr(application, name)(*args)
+        application.revision += 1
+        application.save()
+    except ConcurrentTransition:
+        raise ApplicationConflict()
+    entry = audit(application, actor=actor, action=AuditEntry.Action.TRANSITION, transition=name,
+                  from_state=from_state, to_state=application.state, reason=reason,
+                  snapshot=snapshot if snapshot is not None else _snapshot(application))
+    transaction.on_commit(partial(
+        signals.application_transitioned.send, sender=Application, application=application, transition=name,
+        from_state=from_state, to_state=application.state, actor=actor, reason=reason), robust=True)
+    _tell_transition(application, entry, actor=actor)
+    return entry
+
+
+def application_link(application: Application) -> str:
+    for name in ("approvals:detail", "review:application"):
+        try:
+            return reverse(name, args=[application.pk])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def _people_concerned(application: Application, *, police: bool = False) -> list:
+    """The organizer's staff, the assigned reviewer, the culture official; with police=True the district bureau."""
+    User = get_user_model()
+    people = list(User.objects.filter(organisation_id=application.organisation_id, is_active=True,
+                                      groups__name=roles.ORGANIZER))
+    for user in (application.assigned_reviewer, application.culture_official):
+        if user is not None:
+            people.append(user)
+    if police or application.assigned_reviewer_id is None:
+        people += list(User.objects.filter(authority_id=application.district_id, is_active=True,
+                                           groups__name__in=roles.POLICE_ROLES))
+    return people
+
+
+def _tell(application: Application, *, users, verb: str, message: str, dedupe_key: str, actor=None) -> None:
+    from notifications.services import notify
+
+    recipients = [u for u in users if actor is None or u.pk != actor.pk]
+    notify(users=recipients, verb=verb, message=message, application=application,
+           link=application_link(application), dedupe_key=dedupe_key)
+
+
+def _tell_transition(application: Application, entry: AuditEntry, *, actor) -> None:
+    message = _("“%(event)s”（%(reference)s）：%(action)s，当前状态：%(state)s。") % {
+        "event": application.event.name, "reference": application.reference,
+        "action": ACTION_LABELS.get(entry.transition, entry.transition), "state": application.get_state_display()}
+    if entry.reason:
+        message += "\n" + _("理由：%(reason)s") % {"reason": entry.reason}
+    _tell(application, users=_people_concerned(application, police=actor is None), verb=entry.transition,
+          message=message, dedupe_key=f"audit:{entry.pk}", actor=actor)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _event_date(application: Application) -> date:
+    return timezone.localtime(application.event.start_at).date()
+
+
+def _set_decision_clock(application: Application) -> None:
+    catalogue = application.catalogue
+    application.accepted_at = timezone.now()
+    application.decision_due_date = deadlines.decision_due_date(
+        _today(), days=catalogue.decision_days, working_days=catalogue.decision_days_are_working_days)
+
+
+def _applicable_documents(application: Application) -> list[ApplicationDocument]:
+    event = application.event
+    organiser_count = event.organiser_count
+    return [d for d in application.documents.select_related("document_type").select_for_update(of=("self",))
+            if not d.document_type.filled_online and document_applies(
+                d.document_type, organiser_count=organiser_count, has_performances=event.has_performances)]
+
+
+# ---------------------------------------------------------------------------------------------- reads for pages
+
+
+def approval_blockers(application: Application) -> list[str]:
+    """Every reason the application cannot be approved now (vetting, commitment, fuse flags, event started)."""
+    from .risk import fuse_flags_blocking_approval
+
+    reasons = list(application.vetting_blockers())
+    unsigned = application.deferred_commitments.filter(signed_at__isnull=True)
+    if any(not c.is_fulfilled for c in unsigned.prefetch_related("documents")):
+        reasons.append(_("容缺承诺书尚未由申请单位签署。"))
+    reasons += [str(r) for r in fuse_flags_blocking_approval(application)]
+    if application.event.start_at <= timezone.now():
+        reasons.append(_("活动已开始，不能再作出许可决定。"))
+    return reasons
+
+
+def application_deadlines(application: Application, today: date | None = None) -> list[deadlines.Deadline]:
+    """The deadlines that still matter in the application's state, soonest first."""
+    today = today or _today()
+    if application.state in (S.DRAFT, S.REJECTED, S.REVOKED, S.WITHDRAWN, S.COMPLETED):
+        return []
+    deciding = application.state in (S.ACCEPTED, S.ACCEPTED_DEFERRED, S.UNDER_REVIEW)
+    deferred = sorted({d.deferred_due_date for d in application.documents.all()
+                       if d.status == ApplicationDocument.Status.DEFERRED and d.deferred_due_date})
+    return deadlines.deadlines_of(
+        today=today, event_start=_event_date(application),
+        decision_due=application.decision_due_date if deciding else None, deferred_due=deferred,
+        post_review_due=application.post_review_due_date if application.state == S.PROVISIONALLY_APPROVED
+        else None)
+
+
+PANEL_TRANSITIONS = ("accept", "accept_with_deferred", "return_for_correction", "start_review", "approve",
+                     "approve_provisionally", "confirm_post_review", "reject", "suspend", "resume", "revoke",
+                     "withdraw", "complete")
+
+
+def available_actions(application: Application, user) -> list[str]:
+    """The action codes the user may take now (state and role; conditions are shown as blockers)."""
+    if not user.is_authenticated:
+        return []
+    actions = [name for name in PANEL_TRANSITIONS
+               if can_proceed(getattr(application, name), check_conditions=False)
+               and getattr(application, name)._django_fsm.has_transition_perm(application, application.state, user)]
+    police = user.is_police and application.user_may(user, permissions.REVIEW)
+    if police and user.is_supervisor and application.state in ASSIGNABLE_STATES:
+        actions.append("assign_reviewer")
+    if police and application.event.has_performances and application.state in VETTING_STATES:
+        actions.append("assign_culture_vetting")
+    if police and application.state in ASSIGNABLE_STATES:
+        actions.append("set_supervising_party")
+    if user.is_organizer and application.user_may(user, permissions.CHANGE) and \
+            application.deferred_commitments.filter(signed_at__isnull=True).exists():
+        actions.append("sign_commitment")
+    if user.is_culture_official and application.user_may(user, permissions.VET) and \
+            application.state in VETTING_STATES:
+        actions.append("vet")
+    return actions
+
+
+# ---------------------------------------------------------------------------------------------- acceptance
+
+
+@transaction.atomic
+def application_accept(*, application: Application, actor, expected_revision=None) -> Application:
+    """受理: every applicable document is there (missing deferrable ones need accept-with-deferred)."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "accept", actor)
+    missing = [d.document_type.name for d in _applicable_documents(application) if d.current_version_id is None]
+    if missing:
+        raise ValidationError(_("材料不齐：%(docs)s。请容缺受理或退回补正。") % {"docs": "、".join(missing)})
+    _set_decision_clock(application)
+    _fire(application, "accept", actor=actor,
+          snapshot=_snapshot(application, decision_due_date=application.decision_due_date.isoformat()))
+    return application
+
+
+@transaction.atomic
+def application_accept_with_deferred(*, application: Application, actor, documents: list[str], due_date: date,
+                                     expected_revision=None) -> Application:
+    """容缺受理: the listed deferrable documents follow by due_date, on the organizer's signed commitment."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "accept_with_deferred", actor)
+    codes = {str(c) for c in (documents or []) if str(c).strip()}
+    if not codes:
+        raise ValidationError({"documents": _("请选择容缺补交的材料。")})
+    applicable = {d.document_type.code: d for d in _applicable_documents(application)}
+    errors = []
+    for code in sorted(codes):
+        document = applicable.get(code)
+        if document is None:
+            errors.append(_("“%(code)s”不是本申请需要的材料。") % {"code": code})
+        elif not document.document_type.deferrable:
+            errors.append(_("“%(doc)s”不可容缺。") % {"doc": document.document_type.name})
+        elif document.current_version_id is not None:
+            errors.append(_("“%(doc)s”已上传，无需容缺。") % {"doc": document.document_type.name})
+    if errors:
+        raise ValidationError({"documents": errors})
+    left_out = [d.document_type.name for code, d in applicable.items()
+                if d.current_version_id is None and code not in codes]
+    if left_out:
+        raise ValidationError({"documents": _("以下材料缺失且未列入容缺，请一并容缺或退回补正：%(docs)s")
+                               % {"docs": "、".join(left_out)}})
+    if isinstance(due_date, datetime):
+        due_date = due_date.date()
+    if not isinstance(due_date, date):
+        raise ValidationError({"due_date": _("请填写补交期限。")})
+    latest = deadlines.latest_deferred_due_date(
+        _event_date(application), days_before_event=application.catalogue.deferred_due_days_before_event)
+    if due_date > latest:
+        raise ValidationError({"due_date": _("补交期限最迟为活动开始前 %(days)s 天（%(latest)s）。") % {
+            "days": application.catalogue.deferred_due_days_before_event, "latest": latest.isoformat()}})
+    if due_date < _today():
+        raise ValidationError({"due_date": _("补交期限不能早于今天。")})
+
+    deferred = [applicable[code] for code in sorted(codes)]
+    for document in deferred:
+        document.status = ApplicationDocument.Status.DEFERRED
+        document.deferred_due_date = due_date
+        document.save(update_fields=["status", "deferred_due_date"])
+    commitment = DeferredCommitment(application=application, due_date=due_date, created_by=actor)
+    commitment.full_clean()
+    commitment.save()
+    commitment.documents.set(deferred)
+    _set_decision_clock(application)
+    _fire(application, "accept_with_deferred", actor=actor, snapshot=_snapshot(
+        application, deferred_documents=sorted(codes), deferred_due_date=due_date.isoformat(),
+        decision_due_date=application.decision_due_date.isoformat()))
+    return application
+
+
+@transaction.atomic
+def deferred_commitment_sign(*, commitment: DeferredCommitment, actor) -> DeferredCommitment:
+    """The organizer signs the commitment (承诺) to deliver the deferred documents by the due date."""
+    application = _lock(commitment.application)
+    if not (actor.is_organizer and application.user_may(actor, permissions.CHANGE)):
+        raise PermissionDenied(_("只有申请单位可以签署容缺承诺书。"))
+    commitment = DeferredCommitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.signed_at is not None:
+        raise ValidationError(_("承诺书已于 %(when)s 签署。") % {
+            "when": timezone.localtime(commitment.signed_at).strftime("%Y-%m-%d %H:%M")})
+    if application.state in (S.REJECTED, S.REVOKED, S.WITHDRAWN, S.COMPLETED):
+        raise ValidationError(_("申请已终结，无需签署。"))
+    commitment.signed_by = actor
+    commitment.signed_at = timezone.now()
+    commitment.save(update_fields=["signed_by", "signed_at"])
+    audit(application, actor=actor, action=AuditEntry.Action.COMMITMENT_SIGNED, snapshot={
+        "commitment": commitment.pk, "due_date": commitment.due_date.isoformat(),
+        "documents": sorted(commitment.documents.values_list("document_type__code", flat=True))})
+    return commitment
+
+
+@transaction.atomic
+def application_return(*, application: Application, actor, reason: str, expected_revision=None) -> Application:
+    """退回补正: the organizer corrects and resubmits."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "return_for_correction", actor)
+    reason = _required_text(reason, "reason", _("请填写退回理由和需补正的内容。"))
+    _fire(application, "return_for_correction", actor=actor, reason=reason)
+    return application
+
+
+@transaction.atomic
+def application_resubmit(*, application: Application, actor, expected_revision=None) -> Application:
+    """Hand a returned application in again (the organizer's submit service, plus signal and notification)."""
+    from .services import application_submit
+
+    application = _lock(application, expected_revision)
+    from_state = application.state
+    application = application_submit(application=application, user=actor)
+    transaction.on_commit(partial(
+        signals.application_transitioned.send, sender=Application, application=application, transition="submit",
+        from_state=from_state, to_state=application.state, actor=actor, reason=""), robust=True)
+    entry = application.audit_entries.filter(transition="submit").order_by("-id").first()
+    _tell_transition(application, entry, actor=actor)
+    return application
+
+
+@transaction.atomic
+def application_start_review(*, application: Application, actor, expected_revision=None) -> Application:
+    application = _lock(application, expected_revision)
+    _check_transition(application, "start_review", actor)
+    _fire(application, "start_review", actor=actor)
+    return application
+
+
+# ---------------------------------------------------------------------------------------------- decisions
+
+
+def permit_conditions(application: Application) -> list[str]:
+    """The conditions printed on the permit: headcount, struck items, deferred documents, provisional review."""
+    event = application.event
+    conditions = [_("入场人数不得超过许可人数 %(n)s 人，票证查验达到许可人数即停止入场。") % {
+        "n": event.expected_attendance}]
+    performers = list(event.performers.prefetch_related("songs"))
+    for performer in performers:
+        if performer.vetting_status == VettingStatus.STRUCK:
+            conditions.append(_("演出者“%(name)s”不得登台演出（%(reason)s）。") % {
+                "name": performer.name, "reason": performer.vetting_reason})
+            continue
+        for song in performer.songs.all():
+            if song.vetting_status == VettingStatus.STRUCK:
+                conditions.append(_("曲目《%(title)s》（%(name)s）不得演出（%(reason)s）。") % {
+                    "title": song.title, "name": performer.name, "reason": song.vetting_reason})
+    for document in application.documents.select_related("document_type").order_by("document_type__number"):
+        if document.status == ApplicationDocument.Status.DEFERRED:
+            conditions.append(_("容缺材料“%(doc)s”须于 %(due)s 前补交，逾期未补交本许可将被熔断（暂停）。") % {
+                "doc": document.document_type.name, "due": document.deferred_due_date.isoformat()})
+    if application.state == S.PROVISIONALLY_APPROVED and application.post_review_due_date:
+        conditions.append(_("本许可为先批后审临时许可：实质审查须于 %(due)s 前完成；审查未通过将撤销许可，"
+                            "逾期未完成将熔断。") % {"due": application.post_review_due_date.isoformat()})
+    return conditions
+
+
+def _next_permit_number(year: int) -> str:
+    PermitNumberSequence.objects.bulk_create([PermitNumberSequence(year=year)], ignore_conflicts=True)
+    sequence = PermitNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"许字〔{year}〕第{sequence.last:04d}号"
+
+
+def _issue_permit(application: Application, *, actor, kind: str) -> Permit:
+    conditions = permit_conditions(application)
+    signer = actor if actor.is_supervisor else None
+    permit = Permit.objects.select_for_update().filter(application=application).first()
+    if permit is None:
+        permit = Permit(application=application, number=_next_permit_number(timezone.localdate().year),
+                        issued_at=timezone.now(), issued_by=actor)
+    permit.kind = kind
+    permit.signed_by = signer or permit.signed_by
+    permit.approved_attendance = application.event.expected_attendance
+    permit.conditions = conditions
+    permit.full_clean()
+    permit.save()
+    return permit
+
+
+def _refuse_if_blocked(reasons: list[str]) -> None:
+    if reasons:
+        raise ValidationError({"__all__": reasons})
+
+
+@transaction.atomic
+def application_approve(*, application: Application, actor, expected_revision=None) -> Application:
+    """许可: issues the permit with its conditions. Blocked by pending vetting, an unsigned commitment, fuse flags."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "approve", actor)
+    _refuse_if_blocked(approval_blockers(application))
+    application.decided_at = timezone.now()
+    entry_snapshot = _snapshot(application, conditions=permit_conditions(application))
+    _fire(application, "approve", actor=actor, snapshot=entry_snapshot)
+    permit = _issue_permit(application, actor=actor, kind=Permit.Kind.APPROVED)
+    audit(application, actor=actor, action=AuditEntry.Action.OTHER, reason=_("签发许可决定书 %(n)s") % {
+        "n": permit.number}, snapshot={"permit": permit.number, "conditions": permit.conditions})
+    return application
+
+
+@transaction.atomic
+def application_approve_provisionally(*, application: Application, actor, expected_revision=None) -> Application:
+    """先批后审: only level 四级 and a clean record; the post-review is due N days before the event."""
+    from .risk import fuse_flags_blocking_approval
+
+    application = _lock(application, expected_revision)
+    _check_transition(application, "approve_provisionally", actor)
+    reasons = application.provisional_blockers() + [str(r) for r in fuse_flags_blocking_approval(application)]
+    due = deadlines.post_review_due_date(
+        _event_date(application), days_before_event=application.catalogue.post_review_days_before_event)
+    if due < _today():
+        reasons.append(_("距活动开始不足 %(days)s 天，不能先批后审。") % {
+            "days": application.catalogue.post_review_days_before_event})
+    _refuse_if_blocked(reasons)
+    application.post_review_due_date = due
+    application.decided_at = timezone.now()
+    _fire(application, "approve_provisionally", actor=actor,
+          snapshot=_snapshot(application, post_review_due_date=due.isoformat()))
+    permit = _issue_permit(application, actor=actor, kind=Permit.Kind.PROVISIONAL)
+    audit(application, actor=actor, action=AuditEntry.Action.OTHER, reason=_("签发先批后审临时许可 %(n)s") % {
+        "n": permit.number}, snapshot={"permit": permit.number, "conditions": permit.conditions})
+    return application
+
+
+@transaction.atomic
+def application_confirm_post_review(*, application: Application, actor, expected_revision=None) -> Application:
+    """The substantive review of a provisional permit passed: it becomes a full permit."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "confirm_post_review", actor)
+    _refuse_if_blocked(approval_blockers(application))
+    _fire(application, "confirm_post_review", actor=actor)
+    _issue_permit(application, actor=actor, kind=Permit.Kind.APPROVED)
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application: Application, actor, reason: str, expected_revision=None) -> Application:
+    """不予许可, with the reasons printed on the refusal."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "reject", actor)
+    reason = _required_text(reason, "reason", _("请填写不予许可的理由。"))
+    application.decided_at = timezone.now()
+    _fire(application, "reject", actor=actor, reason=reason)
+    return application
+
+
+@transaction.atomic
+def application_revoke(*, application: Application, actor, reason: str, expected_revision=None) -> Application:
+    """撤销许可 (e.g. the post-review of a provisional permit failed)."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "revoke", actor)
+    reason = _required_text(reason, "reason", _("请填写撤销许可的理由。"))
+    _fire(application, "revoke", actor=actor, reason=reason)
+    Permit.objects.filter(application=application, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return application
+
+
+# ---------------------------------------------------------------------------------------------- after the permit
+
+
+def _suspend(application: Application, *, actor, reasons: str, required_changes: str, cause: str) -> Suspension:
+    suspension = Suspension(application=application, from_state=application.state, reasons=reasons,
+                            required_changes=required_changes, automatic=actor is None, cause=cause,
+                            suspended_by=actor, suspended_at=timezone.now())
+    suspension.full_clean()
+    suspension.save()
+    _fire(application, "suspend", actor=actor, reason=reasons,
+          snapshot=_snapshot(application, suspension=suspension.pk, cause=cause, required_changes=required_changes))
+    return suspension
+
+
+@transaction.atomic
+def application_suspend(*, application: Application, actor, reasons: str, required_changes: str,
+                        expected_revision=None) -> Application:
+    """熔断: names the reasons and what must change before the permit is resumed."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "suspend", actor)
+    reasons = _required_text(reasons, "reasons", _("请填写熔断原因。"))
+    required_changes = _required_text(required_changes, "required_changes", _("请填写恢复前须整改的事项。"))
+    _suspend(application, actor=actor, reasons=reasons, required_changes=required_changes,
+             cause=Suspension.Cause.REVIEWER)
+    return application
+
+
+@transaction.atomic
+def application_suspend_automatically(*, application: Application, reasons: str, required_changes: str,
+                                      cause: str) -> Application | None:
+    """The daily deadline check suspends (no actor); None when the application no longer holds a permit."""
+    application = _lock(application)
+    if application.state not in (S.APPROVED, S.PROVISIONALLY_APPROVED):
+        return None
+    _suspend(application, actor=None, reasons=reasons, required_changes=required_changes, cause=cause)
+    return application
+
+
+@transaction.atomic
+def application_resume(*, application: Application, actor, changes_made: str,
+                       expected_revision=None) -> Application:
+    """Back to the permit's previous state, by a reviewer, after recording what changed."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "resume", actor)
+    changes_made = _required_text(changes_made, "changes_made", _("请记录已完成的整改情况。"))
+    suspension = application.suspensions.select_for_update().filter(resumed_at__isnull=True).first()
+    back_to = suspension.from_state if suspension else S.APPROVED
+    if suspension:
+        suspension.changes_made = changes_made
+        suspension.resumed_by = actor
+        suspension.resumed_at = timezone.now()
+        suspension.save(update_fields=["changes_made", "resumed_by", "resumed_at"])
+    _fire(application, "resume", actor=actor, reason=changes_made, args=(back_to,),
+          snapshot=_snapshot(application, suspension=suspension.pk if suspension else None))
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, actor, reason: str = "",
+                         expected_revision=None) -> Application:
+    """The organizer calls the event off; a permit it held is no longer valid."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "withdraw", actor)
+    _fire(application, "withdraw", actor=actor, reason=(reason or "").strip())
+    Permit.objects.filter(application=application, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return application
+
+
+@transaction.atomic
+def application_complete(*, application: Application, actor, expected_revision=None) -> Application:
+    """办结: the event took place under its permit (only after it ended)."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "complete", actor)
+    if application.event.end_at > timezone.now():
+        raise ValidationError(_("活动尚未结束，不能办结。"))
+    _fire(application, "complete", actor=actor)
+    return application
+
+
+# ---------------------------------------------------------------------------------------------- assignments
+
+
+def _ensure_police(application: Application, actor, *, supervisor: bool = False) -> None:
+    if actor is None or not actor.is_police or not application.user_may(actor, permissions.REVIEW):
+        raise PermissionDenied(_("只有受理分局的民警可以执行此操作。"))
+    if supervisor and not actor.is_supervisor:
+        raise PermissionDenied(_("只有分局领导可以执行此操作。"))
+
+
+@transaction.atomic
+def application_assign_reviewer(*, application: Application, actor, reviewer) -> Application:
+    """A supervisor names the officer in charge (承办民警)."""
+    application = _lock(application)
+    _ensure_police(application, actor, supervisor=True)
+    if application.state not in ASSIGNABLE_STATES:
+        raise ValidationError(_("申请当前状态为“%(state)s”，不能分派。") % {"state": application.get_state_display()})
+    if reviewer is None or not reviewer.is_police or not application.user_may(reviewer, permissions.REVIEW):
+        raise ValidationError({"reviewer": _("只能分派给本分局（或上级市局）的审批民警。")})
+    previous = application.assigned_reviewer_id
+    application.assigned_reviewer = reviewer
+    application.save(update_fields=["assigned_reviewer", "updated_at"])
+    entry = audit(application, actor=actor, action=AuditEntry.Action.ASSIGNED,
+                  snapshot={"reviewer": reviewer.pk, "previous": previous})
+    _tell(application, users=[reviewer], verb="assigned", actor=actor, dedupe_key=f"audit:{entry.pk}",
+          message=_("您被指派为“%(event)s”（%(reference)s）的承办民警。") % {
+              "event": application.event.name, "reference": application.reference})
+    return application
+
+
+@transaction.atomic
+def application_assign_culture_vetting(*, application: Application, actor, official) -> Application:
+    """Ask a culture-tourism official to vet the lineup; the official then sees this event (and only the
+    events assigned to them)."""
+    application = _lock(application)
+    _ensure_police(application, actor)
+    if not application.event.has_performances:
+        raise ValidationError(_("该活动没有演出，无需文旅审核。"))
+    if application.state not in VETTING_STATES:
+        raise ValidationError(_("申请当前状态为“%(state)s”，不能指派文旅审核。") % {
+            "state": application.get_state_display()})
+    if official is None or not official.is_culture_official:
+        raise ValidationError({"official": _("请选择文旅审核员。")})
+    permissions.grant_culture_access(application, official)
+    application.culture_official = official
+    application.save(update_fields=["culture_official", "updated_at"])
+    entry = audit(application, actor=actor, action=AuditEntry.Action.ASSIGNED, snapshot={"culture_official": official.pk})
+    _tell(application, users=[official], verb="vetting_assigned", actor=actor, dedupe_key=f"audit:{entry.pk}",
+          message=_("请审核“%(event)s”（%(reference)s）的演出阵容和曲目。") % {
+              "event": application.event.name, "reference": application.reference})
+    return application
+
+
+@transaction.atomic
+def application_set_supervising_party(*, application: Application, actor, organisation_name: str,
+                                      responsible_person: str, phone: str, responsible_title: str = "") -> PartyAssignment:
+    """The bureau names the fifth party (监管部门) and its responsible officer."""
+    application = _lock(application)
+    _ensure_police(application, actor)
+    assignment = application.parties.select_related("party").filter(party__named_by_organizer=False).first()
+    if assignment is None:
+        raise ValidationError(_("目录中没有由公安机关填写的责任方。"))
+    assignment.organisation_name = _required_text(organisation_name, "organisation_name", _("请填写单位名称。"))
+    assignment.responsible_person = _required_text(responsible_person, "responsible_person", _("请填写责任人。"))
+    assignment.phone = _required_text(phone, "phone", _("请填写联系电话。"))
+    assignment.responsible_title = (responsible_title or "").strip()
+    assignment.full_clean()
+    assignment.save()
+    audit(application, actor=actor, action=AuditEntry.Action.EDITED, snapshot={
+        "party": assignment.party.code, "organisation_name": assignment.organisation_name,
+        "responsible_person": assignment.responsible_person})
+    return assignment
+
+
+# ---------------------------------------------------------------------------------------------- vetting
+
+
+def _vet(item, *, application_id: int | None, kind: str, actor, decision: str, reason: str):
+    if application_id is None:
+        raise ValidationError(_("该演出内容不属于任何申请。"))
+    application = _lock(application_id)
+    if actor is None or not actor.is_culture_official or not application.user_may(actor, permissions.VET):
+        raise PermissionDenied(_("只有指派的文旅审核员可以审核演出内容。"))
+    if application.state not in VETTING_STATES:
+        raise ValidationError(_("申请当前状态为“%(state)s”，不能审核演出内容。") % {
+            "state": application.get_state_display()})
+    if decision not in (VettingStatus.APPROVED, VettingStatus.STRUCK):
+        raise ValidationError({"decision": _("请选择“通过”或“删除”。")})
+    reason = (reason or "").strip()
+    if decision == VettingStatus.STRUCK and not reason:
+        raise ValidationError({"reason": _("删除须填写理由。")})
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    item.vetting_status = decision
+    item.vetting_reason = reason
+    item.vetted_by = actor
+    item.vetted_at = timezone.now()
+    item.full_clean()
+    item.save(update_fields=["vetting_status", "vetting_reason", "vetted_by", "vetted_at"])
+    entry = audit(application, actor=actor, action=AuditEntry.Action.VETTED, reason=reason, snapshot={
+        kind: item.pk, "name": str(item), "decision": decision})
+    transaction.on_commit(partial(signals.application_changed.send, sender=Application, application=application,
+                                  actor=actor, what="vetting"), robust=True)
+    if not application.vetting_blockers():
+        _tell(application, users=_people_concerned(application, police=True), verb="vetting_done", actor=actor,
+              dedupe_key=f"audit:{entry.pk}",
+              message=_("“%(event)s”（%(reference)s）的文旅审核已完成。") % {
+                  "event": application.event.name, "reference": application.reference})
+    return item
+
+
+@transaction.atomic
+def performer_vet(*, performer: Performer, actor, decision: str, reason: str = "") -> Performer:
+    """Approve or strike (with a reason) one performer; struck performers become permit conditions."""
+    application_id = Application.objects.filter(event_id=performer.event_id).values_list("pk", flat=True).first()
+    return _vet(performer, application_id=application_id, kind="performer", actor=actor, decision=decision,
+                reason=reason)
+
+
+@transaction.atomic
+def song_vet(*, song: Song, actor, decision: str, reason: str = "") -> Song:
+    """Approve or strike (with a reason) one song."""
+    application_id = Application.objects.filter(event__performers=song.performer_id).values_list(
+        "pk", flat=True).first()
+    return _vet(song, application_id=application_id, kind="song", actor=actor, decision=decision, reason=reason)
+
+
+# ---------------------------------------------------------------------------------------------- daily check
+
+
+def deadlines_enforce(*, today: date | None = None) -> dict:
+    """The daily job: remind 2 days before deferred due dates; suspend permits whose deferred documents are
+    still missing on the due date, or whose post-review is overdue. Safe to run twice a day."""
+    today = today or _today()
+    counts = {"reminded": 0, "suspended": 0}
+    live = (S.ACCEPTED_DEFERRED, S.UNDER_REVIEW, S.APPROVED, S.PROVISIONALLY_APPROVED, S.SUSPENDED)
+    commitments = (DeferredCommitment.objects.filter(missed_at__isnull=True, application__state__in=live)
+                   .select_related("application__event", "application__catalogue").prefetch_related("documents__document_type"))
+    for commitment in commitments:
+        outstanding = commitment.outstanding_documents()
+        if not outstanding:
+            continue
+        names = "、".join(d.document_type.name for d in outstanding)
+        reminder_on = deadlines.reminder_date(commitment.due_date,
+                                              days_before=commitment.application.catalogue.deferred_reminder_days)
+        try:
+            if commitment.due_date <= today:
+                counts["suspended"] += _deferred_missed(commitment, names)
+            elif reminder_on <= today and commitment.reminder_sent_at is None:
+                counts["reminded"] += _deferred_remind(commitment, names)
+        except Exception:  # one bad row must not stop the others; the next run retries it
+            logger.exception("Deadline check failed for commitment %s", commitment.pk)
+    overdue = Application.objects.filter(state=S.PROVISIONALLY_APPROVED, post_review_due_date__lt=today).exclude(
+        suspensions__cause=Suspension.Cause.POST_REVIEW_OVERDUE)
+    for application in overdue.select_related("event"):
+        try:
+            done = application_suspend_automatically(
+                application=application, cause=Suspension.Cause.POST_REVIEW_OVERDUE,
+                reasons=_("先批后审的实质审查未在期限（%(due)s）内完成。") % {
+                    "due": application.post_review_due_date.isoformat()},
+                required_changes=_("完成实质审查（确认通过或撤销许可）。"))
+            counts["suspended"] += int(done is not None)
+        except Exception:
+            logger.exception("Post-review check failed for application %s", application.pk)
+    return counts
+
+
+@transaction.atomic
+def _deferred_remind(commitment: DeferredCommitment, names: str) -> int:
+    commitment = DeferredCommitment.objects.select_for_update().select_related("application__event").get(
+        pk=commitment.pk)
+    if commitment.reminder_sent_at is not None:
+        return 0
+    application = commitment.application
+    commitment.reminder_sent_at = timezone.now()
+    commitment.save(update_fields=["reminder_sent_at"])
+    audit(application, actor=None, action=AuditEntry.Action.REMINDER, snapshot={
+        "commitment": commitment.pk, "due_date": commitment.due_date.isoformat()})
+    _tell(application, users=_people_concerned(application), verb="deferred_reminder",
+          dedupe_key=f"deferred_reminder:{commitment.pk}",
+          message=_("“%(event)s”：容缺材料（%(docs)s）须于 %(due)s 前补交，逾期未补交许可将被熔断。") % {
+              "event": application.event.name, "docs": names, "due": commitment.due_date.isoformat()})
+    return 1
+
+
+@transaction.atomic
+def _deferred_missed(commitment: DeferredCommitment, names: str) -> int:
+    commitment = DeferredCommitment.objects.select_for_update().select_related("application__event").get(
+        pk=commitment.pk)
+    if commitment.missed_at is not None:
+        return 0
+    application = commitment.application
+    if application.state not in (S.APPROVED, S.PROVISIONALLY_APPROVED):
+        # No permit to suspend yet: tell once; the approval is blocked by the fuse flag meanwhile.
+        _tell(application, users=_people_concerned(application, police=True), verb="deferred_missed",
+              dedupe_key=f"deferred_missed:{commitment.pk}",
+              message=_("“%(event)s”：容缺材料（%(docs)s）已逾期（%(due)s）未补交。") % {
+                  "event": application.event.name, "docs": names, "due": commitment.due_date.isoformat()})
+        return 0
+    commitment.missed_at = timezone.now()
+    commitment.save(update_fields=["missed_at"])
+    application_suspend_automatically(
+        application=application, cause=Suspension.Cause.DEFERRED_MISSED,
+        reasons=_("容缺材料（%(docs)s）逾期（%(due)s）未补交。") % {"docs": names, "due": commitment.due_date.isoformat()},
+        required_changes=_("补交容缺材料：%(docs)s。") % {"docs": names})
+    return 1

@@ -1,0 +1,67 @@
+"""Writes of notifications: tell people (in-app now, email after commit), mark read."""
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+@transaction.atomic
+def notify(*, users, verb: str, message: str, application=None, link: str = "", dedupe_key: str = "") -> list:
+    """One notification per distinct active user; with a dedupe_key, a user already told is skipped.
+
+    The emails are enqueued only once the surrounding transaction commits (nothing is sent for a rollback).
+    """
+    from . import tasks
+
+    recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    if dedupe_key:
+        already = set(Notification.objects.filter(user_id__in=recipients, dedupe_key=dedupe_key)
+                      .values_list("user_id", flat=True))
+        recipients = {pk: u for pk, u in recipients.items() if pk not in already}
+    created = []
+    for user in recipients.values():
+        notification = Notification(user=user, application=application, verb=verb, message=message[:2000],
+                                    link=link, dedupe_key=dedupe_key)
+        notification.full_clean()
+        notification.save()
+        created.append(notification)
+        if user.email:
+            transaction.on_commit(partial(tasks.notification_email_send.delay, notification.pk))
+    return created
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, user) -> Notification:
+    if notification.user_id != user.pk:
+        # Only one's own notifications (selectors already return only those; this is the second fence).
+        raise Notification.DoesNotExist
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_email_deliver(*, notification_id: int) -> bool:
+    """Send the email of one notification once; True if sent now. Safe to run twice (row lock + emailed_at)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils.translation import gettext as _
+
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update(of=("self",)).select_related("user", "application__event")
+                        .filter(pk=notification_id).first())
+        if notification is None or notification.emailed_at is not None or not notification.user.email:
+            return False
+        event_name = notification.application.event.name if notification.application_id else ""
+        subject = _("【安保审批】%(event)s") % {"event": event_name} if event_name else _("【安保审批】通知")
+        send_mail(subject, notification.message, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
