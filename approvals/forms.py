@@ -32,13 +32,13 @@ class BootstrapMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def full_clean(self):
-        super().full_clean()
+    def add_error(self, field, error):
+        # Every error passes here: field validation, clean(), and the services' errors added by the views.
+        super().add_error(field, error)
         for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
 
 
 def add_service_errors(form, error: ValidationError, *, field_map=None) -> None:

@@ -1,13 +1,454 @@
-"""Pages of the application journey. Thin: forms in, services do the work, selectors read."""
+"""Pages of the application journey (organizer) and the reviewer inbox.
+
+Thin: forms shape the input, services do the work and hold the rules, selectors read (already filtered to what
+the user may see: other organisations' ids are 404). htmx requests get the saved fragment back and an
+HX-Trigger that refreshes the checklist; without JavaScript every form still works by POST and redirect.
+"""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import permissions, selectors, services
+from .checklist import application_checklist, blocking_gaps
+from .filters import ApplicationFilter
+from .forms import (
+    DocumentUploadForm, EventFactsForm, PartyForm, PerformerForm, SectionForm, SongForm, VenueForm,
+    add_service_errors, exit_formset, section_initial,
+)
+from .models import ApplicationDocument, ApplicationState, DocumentVersion
+from .sections import field_label
+
+LIST_PAGE_SIZE = 20
+INBOX_PAGE_SIZE = 25
+CHECKLIST_CHANGED = "checklist-changed"
+
+
+def _page(request, queryset, per_page):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _editable(request, pk):
+    """The application for an edit page: 404 if the user may not see it, 403 if it may see but not edit."""
+    application = selectors.application_for_user(request.user, pk)
+    if not request.user.has_perm(permissions.CHANGE, application):
+        raise PermissionDenied(_("您无权修改此申请。"))
+    return application
+
+
+def _saved_response(request, template, context, *, anchor=""):
+    """After a successful save: the fragment and a checklist refresh for htmx, else a redirect."""
+    if request.htmx:
+        response = render(request, template, {**context, "saved": True})
+        response["HX-Trigger"] = CHECKLIST_CHANGED
+        return response
+    messages.success(request, _("已保存。"))
+    return redirect(request.path + (f"#{anchor}" if anchor else ""))
+
+
+def _application_context(application, **extra) -> dict:
+    return {"application": application, "event": application.event,
+            "editable": application.is_editable_by_organizer, **extra}
+
+
+# ---------------------------------------------------------------------------------------------- organizer
 
 
 @login_required
+@require_GET
 def application_list(request):
-    return HttpResponse("TODO")
+    page = _page(request, selectors.application_list_queryset(request.user), LIST_PAGE_SIZE)
+    return render(request, "approvals/application_list.html", {
+        "page": page, "can_create": request.user.is_organizer and request.user.organisation_id is not None})
+
+
+def _venue_forms(request, form_data):
+    """The new-venue form and its exits, bound only when the organizer chose to register a new venue."""
+    new_venue = form_data is not None and not form_data.get("venue")
+    data = form_data if new_venue else None
+    return VenueForm(data, prefix="venue"), exit_formset(data), new_venue
+
+
+def _route_venue_errors(error, form, venue_form, exits):
+    if hasattr(error, "error_dict") and set(error.message_dict) & (set(venue_form.fields) | {"exits"}):
+        for key, messages_ in error.message_dict.items():
+            venue_form.add_error(key if key in venue_form.fields else None, messages_)
+    else:
+        add_service_errors(form, error)
+
+
+def _facts_page(request, *, application=None):
+    """Create (application None) or edit the event facts, optionally registering a new venue."""
+    user = request.user
+    organisation = application.organisation if application else user.organisation
+    data = request.POST if request.method == "POST" else None
+    initial = None
+    if application is not None:
+        event = application.event
+        initial = {key: getattr(event, key) for key in services.EVENT_FACT_FIELDS}
+        initial["co_organisers"] = list(event.co_organisers.all())
+    form = EventFactsForm(data, initial=initial, organisation=organisation)
+    venue_form, exits, new_venue = _venue_forms(request, data)
+    context = {"form": form, "venue_form": venue_form, "exits": exits, "no_permit": None}
+    if application is not None:
+        context.update(_application_context(application))
+    template = "approvals/application_facts.html" if application else "approvals/application_create.html"
+    if data is None:
+        return render(request, template, context)
+
+    valid = form.is_valid()
+    if new_venue:
+        valid = venue_form.is_valid() & exits.is_valid() & valid
+    if not valid:
+        return render(request, template, context)
+    threshold = (application.catalogue if application else selectors.current_catalogue()).permit_threshold
+    if form.cleaned_data["expected_attendance"] < threshold:
+        # Not an error of the organizer: a smaller event simply needs no permit (Order No. 505, Art. 2).
+        context["no_permit"] = threshold
+        return render(request, template, context)
+    try:
+        with transaction.atomic():  # a venue registered here is kept only if the application is saved too
+            venue = form.cleaned_data["venue"]
+            if venue is None:
+                venue = services.venue_create(organisation=organisation, exits=exits.exits(),
+                                              **venue_form.cleaned_data)
+            facts = {**form.facts(), "venue": venue}
+            if application is None:
+                application = services.application_create(
+                    user=user, facts=facts, co_organisers=form.cleaned_data["co_organisers"])
+                messages.success(request, _("申请 %(ref)s 已创建，请继续填写方案章节、五方责任并上传材料。")
+                                 % {"ref": application.reference})
+            else:
+                services.application_update_facts(application=application, user=user, facts=facts,
+                                                  co_organisers=form.cleaned_data["co_organisers"])
+                messages.success(request, _("活动信息已保存。"))
+    except ValidationError as error:
+        _route_venue_errors(error, form, venue_form, exits)
+        return render(request, template, context)
+    return redirect("approvals:detail", pk=application.pk)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request):
+    if not request.user.is_organizer or request.user.organisation_id is None:
+        raise PermissionDenied(_("只有主办/承办单位的用户可以创建申请。"))
+    return _facts_page(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit_facts(request, pk):
+    return _facts_page(request, application=_editable(request, pk))
+
+
+def _section_rows(application):
+    rows = []
+    for entry in application.sections.all():
+        values = [(field_label(spec), entry.data.get(spec["key"]), spec.get("type"))
+                  for spec in entry.section.fields]
+        rows.append({"entry": entry, "values": values})
+    return rows
+
+
+@login_required
+@require_GET
+def application_detail(request, pk):
+    application = selectors.application_for_user(request.user, pk)
+    return render(request, "approvals/application_detail.html", _detail_context(request, application))
+
+
+def _checklist_context(request, application) -> dict:
+    """Expects the application's contents loaded (selectors.application_with_contents)."""
+    items = application_checklist(application)
+    return {"checklist": items, "gaps": blocking_gaps(items), "done_count": sum(item.done for item in items),
+            "can_change": request.user.has_perm(permissions.CHANGE, application)}
+
+
+def _audit_rows(application):
+    labels = dict(ApplicationState.choices)
+    entries = list(selectors.application_audit_history(application))
+    for entry in entries:
+        entry.from_label = labels.get(entry.from_state, entry.from_state)
+        entry.to_label = labels.get(entry.to_state, entry.to_state)
+    return entries
+
+
+def _detail_context(request, application, **extra):
+    selectors.application_detail_contents(application)
+    return _application_context(
+        application, section_rows=_section_rows(application), audit_entries=_audit_rows(application),
+        **_checklist_context(request, application), **extra)
+
+
+@login_required
+@require_GET
+def application_checklist_partial(request, pk):
+    application = selectors.application_with_contents(selectors.application_for_user(request.user, pk))
+    return render(request, "approvals/includes/checklist.html", _application_context(
+        application, **_checklist_context(request, application)))
+
+
+@login_required
+@require_POST
+def application_submit(request, pk):
+    application = _editable(request, pk)
+    try:
+        application = services.application_submit(application=application, user=request.user)
+    except ValidationError as error:
+        # Re-read: the refused transaction may have left the instance half-loaded.
+        application = selectors.application_for_user(request.user, pk)
+        context = _detail_context(request, application, submit_errors=error.messages)
+        return render(request, "approvals/application_detail.html", context)
+    messages.success(request, _("申请 %(ref)s 已提交，状态：%(state)s。")
+                     % {"ref": application.reference, "state": application.get_state_display()})
+    return redirect("approvals:detail", pk=application.pk)
+
+
+# ---------------------------------------------------------------------------------------------- sections
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_sections(request, pk):
+    application = selectors.application_with_contents(_editable(request, pk))
+    entries = list(application.sections.all())
+    forms_ = {entry.section.code: SectionForm(initial=section_initial(entry), section=entry.section)
+              for entry in entries}
+    if request.method == "POST":
+        code = request.POST.get("section", "")
+        entry = next((e for e in entries if e.section.code == code), None)
+        if entry is None:
+            raise Http404("No such section.")
+        form = forms_[code] = SectionForm(request.POST, section=entry.section)
+        if form.is_valid():
+            try:
+                services.section_save(application=application, user=request.user, section_code=code,
+                                      raw_data=form.raw_data(), narrative=form.cleaned_data["narrative"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _saved_response(request, "approvals/includes/section_form.html",
+                                       _application_context(application, form=form, entry=entry), anchor=code)
+        if request.htmx:
+            return render(request, "approvals/includes/section_form.html",
+                          _application_context(application, form=form, entry=entry))
+    sections = [{"entry": entry, "form": forms_[entry.section.code]} for entry in entries]
+    return render(request, "approvals/sections.html", _application_context(application, sections=sections))
+
+
+# ---------------------------------------------------------------------------------------------- parties
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_parties(request, pk):
+    application = selectors.application_with_contents(_editable(request, pk))
+    assignments = list(application.parties.all())
+    forms_ = {a.party.code: PartyForm(initial=PartyForm.initial_for(a), assignment=a)
+              for a in assignments if a.party.named_by_organizer}
+    if request.method == "POST":
+        code = request.POST.get("party", "")
+        assignment = next((a for a in assignments if a.party.code == code), None)
+        if assignment is None:
+            raise Http404("No such party.")
+        if not assignment.party.named_by_organizer:
+            raise PermissionDenied(_("监管部门由公安机关填写。"))
+        form = forms_[code] = PartyForm(request.POST, assignment=assignment)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.party_save(
+                    application=application, user=request.user, party_code=code,
+                    organisation_name=data["organisation_name"], responsible_person=data["responsible_person"],
+                    responsible_title=data["responsible_title"], phone=data["phone"],
+                    acknowledged_item_ids=[int(i) for i in data["acknowledged_items"]])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _saved_response(request, "approvals/includes/party_form.html",
+                                       _application_context(application, form=form, assignment=assignment),
+                                       anchor=code)
+        if request.htmx:
+            return render(request, "approvals/includes/party_form.html",
+                          _application_context(application, form=form, assignment=assignment))
+    parties = [{"assignment": a, "form": forms_.get(a.party.code)} for a in assignments]
+    return render(request, "approvals/parties.html", _application_context(application, parties=parties))
+
+
+# ---------------------------------------------------------------------------------------------- documents
+
+
+def _document_uploadable(application, document) -> bool:
+    if document.document_type.filled_online:
+        return False
+    return application.is_editable_by_organizer or document.status in (
+        ApplicationDocument.Status.DEFERRED, ApplicationDocument.Status.TO_BE_DEFERRED)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_documents(request, pk):
+    application = selectors.application_detail_contents(_editable(request, pk))
+    documents = list(application.documents.all())
+    forms_ = {d.document_type.code: DocumentUploadForm(document=d) for d in documents}
+    if request.method == "POST":
+        code = request.POST.get("document_type", "")
+        document = next((d for d in documents if d.document_type.code == code), None)
+        if document is None:
+            raise Http404("No such document type.")
+        form = forms_[code] = DocumentUploadForm(request.POST, request.FILES, document=document)
+        if form.is_valid():
+            try:
+                services.document_upload(application=application, user=request.user, document_type_code=code,
+                                         uploaded=form.cleaned_data["file"])
+            except ValidationError as error:
+                add_service_errors(form, error, field_map={"document_type": None})
+            else:
+                if not request.htmx:
+                    return _saved_response(request, "", {}, anchor=code)
+                # Re-read this document so the fragment lists the new version.
+                fresh = selectors.application_detail_contents(selectors.application_for_user(request.user, pk))
+                document = next(d for d in fresh.documents.all() if d.pk == document.pk)
+                return _saved_response(request, "approvals/includes/document_form.html", _application_context(
+                    fresh, form=DocumentUploadForm(document=document), document=document,
+                    uploadable=_document_uploadable(fresh, document)))
+        if request.htmx:
+            return render(request, "approvals/includes/document_form.html", _application_context(
+                application, form=form, document=document, uploadable=_document_uploadable(application, document)))
+    rows = [{"document": d, "form": forms_[d.document_type.code], "uploadable": _document_uploadable(application, d)}
+            for d in documents]
+    return render(request, "approvals/documents.html", _application_context(
+        application, documents=rows, max_mb=_max_upload_mb()))
+
+
+def _max_upload_mb() -> int:
+    from django.conf import settings
+
+    return settings.DOCUMENT_MAX_BYTES // (1024 * 1024)
+
+
+@login_required
+@require_GET
+def document_download(request, pk, version_pk):
+    """Documents are never served from a public URL: only to users who may see the application."""
+    application = selectors.application_for_user(request.user, pk)
+    try:
+        version = DocumentVersion.objects.select_related("document").get(
+            pk=version_pk, document__application=application)
+    except DocumentVersion.DoesNotExist:
+        raise Http404("No such document version.")
+    return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.original_name,
+                        content_type=version.content_type)
+
+
+# ---------------------------------------------------------------------------------------------- lineup
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_lineup(request, pk):
+    """Performers and their songs. One POST endpoint; `action` says what to do."""
+    application = _editable(request, pk)
+    bound: dict = {}  # forms with errors to show again, by key
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        performer_id = _int_or_none(request.POST.get("performer"))
+        song_id = _int_or_none(request.POST.get("song"))
+        user = request.user
+        form = None
+        try:
+            if action in ("performer_add", "performer_edit"):
+                key = "new" if action == "performer_add" else f"p{performer_id}"
+                form = bound[key] = PerformerForm(request.POST, prefix=key)
+                if form.is_valid():
+                    services.performer_save(application=application, user=user,
+                                            performer_id=None if action == "performer_add" else performer_id,
+                                            **form.cleaned_data)
+            elif action == "performer_delete":
+                services.performer_delete(application=application, user=user, performer_id=performer_id)
+            elif action in ("song_add", "song_edit"):
+                key = f"song-new-{performer_id}" if action == "song_add" else f"s{song_id}"
+                form = bound[key] = SongForm(request.POST, prefix=key)
+                if form.is_valid():
+                    services.song_save(application=application, user=user, performer_id=performer_id,
+                                       song_id=None if action == "song_add" else song_id,
+                                       title=form.cleaned_data["title"], order=form.cleaned_data["order"] or 0)
+            elif action == "song_delete":
+                services.song_delete(application=application, user=user, song_id=song_id)
+            else:
+                raise Http404("No such action.")
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect(reverse("approvals:lineup", args=[application.pk]))
+            add_service_errors(form, error, field_map={"performer": None, "song": None})
+        if form is None or not form.errors:
+            messages.success(request, _("演出阵容已更新。"))
+            return redirect(reverse("approvals:lineup", args=[application.pk]))
+    application = selectors.application_with_contents(application)
+    performers = []
+    for performer in application.event.performers.all():
+        key = f"p{performer.pk}"
+        songs = [{"song": song, "form": bound.get(f"s{song.pk}") or SongForm(
+            initial={"title": song.title, "order": song.order}, prefix=f"s{song.pk}")} for song in performer.songs.all()]
+        performers.append({
+            "performer": performer, "songs": songs,
+            "form": bound.get(key) or PerformerForm(instance=performer, prefix=key),
+            "song_form": bound.get(f"song-new-{performer.pk}") or SongForm(prefix=f"song-new-{performer.pk}"),
+            "open": key in bound or f"song-new-{performer.pk}" in bound,
+        })
+    new_form = bound.get("new") or PerformerForm(prefix="new", initial={"order": len(performers) + 1})
+    return render(request, "approvals/lineup.html", _application_context(
+        application, performers=performers, new_form=new_form))
+
+
+# ---------------------------------------------------------------------------------------------- reviewer inbox
+
+
+BOOLEAN_FILTER_CHOICES = [("", gettext_lazy("全部")), ("true", gettext_lazy("是")), ("false", gettext_lazy("否"))]
+
+
+def _style_filter_form(form) -> None:
+    """The shared ApplicationFilter's form, drawn for this page: date pickers, state checkboxes, Bootstrap."""
+    for name, field in form.fields.items():
+        if name == "state":
+            field.widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+            field.widget.choices = [c for c in field.choices if c[0] != ApplicationState.DRAFT]
+        elif name in ("is_late", "needs_city_decision"):
+            field.widget = forms.Select(choices=BOOLEAN_FILTER_CHOICES, attrs={"class": "form-select form-select-sm"})
+        elif isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+        else:
+            field.widget.attrs["class"] = "form-control form-control-sm"
+    form.fields["q"].widget.attrs["placeholder"] = gettext_lazy("编号、活动、单位或场所")
+
+
+@login_required
+@require_GET
 def reviewer_inbox(request):
-    return HttpResponse("TODO")
+    user = request.user
+    if not (user.is_police or user.is_superuser):
+        raise PermissionDenied(_("待办审批仅供公安审批民警和分局领导使用。"))
+    filterset = ApplicationFilter(request.GET)  # for the form only; inbox_queryset() does the filtering
+    _style_filter_form(filterset.form)
+    sort = selectors.inbox_sort_key(request.GET)
+    page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE)
+    return render(request, "approvals/inbox.html", {
+        "page": page, "filter_form": filterset.form, "sort": sort,
+        "sorts": selectors.INBOX_SORT_CHOICES})
