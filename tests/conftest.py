@@ -34,10 +34,14 @@ def draft(organizer):
 
 def reset_broker_connections(app) -> None:
     """Drop pooled broker connections so the next publish connects to the current broker_url."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps pools in a global registry keyed by connection: a closed one would be handed out again.
+    pools.reset()
 
 
 def redis_url() -> str | None:
