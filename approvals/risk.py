@@ -35,8 +35,8 @@ logger = logging.getLogger(__name__)
 RISK_SECTIONS = ("security_staff", "buffer_zones", "ticketing_screening", "traffic")
 BATCH_SIZE = 500
 ACCOUNTABILITY_YEARS = 3
-# Level codes ("1" is 一级, the highest; "4" is 四级, the lowest), as stored in Application.security_level.
-HIGHEST_LEVEL, LOWEST_LEVEL = "1", "4"
+# Level codes as stored in Application.security_level (the seeded model's codes: 一级 highest … 四级 lowest).
+HIGHEST_LEVEL, LOWEST_LEVEL = "一级", "四级"
 SUSPENDABLE_STATES = (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED)
 
 

@@ -1,5 +1,11 @@
-"""Risk page of one application."""
-from django.urls import path  # noqa: F401
+"""Risk page of one application (mounted under /applications/)."""
+from django.urls import path
+
+from . import views_risk
 
 app_name = "risk"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/risk/", views_risk.risk_detail, name="detail"),
+    path("<int:pk>/risk/assess/", views_risk.risk_assess, name="assess"),
+    path("<int:pk>/risk/override/", views_risk.risk_override, name="override"),
+]

@@ -9,7 +9,7 @@ DIMENSIONS = [
     # three dangerous dimensions are enough for 一级; the total is capped at 100)
     ("organisation", "组织管理", "Organisation", 30),
     ("environment", "环境与天气", "Environment and weather", 20),
-    ("performance", "演出与内容", "Performers and content", 30),
+    ("performers", "演出与内容", "Performers and content", 30),
     ("venue", "场所与人群", "Venue and crowd", 45),
     ("traffic", "交通", "Traffic", 25),
 ]
@@ -25,11 +25,11 @@ FACTORS = [
     ("forecast_temperature", "environment", "预报气温", "Forecast temperature", 2),
     ("forecast_rain", "environment", "预报降水", "Forecast rain", 2),
     ("forecast_wind", "environment", "预报风力", "Forecast wind", 2),
-    ("event_kind", "performance", "活动类型", "Kind of event", 2),
-    ("genre_intensity", "performance", "演出风格激烈程度", "Genre intensity", 3),
-    ("heavy_acts", "performance", "高强度演出数量", "High-intensity acts", 2),
-    ("audience_interaction", "performance", "观众互动程度", "Audience interaction", 2),
-    ("struck_items", "performance", "已删除节目仍在节目单", "Struck items still on the programme", 3),
+    ("event_kind", "performers", "活动类型", "Kind of event", 2),
+    ("genre_intensity", "performers", "演出风格激烈程度", "Genre intensity", 3),
+    ("heavy_acts", "performers", "高强度演出数量", "High-intensity acts", 2),
+    ("audience_interaction", "performers", "观众互动程度", "Audience interaction", 2),
+    ("struck_items", "performers", "已删除节目仍在节目单", "Struck items still on the programme", 3),
     ("crowd_density", "venue", "人群密度", "Crowd density", 4),
     ("attendance_scale", "venue", "活动规模", "Attendance", 2),
     ("capacity_use", "venue", "核定容量使用率", "Use of rated capacity", 2),
@@ -44,11 +44,12 @@ FACTORS = [
 ]
 
 LEVELS = [
-    # code, zh, en, min total, attendees per guard, egress band
-    ("1", "一级", "Level 1 (highest)", 80, 50, "high"),
-    ("2", "二级", "Level 2", 60, 100, "medium"),
-    ("3", "三级", "Level 3", 40, 150, "medium"),
-    ("4", "四级", "Level 4 (lowest)", 0, 250, "low"),
+    # code (the level as stored in Application.security_level), zh, en, min total, attendees per guard,
+    # egress band
+    ("一级", "一级", "Level 1 (highest)", 80, 50, "high"),
+    ("二级", "二级", "Level 2", 60, 100, "medium"),
+    ("三级", "三级", "Level 3", 40, 150, "medium"),
+    ("四级", "四级", "Level 4 (lowest)", 0, 250, "low"),
 ]
 
 KIND_SEVERITY = {

@@ -142,7 +142,7 @@ class FactorSpec:
 
 @dataclass(frozen=True, slots=True)
 class LevelSpec:
-    code: str  # "1" (一级, highest) .. "4" (四级, lowest)
+    code: str  # "一级" (highest) … "四级" (lowest): the domain's own names, stored as they are said
     name_zh: str
     name_en: str
     min_total: float

@@ -134,7 +134,7 @@ class RiskLevel(models.Model):
         LOW = "low", _("低风险")
 
     version = models.ForeignKey(RiskModelVersion, on_delete=models.CASCADE, related_name="levels")
-    code = models.CharField(_("代码"), max_length=10, help_text=_("1 为最高级（一级），4 为最低级（四级）。"))
+    code = models.CharField(_("代码"), max_length=10, help_text=_("存入申请的等级值，如“一级”（最高）至“四级”（最低）。"))
     name_zh = models.CharField(_("名称（中文）"), max_length=50)
     name_en = models.CharField(_("名称（英文）"), max_length=50, blank=True)
     min_total = models.FloatField(_("总分下限"), validators=[MinValueValidator(0), MaxValueValidator(100)])
@@ -220,11 +220,11 @@ class Assessment(models.Model):
         return bool(self.fuse_flags)
 
 
-_DEFAULT_LEVEL_NAMES = {"1": ("一级", "Level 1"), "2": ("二级", "Level 2"), "3": ("三级", "Level 3"),
-                        "4": ("四级", "Level 4")}
+_DEFAULT_LEVEL_NAMES = {"一级": ("一级", "Level 1"), "二级": ("二级", "Level 2"), "三级": ("三级", "Level 3"),
+                        "四级": ("四级", "Level 4")}
 
 
 def level_name(code: str, name_zh: str | None = None, name_en: str | None = None) -> str:
-    """A level code ("1".."4") as users say it (一级 … 四级)."""
+    """A level code (一级 … 四级) in the reader's language."""
     default_zh, default_en = _DEFAULT_LEVEL_NAMES.get(code, (code, code))
     return pick_language(name_zh or default_zh, name_en or default_en)

@@ -1,0 +1,142 @@
+"""Admin: administrators edit weights, thresholds and crowd figures. A version already used by an assessment is
+frozen; clone it into a new version (action), edit that, and make it current."""
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assessment, LevelOverride, RiskDimension, RiskFactor, RiskLevel, RiskModelVersion
+
+
+def version_is_frozen(version) -> bool:
+    return version is not None and version.pk is not None and version.assessments.exists()
+
+
+class FrozenVersionMixin:
+    def _version_of(self, obj):
+        return obj if isinstance(obj, RiskModelVersion) else getattr(obj, "version", None)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and version_is_frozen(self._version_of(obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and version_is_frozen(self._version_of(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class FrozenInlineMixin:
+    def has_change_permission(self, request, obj=None):
+        return not version_is_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not version_is_frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not version_is_frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class RiskDimensionInline(FrozenInlineMixin, admin.TabularInline):
+    model = RiskDimension
+    extra = 0
+
+
+class RiskLevelInline(FrozenInlineMixin, admin.TabularInline):
+    model = RiskLevel
+    extra = 0
+
+
+class RiskFactorInline(FrozenInlineMixin, admin.TabularInline):
+    model = RiskFactor
+    extra = 0
+    fields = ("dimension", "code", "order", "name_zh", "name_en", "weight", "enabled")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "dimension":
+            version_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = RiskDimension.objects.filter(version_id=version_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(RiskModelVersion)
+class RiskModelVersionAdmin(FrozenVersionMixin, admin.ModelAdmin):
+    list_display = ("number", "label", "is_current", "created_at", "planning_density", "egress_limit_high")
+    inlines = [RiskDimensionInline, RiskFactorInline, RiskLevelInline]
+    actions = ["clone_as_new_version", "make_current"]
+    fieldsets = (
+        (None, {"fields": ("number", "label", "is_current")}),
+        (_("人群密度"), {"fields": ("planning_density", "unstable_density", "terrace_max_density",
+                                 "dangerous_density_moving", "dangerous_density_standing")}),
+        (_("疏散"), {"fields": ("flow_level", "flow_steps", "flow_level_alcohol", "flow_steps_alcohol",
+                              "egress_limit_low", "egress_limit_medium", "egress_limit_high")}),
+        (_("交通与部署"), {"fields": ("car_share", "persons_per_car", "patrol_spacing_m", "min_mobile_points",
+                                  "attendees_per_mobile_point")}),
+        (_("票务与活动类型"), {"fields": ("ticketing_rules_attendance", "min_public_sale_percent", "kind_severity")}),
+    )
+
+    @admin.action(description=_("复制为新版本"))
+    @transaction.atomic
+    def clone_as_new_version(self, request, queryset):
+        for version in queryset:
+            clone = model_version_clone(version)
+            self.message_user(request, _("已创建版本 %(n)s。") % {"n": clone.number}, messages.SUCCESS)
+
+    @admin.action(description=_("设为当前版本"))
+    @transaction.atomic
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("请只选择一个版本。"), messages.ERROR)
+            return
+        RiskModelVersion.objects.update(is_current=False)
+        queryset.update(is_current=True)
+
+
+def model_version_clone(version: RiskModelVersion) -> RiskModelVersion:
+    """Copy a version with its dimensions, factors and levels; not current until an administrator says so."""
+    number = (RiskModelVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    dimensions = list(version.dimensions.all())
+    factors = list(version.factors.select_related("dimension"))
+    levels = list(version.levels.all())
+    version.pk, version.number, version.is_current = None, number, False
+    version.label = f"{version.label} (copy)"
+    version.save()
+    new_dimensions = {}
+    for dimension in dimensions:
+        old_pk = dimension.pk
+        dimension.pk, dimension.version = None, version
+        dimension.save()
+        new_dimensions[old_pk] = dimension
+    for factor in factors:
+        factor.pk, factor.version, factor.dimension = None, version, new_dimensions[factor.dimension_id]
+        factor.save()
+    for level in levels:
+        level.pk, level.version = None, version
+        level.save()
+    return version
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    """Read-only: assessments are history."""
+
+    list_display = ("created_at", "application", "total", "computed_level", "level", "trigger", "model_version")
+    list_filter = ("level", "model_version")
+    list_select_related = ("application", "model_version")
+
+
+@admin.register(LevelOverride)
+class LevelOverrideAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "application", "level", "actor", "reason")
+    list_select_related = ("application", "actor")
