@@ -32,10 +32,10 @@ def events_visible_to(user, *, perm: str = approval_permissions.VIEW) -> QuerySe
 
 
 def event_for_user(user, pk) -> Event:
-    """One event the user may see (with its application, venue and tally loaded), or 404."""
+    """One event the user may see (with its application and venue loaded), or 404."""
     try:
         return events_visible_to(user).select_related(
-            "application", "venue", "venue__district", "organisation", "security_company", "tally").get(pk=pk)
+            "application", "venue", "venue__district", "organisation", "security_company").get(pk=pk)
     except (Event.DoesNotExist, ValueError, TypeError):
         raise Http404("No event found.")
 
@@ -108,7 +108,7 @@ def event_occupancy(event: Event, *, policy: OccupancyPolicy | None = None) -> O
                                    crowd.level_for(zone.occupancy, capacity, lines)))
     total = sum(s.occupancy for s in statuses)
     capacity = sum(s.safe_capacity for s in statuses)
-    tally = _tally(event)
+    tally = EventTally.objects.filter(event=event).first() or EventTally(event=event)
     return Occupancy(statuses, total, capacity, crowd.percent_of(total, capacity),
                      crowd.level_for(total, capacity, lines), tally.entries, tally.peak_occupancy,
                      event.expected_attendance)

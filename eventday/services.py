@@ -247,7 +247,7 @@ def device_register(*, event: Event, name: str) -> tuple[GateDevice, str]:
 
 @transaction.atomic
 def alert_acknowledge(*, alert: Alert, user) -> Alert:
-    alert = Alert.objects.select_for_update().select_related("zone__event__application").get(pk=alert.pk)
+    alert = Alert.objects.select_for_update(of=("self",)).select_related("zone__event__application").get(pk=alert.pk)
     _ensure_operator(user, alert.zone.event)
     if not alert.acknowledged:
         alert.acknowledged, alert.acknowledged_by, alert.acknowledged_at = True, user, timezone.now()

@@ -1,0 +1,64 @@
+"""Event-day test data: approved (live) applications with zones, gates and a counter device."""
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from approvals.models import Application
+from eventday import services
+from eventday.models import GateDevice, Zone
+from events.models import Event
+from tests import factories
+
+
+def approved_application(organizer=None, *, live=True, state="approved", **fact_overrides):
+    """A submitted application moved straight to `state` (test factories only; the workflow does it for real),
+    its event running now when `live`."""
+    application = factories.submitted_application(organizer, **fact_overrides)
+    Application.objects.filter(pk=application.pk).update(state=state)
+    if live:
+        now = timezone.now().replace(microsecond=0)
+        Event.objects.filter(pk=application.event_id).update(start_at=now - timedelta(hours=1),
+                                                             end_at=now + timedelta(hours=5))
+    application.refresh_from_db()
+    application.event.refresh_from_db()
+    return application
+
+
+@dataclass
+class LiveEvent:
+    application: Application
+    event: Event
+    outer: Zone     # 警戒区, 400 people
+    core: Zone      # 核心区 (stage front), 100 people
+    gates: dict     # code → Gate
+    device: GateDevice
+    token: str
+
+
+def live_event(organizer=None, *, state="approved", live=True, **fact_overrides) -> LiveEvent:
+    """Two zones: the warning area (200 m², two perimeter gates) and the stage front (50 m², entered from it)."""
+    application = approved_application(organizer, state=state, live=live, **fact_overrides)
+    event = application.event
+    outer = services.zone_create(event=event, kind="warning", name="警戒区", usable_area_m2=200,
+                                 safe_density=Decimal("2.00"), order=1)
+    core = services.zone_create(event=event, kind="core", name="舞台前区", usable_area_m2=50,
+                                safe_density=Decimal("2.00"), order=0)
+    gates = {
+        "east": services.gate_create(zone=outer, code="east", name="东门"),
+        "west": services.gate_create(zone=outer, code="west", name="西门"),
+        "stage": services.gate_create(zone=core, code="stage", name="舞台前区入口", from_zone=outer),
+    }
+    device, token = services.device_register(event=event, name="计数器1")
+    return LiveEvent(application, event, outer, core, gates, device, token)
+
+
+def district_reviewer(application):
+    """A police reviewer of the application's district (sees and reviews it)."""
+    return factories.ReviewerFactory(authority=application.district)
+
+
+def reading(gate, sequence, count_in=0, count_out=0, *, at=None) -> services.Reading:
+    return services.Reading(gate=gate, measured_at=at or timezone.now(), count_in=count_in, count_out=count_out,
+                            sequence=sequence)
