@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -91,6 +93,16 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 # ---------------------------------------------------------------------------------------------- applications
 
 
+class StableOrderingFilter(OrderingFilter):
+    """The asked-for ordering, then the primary key: rows with equal keys never move between pages."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if ordering and not {"id", "-id", "pk", "-pk"} & set(ordering):
+            ordering.append("-id" if ordering[-1].startswith("-") else "id")
+        return ordering
+
+
 class ApplicationPagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
@@ -126,6 +138,7 @@ class ApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Application.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = ApplicationListOutputSerializer
     pagination_class = ApplicationPagination
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter, SearchFilter]
     filterset_class = ApplicationFilter
     ordering_fields = ["created_at", "submitted_at", "event__start_at", "event__expected_attendance", "reference",
                        "state"]
