@@ -306,7 +306,7 @@ class SectionDetailView(APIView):
         if partial:
             data = {**entry.data, **data}
         narrative = given.validated_data.get("narrative", entry.narrative if partial else "")
-        entry = services.section_save(application=application, user=request.user, section_code=code, raw_data=data,
+        services.section_save(application=application, user=request.user, section_code=code, raw_data=data,
                                       narrative=narrative)
         return Response(SectionEntryOutputSerializer(_section_entry(application, code)).data)
 
