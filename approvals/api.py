@@ -307,7 +307,7 @@ class SectionDetailView(APIView):
             data = {**entry.data, **data}
         narrative = given.validated_data.get("narrative", entry.narrative if partial else "")
         services.section_save(application=application, user=request.user, section_code=code, raw_data=data,
-                                      narrative=narrative)
+                              narrative=narrative)
         return Response(SectionEntryOutputSerializer(_section_entry(application, code)).data)
 
 
