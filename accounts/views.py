@@ -9,5 +9,5 @@ def home(request):
     if user.is_police:
         return redirect("approvals:inbox")
     if user.is_culture_official:
-        return redirect("approvals:list")
+        return redirect("review:vetting_list")
     return redirect("approvals:list")

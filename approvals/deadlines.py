@@ -50,6 +50,10 @@ class Deadline:
         return (self.due - self.today).days
 
     @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
     def overdue(self) -> bool:
         return self.due < self.today
 

@@ -229,6 +229,26 @@ def application_deadlines(application: Application, today: date | None = None) -
         else None)
 
 
+def latest_deferred_due(application: Application) -> date:
+    return deadlines.latest_deferred_due_date(
+        _event_date(application), days_before_event=application.catalogue.deferred_due_days_before_event)
+
+
+def reviewer_choices(application: Application) -> list:
+    """Police officers of the bureau and the bureaus above it (who may be assigned)."""
+    authorities, authority = [], application.district
+    while authority is not None:
+        authorities.append(authority.pk)
+        authority = authority.parent
+    return list(get_user_model().objects.filter(authority_id__in=authorities, is_active=True,
+                                                groups__name__in=roles.POLICE_ROLES).distinct().order_by("username"))
+
+
+def culture_official_choices() -> list:
+    return list(get_user_model().objects.filter(is_active=True, groups__name=roles.CULTURE_OFFICIAL)
+                .select_related("authority").order_by("username"))
+
+
 PANEL_TRANSITIONS = ("accept", "accept_with_deferred", "return_for_correction", "start_review", "approve",
                      "approve_provisionally", "confirm_post_review", "reject", "suspend", "resume", "revoke",
                      "withdraw", "complete")
@@ -304,8 +324,7 @@ def application_accept_with_deferred(*, application: Application, actor, documen
         due_date = due_date.date()
     if not isinstance(due_date, date):
         raise ValidationError({"due_date": _("请填写补交期限。")})
-    latest = deadlines.latest_deferred_due_date(
-        _event_date(application), days_before_event=application.catalogue.deferred_due_days_before_event)
+    latest = latest_deferred_due(application)
     if due_date > latest:
         raise ValidationError({"due_date": _("补交期限最迟为活动开始前 %(days)s 天（%(latest)s）。") % {
             "days": application.catalogue.deferred_due_days_before_event, "latest": latest.isoformat()}})

@@ -1,0 +1,40 @@
+"""{% workflow_panel application request as panel %}: what the actions panel may offer this user."""
+from django import template
+from django.utils import timezone
+
+from approvals import workflow
+from approvals.models import ApplicationDocument, ApplicationState, Permit
+
+register = template.Library()
+
+
+@register.simple_tag
+def workflow_panel(application, request) -> dict:
+    user = request.user
+    actions = workflow.available_actions(application, user)
+    panel = {"actions": set(actions), "any": bool(actions), "deadlines": workflow.application_deadlines(application),
+             "commitments": [], "blockers": [], "today": timezone.localdate()}
+    if {"approve", "confirm_post_review"} & panel["actions"]:
+        panel["blockers"] = workflow.approval_blockers(application)
+    if "approve_provisionally" in panel["actions"]:
+        panel["provisional_blockers"] = application.provisional_blockers()
+    if "accept_with_deferred" in panel["actions"]:
+        panel["deferrable"] = [d for d in application.documents.select_related("document_type")
+                               if d.document_type.deferrable and d.current_version_id is None
+                               and d.status != ApplicationDocument.Status.PROVIDED]
+        panel["latest_due"] = workflow.latest_deferred_due(application)
+    if "assign_reviewer" in panel["actions"]:
+        panel["reviewers"] = workflow.reviewer_choices(application)
+    if "assign_culture_vetting" in panel["actions"]:
+        panel["officials"] = workflow.culture_official_choices()
+    for commitment in application.deferred_commitments.prefetch_related("documents__document_type"):
+        outstanding = commitment.outstanding_documents()
+        panel["commitments"].append({
+            "commitment": commitment, "outstanding": outstanding,
+            "days_left": (commitment.due_date - panel["today"]).days,
+            "documents": [d.document_type.name for d in commitment.documents.all()]})
+    panel["suspension"] = (application.suspensions.filter(resumed_at__isnull=True).first()
+                           if application.state == ApplicationState.SUSPENDED else None)
+    panel["permit"] = Permit.objects.filter(application=application).first()
+    panel["rejected"] = application.state == ApplicationState.REJECTED
+    return panel

@@ -1,0 +1,227 @@
+"""Pages of the review workflow: the action forms (posted from the actions panel), permit and refusal,
+the audit log, the culture-tourism vetting list and page. Thin: parse, call a workflow service, redirect."""
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from events.models import Performer, Song, VettingStatus
+
+from . import permissions, selectors, workflow
+from .models import Application, ApplicationState, DeferredCommitment, Permit
+
+
+def _parse_date(value, field: str) -> date:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ValidationError({field: _("请填写有效日期（YYYY-MM-DD）。")})
+
+
+def _user(pk, field: str):
+    user = get_user_model().objects.filter(pk=pk or None, is_active=True).first() if str(pk or "").isdigit() else None
+    if user is None:
+        raise ValidationError({field: _("请选择人员。")})
+    return user
+
+
+# Each panel action: how to call its service from the POSTed form, and what to say on success.
+def _common(request, application) -> dict:
+    return {"application": application, "actor": request.user,
+            "expected_revision": request.POST.get("expected_revision")}
+
+
+ACTIONS = {
+    "accept": (lambda r, a: workflow.application_accept(**_common(r, a)), _("已受理。")),
+    "accept_with_deferred": (lambda r, a: workflow.application_accept_with_deferred(
+        **_common(r, a), documents=r.POST.getlist("documents"), due_date=_parse_date(r.POST.get("due_date"),
+                                                                                     "due_date")),
+        _("已容缺受理，已通知申请单位签署承诺书。")),
+    "return_for_correction": (lambda r, a: workflow.application_return(**_common(r, a), reason=r.POST.get("reason")),
+                              _("已退回补正。")),
+    "start_review": (lambda r, a: workflow.application_start_review(**_common(r, a)), _("已进入审查。")),
+    "approve": (lambda r, a: workflow.application_approve(**_common(r, a)), _("已许可，许可决定书已签发。")),
+    "approve_provisionally": (lambda r, a: workflow.application_approve_provisionally(**_common(r, a)),
+                              _("已先批后审，临时许可已签发。")),
+    "confirm_post_review": (lambda r, a: workflow.application_confirm_post_review(**_common(r, a)),
+                            _("先批后审已确认通过。")),
+    "reject": (lambda r, a: workflow.application_reject(**_common(r, a), reason=r.POST.get("reason")),
+               _("已作出不予许可决定。")),
+    "suspend": (lambda r, a: workflow.application_suspend(**_common(r, a), reasons=r.POST.get("reasons"),
+                                                          required_changes=r.POST.get("required_changes")),
+                _("已熔断。")),
+    "resume": (lambda r, a: workflow.application_resume(**_common(r, a), changes_made=r.POST.get("changes_made")),
+               _("已恢复。")),
+    "revoke": (lambda r, a: workflow.application_revoke(**_common(r, a), reason=r.POST.get("reason")),
+               _("许可已撤销。")),
+    "withdraw": (lambda r, a: workflow.application_withdraw(**_common(r, a), reason=r.POST.get("reason", "")),
+                 _("申请已撤回。")),
+    "complete": (lambda r, a: workflow.application_complete(**_common(r, a)), _("已办结。")),
+    "assign_reviewer": (lambda r, a: workflow.application_assign_reviewer(
+        application=a, actor=r.user, reviewer=_user(r.POST.get("reviewer"), "reviewer")), _("已分派承办民警。")),
+    "assign_culture_vetting": (lambda r, a: workflow.application_assign_culture_vetting(
+        application=a, actor=r.user, official=_user(r.POST.get("official"), "official")), _("已指派文旅审核员。")),
+    "set_supervising_party": (lambda r, a: workflow.application_set_supervising_party(
+        application=a, actor=r.user, organisation_name=r.POST.get("organisation_name"),
+        responsible_person=r.POST.get("responsible_person"), phone=r.POST.get("phone"),
+        responsible_title=r.POST.get("responsible_title", "")), _("已填写监管部门。")),
+}
+
+
+def _back(request, application):
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("approvals:detail", application.pk)
+
+
+def _report(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def application_act(request, pk, action):
+    """One panel action. A refusal (wrong state, missing reason, someone else was faster) comes back as a
+    message on the page; a role that may not act at all gets 403."""
+    if action not in ACTIONS:
+        raise Http404
+    application = selectors.application_for_user(request.user, pk)
+    call, success = ACTIONS[action]
+    try:
+        call(request, application)
+    except workflow.ApplicationConflict as conflict:
+        messages.error(request, conflict.message)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, success)
+    return _back(request, application)
+
+
+@login_required
+@require_POST
+def commitment_sign(request, pk):
+    commitment = get_object_or_404(DeferredCommitment.objects.select_related("application"), pk=pk)
+    application = selectors.application_for_user(request.user, commitment.application_id)
+    try:
+        workflow.deferred_commitment_sign(commitment=commitment, actor=request.user)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("容缺承诺书已签署。"))
+    return _back(request, application)
+
+
+@login_required
+@require_GET
+def permit_detail(request, pk):
+    """许可决定书, printable."""
+    application = selectors.application_for_user(request.user, pk)
+    permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by"), application=application)
+    return render(request, "approvals/permit.html", {"application": application, "event": application.event,
+                                                     "permit": permit})
+
+
+@login_required
+@require_GET
+def refusal_detail(request, pk):
+    """不予许可决定书, printable."""
+    application = selectors.application_for_user(request.user, pk)
+    if application.state != ApplicationState.REJECTED:
+        raise Http404
+    decision = application.audit_entries.select_related("actor").filter(transition="reject").order_by("-id").first()
+    return render(request, "approvals/permit_refusal.html", {"application": application, "event": application.event,
+                                                            "decision": decision})
+
+
+@login_required
+@require_GET
+def audit_log(request, pk):
+    """The whole history of one application, oldest first, with the snapshot of each step."""
+    application = selectors.application_for_user(request.user, pk)
+    labels = dict(ApplicationState.choices)
+    entries = list(application.audit_entries.select_related("actor").order_by("created_at", "id"))
+    for entry in entries:
+        entry.from_label = labels.get(entry.from_state, entry.from_state)
+        entry.to_label = labels.get(entry.to_state, entry.to_state)
+        entry.action_label = workflow.ACTION_LABELS.get(entry.transition) or entry.get_action_display()
+    return render(request, "approvals/review/audit_log.html", {"application": application, "entries": entries})
+
+
+# ---------------------------------------------------------------------------------------------- vetting
+
+
+def _culture_only(user) -> None:
+    if not (user.is_culture_official or user.is_superuser):
+        raise PermissionDenied(_("演出内容审核仅供文旅审核员使用。"))
+
+
+@login_required
+@require_GET
+def vetting_list(request):
+    """The culture-tourism official's assigned events, with how much is still to decide."""
+    _culture_only(request.user)
+    pending = Q(event__performers__vetting_status=VettingStatus.PENDING)
+    queryset = (selectors.applications_visible_to(request.user, perm=permissions.VET)
+                .select_related("event", "event__venue", "organisation")
+                .annotate(performers_total=Count("event__performers", distinct=True),
+                          performers_pending=Count("event__performers", filter=pending, distinct=True))
+                .order_by("event__start_at", "pk"))
+    return render(request, "approvals/review/vetting_list.html", {"applications": queryset})
+
+
+@login_required
+@require_GET
+def vetting_detail(request, pk):
+    """The lineup and setlist of one assigned event, with a decision form for each performer and song."""
+    application = selectors.application_for_user(request.user, pk, perm=permissions.VET)
+    performers = application.event.performers.prefetch_related("songs").select_related("vetted_by")
+    can_vet = application.state in workflow.VETTING_STATES and request.user.is_culture_official
+    return render(request, "approvals/review/vetting_detail.html", {
+        "application": application, "event": application.event, "performers": performers, "can_vet": can_vet})
+
+
+def _vet(request, item, service, application):
+    try:
+        service(actor=request.user, decision=request.POST.get("decision", ""), reason=request.POST.get("reason", ""),
+                **{"performer" if isinstance(item, Performer) else "song": item})
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("已记录审核意见：%(item)s") % {"item": item})
+    return redirect("review:vetting_detail", application.pk)
+
+
+@login_required
+@require_POST
+def performer_vet(request, pk):
+    performer = get_object_or_404(Performer, pk=pk)
+    application = _application_of_event(request.user, performer.event_id)
+    return _vet(request, performer, workflow.performer_vet, application)
+
+
+@login_required
+@require_POST
+def song_vet(request, pk):
+    song = get_object_or_404(Song.objects.select_related("performer"), pk=pk)
+    application = _application_of_event(request.user, song.performer.event_id)
+    return _vet(request, song, workflow.song_vet, application)
+
+
+def _application_of_event(user, event_id):
+    """The application of the item's event, if the user was assigned to vet it (else 404)."""
+    pk = Application.objects.filter(event_id=event_id).values_list("pk", flat=True).first()
+    if pk is None:
+        raise Http404
+    return selectors.application_for_user(user, pk, perm=permissions.VET)
