@@ -1,6 +1,7 @@
 """Event day: zones, gate counts, live occupancy, on-site incidents, statistics."""
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +10,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events.bilingual import pick_language
+
+
+POLICY_CACHE_SECONDS = 10
+_policy_cache: dict = {}
 
 
 class OccupancyPolicy(models.Model):
@@ -39,8 +44,17 @@ class OccupancyPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "OccupancyPolicy":
-        policy = cls.objects.filter(is_current=True).order_by("-id").first()
-        return policy or cls()
+        """The policy in force; kept for a few seconds per process, since every counter batch reads it."""
+        cached = _policy_cache.get("policy")
+        if cached is not None and time.monotonic() - cached[0] < POLICY_CACHE_SECONDS:
+            return cached[1]
+        policy = cls.objects.filter(is_current=True).order_by("-id").first() or cls()
+        _policy_cache["policy"] = (time.monotonic(), policy)
+        return policy
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _policy_cache.clear()
 
 
 class AlertLevel(models.TextChoices):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,8 @@ from .models import Alert, EventTally, Gate, GateDevice, GateReading, Incident, 
 # Readings are accepted only while the permit is in force.
 LIVE_STATES = (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED)
 MAX_BATCH = 5000
+# "Last seen" is for spotting a dead counter: a write per batch would buy nothing.
+LAST_SEEN_RESOLUTION = timedelta(seconds=30)
 _INSERT_CHUNK = 1000
 
 
@@ -51,7 +53,7 @@ def event_live_refusal(event: Event, *, now: datetime, policy: OccupancyPolicy) 
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reading:
     gate: str
     measured_at: datetime
@@ -78,12 +80,24 @@ def _check_readings(readings: list[Reading], gates: dict[str, dict], *, opens, l
         raise ValidationError(errors)
 
 
-def _insert_new(device: GateDevice, readings: list[Reading], received_at: datetime) -> set[int]:
+def _insert_new(device: GateDevice, readings: list, received_at: datetime) -> set[int]:
     """Insert the readings, skipping (device, sequence) pairs already stored; returns the new sequences."""
     table = GateReading._meta.db_table
+    columns = "device_id, sequence, gate_id, measured_at, count_in, count_out, received_at"
+    conflict = "ON CONFLICT (device_id, sequence) DO NOTHING RETURNING sequence"
     adapt = connection.ops.adapt_datetimefield_value
     inserted: set[int] = set()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Five arrays instead of thousands of placeholders: PostgreSQL parses and plans it far faster.
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, s, g, m, i, o, %s FROM unnest("
+                f"%s::bigint[], %s::bigint[], %s::timestamptz[], %s::integer[], %s::integer[]) AS u(s, g, m, i, o) "
+                f"{conflict}",
+                [device.pk, received_at, [r.sequence for r in readings], [r.gate_id for r in readings],
+                 [r.measured_at.isoformat() for r in readings], [r.count_in for r in readings],
+                 [r.count_out for r in readings]])
+            return {row[0] for row in cursor.fetchall()}
         for start in range(0, len(readings), _INSERT_CHUNK):
             chunk = readings[start:start + _INSERT_CHUNK]
             params = []
@@ -91,9 +105,7 @@ def _insert_new(device: GateDevice, readings: list[Reading], received_at: dateti
                 params += [device.pk, r.sequence, r.gate_id, adapt(r.measured_at), r.count_in, r.count_out,
                            adapt(received_at)]
             rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} (device_id, sequence, gate_id, measured_at, count_in, count_out, received_at) "
-                f"VALUES {rows} ON CONFLICT (device_id, sequence) DO NOTHING RETURNING sequence", params)
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {rows} {conflict}", params)
             inserted.update(row[0] for row in cursor.fetchall())
     return inserted
 
@@ -115,7 +127,7 @@ def _add_minutes(flows: dict[tuple[int, datetime], list[int]]) -> None:
                 f"count_out = {table}.count_out + excluded.count_out", params)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Placed:
     """A reading with its gate resolved."""
 
@@ -157,7 +169,8 @@ def readings_ingest(*, device: GateDevice, readings: list[Reading], now: datetim
     tally, _created = EventTally.objects.select_for_update().get_or_create(event=event)
     new_sequences = _insert_new(device, list(unique.values()), now)
     result = IngestResult(accepted=len(new_sequences), duplicates=len(readings) - len(new_sequences))
-    GateDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
+    if device.last_seen_at is None or now - device.last_seen_at > LAST_SEEN_RESOLUTION:
+        GateDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
     if not new_sequences:
         return result
 
@@ -178,8 +191,12 @@ def readings_ingest(*, device: GateDevice, readings: list[Reading], now: datetim
                 flows[key][0] += count_in
                 flows[key][1] += count_out
 
-    for zone_id, (count_in, count_out) in zone_flows.items():
-        Zone.objects.filter(pk=zone_id).update(entries=F("entries") + count_in, exits=F("exits") + count_out)
+    # One UPDATE for every zone touched, each adding its own share.
+    Zone.objects.filter(pk__in=list(zone_flows)).update(
+        entries=F("entries") + Case(*[When(pk=z, then=Value(f[0])) for z, f in zone_flows.items()],
+                                    default=Value(0), output_field=BigIntegerField()),
+        exits=F("exits") + Case(*[When(pk=z, then=Value(f[1])) for z, f in zone_flows.items()],
+                                default=Value(0), output_field=BigIntegerField()))
     _add_minutes(minute_flows)
     tally.entries += event_in
     tally.exits += event_out

@@ -88,9 +88,12 @@ def test_a_gate_of_another_event_is_refused_with_a_field_error():
 
 def test_invalid_numbers_are_refused_field_by_field():
     live = live_event()
-    response = device_client(live.token).post(URL, [{**item("east", 1), "in": -1}], format="json")
+    response = device_client(live.token).post(URL, [item("east", 1, 2), {**item("east", 2), "in": -1},
+                                                    {**item("east", 3), "time": "yesterday", "sequence": True}],
+                                              format="json")
     assert response.status_code == 400
-    assert "readings" in response.json()
+    assert set(response.json()) == {"readings[1].in", "readings[2].time", "readings[2].sequence"}
+    assert not GateReading.objects.exists()
 
 
 def test_a_suspended_event_takes_no_readings():
