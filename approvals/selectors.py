@@ -65,14 +65,17 @@ from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
 # order_by() tuple, ending in a unique column so pages are stable. Annotations a sort needs go in
 # inbox_queryset().
 INBOX_SORTS = {
+    # Soonest deadline first (decision clock, deferred documents, post-review, event start): see inbox_queryset.
+    "urgency": ("next_deadline", "event__start_at", "pk"),
     "submitted": ("submitted_at", "pk"),
     "start": ("event__start_at", "pk"),
     "attendance": ("event__expected_attendance", "pk"),
     "reference": ("reference",),
 }
-INBOX_DEFAULT_SORT = "submitted"
+INBOX_DEFAULT_SORT = "urgency"
 # What the sort menu offers, in this order (a sort key may appear in both directions).
 INBOX_SORT_CHOICES = [
+    ("urgency", _lazy("紧急程度（期限最近在前）")),
     ("submitted", _lazy("提交时间（先到先审）")),
     ("-submitted", _lazy("提交时间（最新在前）")),
     ("start", _lazy("活动开始时间（最近在前）")),
@@ -81,6 +84,33 @@ INBOX_SORT_CHOICES = [
     ("attendance", _lazy("预计人数（少到多）")),
     ("reference", _lazy("申请编号")),
 ]
+
+
+def next_deadline_expression():
+    """The soonest date that matters for each row (see approvals.deadlines): the decision clock while deciding,
+    the event start until decided, the post-review of a provisional permit, the earliest deferred-document due
+    date. Rows with none (decided and done) get a far date, so they sort last."""
+    from datetime import date
+
+    from django.db.models import Case, DateField, F, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce, Least, TruncDate
+
+    from .models import ApplicationState as S
+
+    far = Value(date(9999, 12, 31), output_field=DateField())
+    deciding = [S.ACCEPTED, S.ACCEPTED_DEFERRED, S.UNDER_REVIEW]
+    undecided = [S.SUBMITTED, S.RETURNED, *deciding]
+    live = [*undecided, S.APPROVED, S.PROVISIONALLY_APPROVED, S.SUSPENDED]
+    deferred_due = Subquery(ApplicationDocument.objects.filter(
+        application=OuterRef("pk"), status=ApplicationDocument.Status.DEFERRED,
+    ).order_by("deferred_due_date").values("deferred_due_date")[:1], output_field=DateField())
+    candidates = [
+        Case(When(state__in=deciding, then=F("decision_due_date")), output_field=DateField()),
+        Case(When(state__in=undecided, then=TruncDate("event__start_at")), output_field=DateField()),
+        Case(When(state=S.PROVISIONALLY_APPROVED, then=F("post_review_due_date")), output_field=DateField()),
+        Case(When(state__in=live, then=deferred_due), output_field=DateField()),
+    ]
+    return Least(*[Coalesce(c, far) for c in candidates], output_field=DateField())
 
 
 def inbox_sort_key(params) -> str:
@@ -99,7 +129,7 @@ def inbox_queryset(user, params) -> QuerySet:
     from .models import ApplicationState
 
     queryset = application_list_queryset(user).exclude(state=ApplicationState.DRAFT)
-    queryset = ApplicationFilter(params, queryset=queryset).qs
+    queryset = ApplicationFilter(params, queryset=queryset).qs.annotate(next_deadline=next_deadline_expression())
     sort = inbox_sort_key(params)
     ordering = INBOX_SORTS[sort.lstrip("-")]
     if sort.startswith("-"):

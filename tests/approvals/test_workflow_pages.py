@@ -127,7 +127,7 @@ def test_culture_official_lands_on_their_vetting_list_with_only_assigned_events(
         assigned.append(application)
     other = submitted(has_performances=True, name="别人的演出")
     client.get(reverse("review:vetting_list"))  # warm-up
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         text = client.get(reverse("review:vetting_list")).content.decode()
     assert text.count("2 / 2") == 3 and "别人的演出" not in text
     assert client.get(reverse("review:vetting_detail", args=[other.pk])).status_code == 404
@@ -154,5 +154,25 @@ def test_nav_shows_the_unread_notification_count(client):
     application = submitted()
     reviewer = reviewer_of(application)
     workflow.application_accept(application=application, actor=reviewer)
-    text = logged_in(client, organizer_of(application)).get(reverse("notifications:list")).content.decode()
-    assert 'data-testid="unread-count">1<' in text and "已受理" in text
+    logged_in(client, organizer_of(application))
+    assert reverse("notifications:unread_badge") in client.get(reverse("notifications:list")).content.decode()
+    assert 'data-testid="unread-count">1<' in client.get(reverse("notifications:unread_badge")).content.decode()
+    assert "已受理" in client.get(reverse("notifications:list")).content.decode()
+
+
+def test_inbox_sorts_by_urgency_by_default_and_marks_overdue_rows(client):
+    later = submitted(name="四十天后的活动")
+    reviewer = reviewer_of(later)
+    venue = later.event.venue
+    overdue = submitted(organizer_of(later), venue=venue, name="决定期限已过")
+    workflow.application_accept(application=overdue, actor=reviewer)
+    # Set-up of time passing: the decision clock ran out yesterday.
+    Application.objects.filter(pk=overdue.pk).update(decision_due_date=days_from_today(-1))
+    deferred = submitted(organizer_of(later), venue=venue, upload_deferrable=False, name="容缺五天")
+    workflow.application_accept_with_deferred(application=deferred, actor=reviewer, documents=[
+        "liability_insurance", "service_contracts"], due_date=days_from_today(5))
+    page = logged_in(client, reviewer).get(reverse("approvals:inbox"))
+    assert [a.pk for a in page.context["page"]] == [overdue.pk, deferred.pk, later.pk]
+    text = page.content.decode()
+    assert text.count('class="overdue"') == 1
+    assert f'data-next-deadline="{days_from_today(5).isoformat()}"' in text
