@@ -91,8 +91,17 @@ def plan_html(content: dict, **kwargs) -> str:
     return render_to_string(TEMPLATE, plan_context(content, **kwargs))
 
 
+class PlanRenderError(Exception):
+    """The plan could not be rendered (e.g. its stylesheet is missing): the task retries, then records it."""
+
+
 def html_to_pdf(html: str) -> RenderedPlan:
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=static_file_fetcher_class()()).render()
+    try:
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=static_file_fetcher_class()()).render()
+    except FatalURLFetchingError as error:
+        # A BaseException in WeasyPrint: it would escape Celery's error handling and stop the worker.
+        raise PlanRenderError(f"{error} ({error.__cause__})") from error
     return RenderedPlan(pdf=document.write_pdf(), pages=len(document.pages))

@@ -24,21 +24,27 @@ def _describe(exc) -> str:
 
 
 class PlanRenderTask(DjangoTask):
-    """Writes each failed attempt onto the version: queued again with the error, or failed for good."""
-
-    def on_retry(self, exc, task_id, args, kwargs, einfo):
-        services.plan_render_failed(version_id=_version_id(args, kwargs), error=_describe(exc), final=False)
+    """Also records a failure the task body never saw (the hard time limit kills the worker child)."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         services.plan_render_failed(version_id=_version_id(args, kwargs), error=_describe(exc), final=True)
+
+
+NOT_RETRIED = (SoftTimeLimitExceeded, ObjectDoesNotExist)
 
 
 @shared_task(
     base=PlanRenderTask, bind=True, name="plans.tasks.plan_render_task",
     acks_late=True, reject_on_worker_lost=True,
     soft_time_limit=settings.PLAN_RENDER_SOFT_TIME_LIMIT, time_limit=settings.PLAN_RENDER_TIME_LIMIT,
-    autoretry_for=(Exception,), dont_autoretry_for=(SoftTimeLimitExceeded, ObjectDoesNotExist),
+    autoretry_for=(Exception,), dont_autoretry_for=NOT_RETRIED,
     max_retries=3, retry_backoff=5, retry_backoff_max=120, retry_jitter=True,
 )
 def plan_render_task(self, version_id: int) -> str:
-    return services.plan_render(version_id=version_id).status
+    try:
+        return services.plan_render(version_id=version_id).status
+    except Exception as exc:
+        # Recorded here, not in on_retry/on_failure only: eager runs (demo, tests) skip those hooks.
+        final = isinstance(exc, NOT_RETRIED) or self.request.retries >= self.max_retries
+        services.plan_render_failed(version_id=version_id, error=_describe(exc), final=final)
+        raise

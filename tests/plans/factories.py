@@ -125,3 +125,20 @@ def approved_application(*, struck_song: bool = True, struck_performer: bool = F
                                                vetted_by=culture)
     application = Application.objects.get(pk=application.pk)
     return application, {"organizer": organizer, "supervisor": supervisor, "culture": culture}
+
+
+def ready_version(application, *, number: int = 1, content: bytes = factories.PDF_BYTES):
+    """A stored, ready plan version (for pages and API tests that need a PDF, not a fresh render)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from plans.content import load_application, plan_content, plan_content_key
+    from plans.models import PlanVersion
+
+    key = plan_content_key(plan_content(load_application(application.pk)))
+    version = PlanVersion(application=application, number=number, content_key=key, status=PlanVersion.Status.READY,
+                          sha256=hashlib.sha256(content).hexdigest(), size=len(content), pages=1)
+    version.file.save("plan.pdf", ContentFile(content), save=False)
+    version.save()
+    return version
