@@ -1,0 +1,161 @@
+"""Demo: take the submitted demo applications through the review workflow so the portal shows every state.
+
+Called by `manage.py load_demo` (approvals.management.commands.load_demo, DEMO_HOOKS) after the core demo
+created and submitted the applications. Everything goes through the workflow services, as real users would,
+except the one historical record (a past lantern fair, completed) that gives its organizer a clean record.
+"""
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from events.models import Performer, Song, Venue
+
+from . import demo, services, workflow
+from .models import Application, ApplicationDocument, ApplicationState, AuditEntry
+
+REJECTED_DEMO = "滨湖电音派对"
+HISTORY_DEMO = "2025古城中秋灯会"
+EVENING_STRUCK_SONGS: dict[str, tuple[str, str]] = {}  # e.g. {"光": ("struck", "演唱版本歌词含不宜内容。")}
+
+
+def _user(username):
+    return User.objects.filter(username=username).first()
+
+
+def _by_name(name):
+    return Application.objects.select_related("event").filter(event__name=name).first()
+
+
+def _try(stdout, label, call):
+    """A demo step that the rules may refuse (e.g. a fuse flag from the risk model): say so and carry on."""
+    try:
+        return call()
+    except (ValidationError, PermissionDenied) as refused:
+        messages = getattr(refused, "messages", None) or [str(refused)]
+        stdout.write(f"  审批演示：{label} 未执行：{'；'.join(messages)}")
+        return None
+
+
+def _vet(official, performers: dict[str, tuple[str, str]], songs: dict[str, tuple[str, str]], event):
+    for performer in Performer.objects.filter(event=event):
+        decision, reason = performers.get(performer.name, ("approved", ""))
+        workflow.performer_vet(performer=performer, actor=official, decision=decision, reason=reason)
+    for song in Song.objects.filter(performer__event=event).exclude(performer__vetting_status="struck"):
+        decision, reason = songs.get(song.title, ("approved", ""))
+        workflow.song_vet(song=song, actor=official, decision=decision, reason=reason)
+
+
+@transaction.atomic
+def _completed_history(organizer, venue):
+    """A past event of the organizer, completed: imported history, so its transitions are set directly here
+    (the services refuse dates in the past) and the audit says it was imported."""
+    now = timezone.now()
+    application = services.application_create(user=organizer, facts={
+        "name": HISTORY_DEMO, "kind": "lantern_festival", "venue": venue, "start_at": now - timedelta(days=300),
+        "end_at": now - timedelta(days=300) + timedelta(hours=4), "expected_attendance": 2200,
+        "rated_capacity": 6000, "ticketed": True, "temporary_structures": 2, "has_performances": False,
+        "alcohol_served": False, "description": "往年中秋灯会（历史记录）。"})
+    application = Application.objects.get(pk=application.pk)
+    for name in ("submit", "accept", "start_review", "approve", "complete"):
+        from_state = application.state
+        getattr(application, name)()
+        application.revision += 1
+        application.save()
+        services.audit(application, actor=None, action=AuditEntry.Action.TRANSITION, transition=name,
+                       from_state=from_state, to_state=application.state, reason="演示数据：历史记录导入")
+    return application
+
+
+def advance_demo_applications(stdout) -> None:
+    reviewer, reviewer2 = _user("reviewer"), _user("reviewer2")
+    supervisor, culture = _user("supervisor"), _user("culture")
+    if reviewer is None or supervisor is None:
+        stdout.write("  审批演示：缺少演示民警账号，跳过。")
+        return
+
+    # 湖滨草莓音乐节: accepted with deferred documents; the organizer signed; culture vetting under way.
+    festival = _by_name(demo.FESTIVAL)
+    if festival and festival.state == ApplicationState.SUBMITTED:
+        workflow.application_assign_reviewer(application=festival, actor=supervisor, reviewer=reviewer)
+        missing = [d.document_type.code for d in festival.documents.select_related("document_type")
+                   if d.status == ApplicationDocument.Status.TO_BE_DEFERRED]
+        festival = workflow.application_accept_with_deferred(
+            application=festival, actor=reviewer, documents=missing,
+            due_date=workflow.latest_deferred_due(festival) - timedelta(days=7))
+        workflow.deferred_commitment_sign(commitment=festival.deferred_commitments.get(),
+                                          actor=_user("organizer"))
+        if culture:
+            workflow.application_assign_culture_vetting(application=festival, actor=reviewer, official=culture)
+            metal = Performer.objects.get(event=festival.event, name="铁锈乐队")
+            workflow.performer_vet(performer=metal, actor=culture, decision="struck",
+                                   reason="重金属乐队，曲风激烈、观众冲撞风险高，不予安排。")
+            folk = Performer.objects.get(event=festival.event, name="晴天民谣社")
+            workflow.performer_vet(performer=folk, actor=culture, decision="approved")
+        stdout.write(f"  审批演示：{demo.FESTIVAL} → 容缺受理（文旅审核进行中）")
+
+    # 滨湖秋夜音乐会: vetted and approved, signed by the supervisor (8,000 people: city level).
+    # EVENING_STRUCK_SONGS strikes songs first; the risk model currently treats any struck song as "still on
+    # the programme" (a fuse flag that blocks approval), so the demo strikes none until that rule is settled.
+    evening = _by_name(demo.EVENING_CONCERT)
+    if evening and evening.state == ApplicationState.SUBMITTED:
+        evening = workflow.application_accept(application=evening, actor=reviewer)
+        evening = workflow.application_start_review(application=evening, actor=reviewer)
+        if culture:
+            workflow.application_assign_culture_vetting(application=evening, actor=reviewer, official=culture)
+            _vet(culture, {}, EVENING_STRUCK_SONGS, evening.event)
+        result = _try(stdout, f"{demo.EVENING_CONCERT} 许可",
+                      lambda: workflow.application_approve(application=evening, actor=supervisor))
+        if result:
+            stdout.write(f"  审批演示：{demo.EVENING_CONCERT} → 已许可（{result.permit.number}）")
+
+    # 2026城市马拉松: approved, then suspended (熔断) for severe weather.
+    marathon = _by_name(demo.MARATHON)
+    if marathon and marathon.state == ApplicationState.SUBMITTED:
+        marathon = workflow.application_accept(application=marathon, actor=reviewer)
+        marathon = workflow.application_start_review(application=marathon, actor=reviewer)
+        marathon = _try(stdout, f"{demo.MARATHON} 许可",
+                        lambda: workflow.application_approve(application=marathon, actor=supervisor))
+        if marathon:
+            workflow.application_suspend(
+                application=marathon, actor=reviewer,
+                reasons="气象台发布大风橙色预警：比赛日沿湖段阵风可达8级，临时设施存在倒塌风险。",
+                required_changes="调整赛道避开沿湖段；加固或拆除沿线临时搭建设施；预警解除后报分局复核。")
+            stdout.write(f"  审批演示：{demo.MARATHON} → 已许可后熔断")
+
+    # 古城元宵灯会: 先批后审 (level 四级, an organizer with a completed event and no suspension).
+    lantern = _by_name(demo.LANTERN_FAIR)
+    if lantern and lantern.state == ApplicationState.SUBMITTED and reviewer2:
+        if not Application.objects.filter(organisation=lantern.organisation, state=ApplicationState.COMPLETED).exists():
+            _completed_history(lantern.created_by, lantern.event.venue)
+        lantern = workflow.application_accept(application=lantern, actor=reviewer2)
+        from .risk import assess_application, override_level
+
+        if assess_application(application=lantern).level != "四级":
+            override_level(application=lantern, actor=reviewer2, level="四级",
+                           reason="演示：传统灯会，人数少、场地开阔，调整为四级。")
+        result = _try(stdout, f"{demo.LANTERN_FAIR} 先批后审",
+                      lambda: workflow.application_approve_provisionally(application=lantern, actor=reviewer2))
+        if result:
+            stdout.write(f"  审批演示：{demo.LANTERN_FAIR} → 先批后审（实质审查期限 {result.post_review_due_date}）")
+
+    # 滨湖电音派对: a new application, refused (不予许可).
+    if not _by_name(REJECTED_DEMO) and _user("organizer"):
+        organizer = _user("organizer")
+        venue = Venue.objects.filter(name="湖滨音乐节草坪").first()
+        now = timezone.now().replace(second=0, microsecond=0)
+        party = services.application_create(user=organizer, facts={
+            "name": REJECTED_DEMO, "kind": "music_festival", "venue": venue, "start_at": now + timedelta(days=35, hours=8),
+            "end_at": now + timedelta(days=36, hours=2), "expected_attendance": 4800, "rated_capacity": 6000,
+            "ticketed": True, "temporary_structures": 4, "has_performances": False, "alcohol_served": True,
+            "description": "通宵电子音乐派对，现场售酒。"})
+        demo._fill(party, organizer, staff=30, upload_deferrable=True)
+        party = services.application_submit(application=party, user=organizer)
+        party = workflow.application_accept(application=party, actor=reviewer)
+        party = workflow.application_start_review(application=party, actor=reviewer)
+        workflow.application_reject(
+            application=party, actor=reviewer,
+            reason="通宵举办且现场售酒，安保力量（30人）远低于最低配置，夜间疏散方案不可行。")
+        stdout.write(f"  审批演示：{REJECTED_DEMO} → 不予许可")

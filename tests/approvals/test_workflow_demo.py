@@ -1,0 +1,33 @@
+"""The demo walks applications through the workflow: every state shows, and a demo application's page shows
+its whole history."""
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from approvals import demo
+from approvals.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_shows_every_workflow_state_and_the_history(client, capsys):
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    states = {a.event.name: a.state for a in Application.objects.select_related("event")}
+    assert states[demo.FESTIVAL] == "accepted_deferred", output
+    assert states[demo.EVENING_CONCERT] == "approved", output
+    assert states[demo.MARATHON] == "suspended", output
+    assert states[demo.LANTERN_FAIR] == "provisionally_approved", output
+    assert "rejected" in states.values() and "completed" in states.values()
+    evening = Application.objects.get(event__name=demo.EVENING_CONCERT)
+    assert evening.permit.number.startswith("许字")
+    festival = Application.objects.get(event__name=demo.FESTIVAL)
+    assert festival.event.performers.filter(vetting_status="struck").exists()
+    marathon = Application.objects.get(event__name=demo.MARATHON)
+    client.force_login(User.objects.get(username="reviewer"))
+    text = client.get(reverse("approvals:detail", args=[marathon.pk])).content.decode()
+    assert "大风橙色预警" in text and 'data-action="resume"' in text
+    history = client.get(reverse("review:history", args=[marathon.pk])).content.decode()
+    for transition in ("submit", "accept", "start_review", "approve", "suspend"):
+        assert f'data-transition="{transition}"' in history
