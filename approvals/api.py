@@ -22,6 +22,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import validation_error_detail
 from events.models import Organisation, Performer, Song
 from events.selectors import own_organisation, venues_usable_by
 from events.serializers import OrganisationOutputSerializer
@@ -117,7 +118,7 @@ def _detail(application: Application) -> dict:
 
 def _refused_submission(request, pk, refused: DjangoValidationError) -> Response:
     """The service's messages, plus the blocking checklist items as data so a client can link to each."""
-    detail = refused.message_dict if hasattr(refused, "error_dict") else {"non_field_errors": refused.messages}
+    detail = validation_error_detail(refused)
     application = application_with_contents(application_for_user(request.user, pk))
     gaps = blocking_gaps(application_checklist(application))
     if gaps and application.is_editable_by_organizer:
@@ -178,7 +179,7 @@ class ApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="提交申请", request=None,
         responses={200: ApplicationDetailOutputSerializer, 403: ERROR_403, 404: ERROR_404, 400: OpenApiResponse(
-            description="Refused: the messages under \"__all__\" (or a field), and under \"missing\" the blocking "
+            description="Refused: the messages under \"non_field_errors\" (or a field), and under \"missing\" the blocking "
                         "checklist items still to do.")},
     )
     @action(detail=True, methods=["post"])

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from events.models import Event, Organisation, Venue, VenueExit
+from events.models import Event
+from events.services import venue_create  # noqa: F401  (re-exported for the pages)
 
 from . import permissions, signals
 from .checklist import application_checklist, blocking_gaps, documents_to_defer
@@ -52,24 +53,6 @@ def notify_changed(application: Application, *, actor, what: str) -> None:
 def _lock(application: Application) -> Application:
     """Re-read the row under a lock so concurrent edits of one application serialise."""
     return Application.objects.select_for_update().select_related("event", "catalogue").get(pk=application.pk)
-
-
-@transaction.atomic
-def venue_create(*, organisation: Organisation, name: str, address: str, district, usable_area_m2: int,
-                 setting: str, exits: list[dict], parking_spaces: int = 0, public_transport: bool = False,
-                 latitude=None, longitude=None) -> Venue:
-    if not exits:
-        raise ValidationError({"exits": _("至少填写一个出口及其宽度。")})
-    venue = Venue(owner=organisation, name=name, address=address, district=district, usable_area_m2=usable_area_m2,
-                  setting=setting, parking_spaces=parking_spaces, public_transport=public_transport,
-                  latitude=latitude, longitude=longitude)
-    venue.full_clean()
-    venue.save()
-    for exit_data in exits:
-        venue_exit = VenueExit(venue=venue, **exit_data)
-        venue_exit.full_clean()
-        venue_exit.save()
-    return venue
 
 
 @transaction.atomic

@@ -5,8 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-# venue_create lives in approvals.services (the organizer's journey); see the report on moving it here.
-from approvals.services import venue_create
+from .services import venue_create
 
 from .models import Venue
 from .selectors import venues_visible_to

@@ -220,7 +220,7 @@ def test_put_on_an_application_is_not_offered(organizer, draft):
 def test_submit_incomplete_lists_what_is_missing_including_parties(organizer, draft):
     response = client_for(organizer).post(f"/api/applications/{draft.pk}/submit/")
     assert response.status_code == 400
-    assert any("主办方" in message for message in response.data["__all__"])
+    assert any("主办方" in message for message in response.data["non_field_errors"])
     missing = {(item["kind"], item["code"]) for item in response.data["missing"]}
     assert ("party", "sponsor") in missing and ("document", "event_plan") in missing
     draft.refresh_from_db()
