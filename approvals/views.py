@@ -18,12 +18,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import permissions, selectors, services
-from .checklist import application_checklist, blocking_gaps
+from .checklist import application_checklist, blocking_gaps, document_applies
 from .filters import ApplicationFilter
 from .forms import (
     DocumentUploadForm, EventFactsForm, PartyForm, PerformerForm, SectionForm, SongForm, VenueForm,
     add_service_errors, exit_formset, section_initial,
 )
+from events.models import Event
+
 from .models import ApplicationDocument, ApplicationState, DocumentVersion
 from .sections import field_label
 
@@ -173,20 +175,57 @@ def _checklist_context(request, application) -> dict:
             "can_change": request.user.has_perm(permissions.CHANGE, application)}
 
 
+AUDIT_RECENT = 8  # the rest of the history is folded away
+
+
+def _audit_summary(entry, names: dict) -> str:
+    """A short human description of what an audit row's snapshot says was touched."""
+    snapshot = entry.snapshot or {}
+    if "section" in snapshot:
+        return names["section"].get(snapshot["section"], snapshot["section"])
+    if "party" in snapshot:
+        return names["party"].get(snapshot["party"], snapshot["party"])
+    if "document" in snapshot:
+        return f"{names['document'].get(snapshot['document'], snapshot['document'])} v{snapshot.get('version', '')}"
+    if "lineup" in snapshot:
+        return snapshot.get("name") or snapshot.get("title") or ""
+    if snapshot.get("changed"):
+        fields = {f.name: str(f.verbose_name) for f in Event._meta.fields}
+        return "、".join(fields.get(name, name) for name in snapshot["changed"])
+    return ""
+
+
 def _audit_rows(application):
+    """Newest first, with state labels and a summary; expects the application's contents loaded."""
     labels = dict(ApplicationState.choices)
+    names = {
+        "section": {e.section.code: e.section.title for e in application.sections.all()},
+        "party": {a.party.code: a.party.name for a in application.parties.all()},
+        "document": {d.document_type.code: d.document_type.name for d in application.documents.all()},
+    }
     entries = list(selectors.application_audit_history(application))
     for entry in entries:
         entry.from_label = labels.get(entry.from_state, entry.from_state)
         entry.to_label = labels.get(entry.to_state, entry.to_state)
+        entry.summary = _audit_summary(entry, names)
     return entries
+
+
+def _mark_applicable_documents(application) -> None:
+    event = application.event
+    organiser_count = 1 + len(event.co_organisers.all())
+    for document in application.documents.all():
+        document.applies = document_applies(document.document_type, organiser_count=organiser_count,
+                                            has_performances=event.has_performances)
 
 
 def _detail_context(request, application, **extra):
     selectors.application_detail_contents(application)
+    _mark_applicable_documents(application)
+    audit_entries = _audit_rows(application)
     return _application_context(
-        application, section_rows=_section_rows(application), audit_entries=_audit_rows(application),
-        **_checklist_context(request, application), **extra)
+        application, section_rows=_section_rows(application), audit_recent=audit_entries[:AUDIT_RECENT],
+        audit_older=audit_entries[AUDIT_RECENT:], **_checklist_context(request, application), **extra)
 
 
 @login_required
@@ -298,6 +337,7 @@ def _document_uploadable(application, document) -> bool:
 @require_http_methods(["GET", "POST"])
 def application_documents(request, pk):
     application = selectors.application_detail_contents(_editable(request, pk))
+    _mark_applicable_documents(application)
     documents = list(application.documents.all())
     forms_ = {d.document_type.code: DocumentUploadForm(document=d) for d in documents}
     if request.method == "POST":
@@ -317,6 +357,7 @@ def application_documents(request, pk):
                     return _saved_response(request, "", {}, anchor=code)
                 # Re-read this document so the fragment lists the new version.
                 fresh = selectors.application_detail_contents(selectors.application_for_user(request.user, pk))
+                _mark_applicable_documents(fresh)
                 document = next(d for d in fresh.documents.all() if d.pk == document.pk)
                 return _saved_response(request, "approvals/includes/document_form.html", _application_context(
                     fresh, form=DocumentUploadForm(document=document), document=document,

@@ -531,3 +531,22 @@ def test_vetting_is_reset_when_a_vetted_performer_is_changed(organizer_client, d
         f"p{performer.pk}", action="performer_edit", performer=performer.pk))
     performer.refresh_from_db()
     assert performer.vetting_status == VettingStatus.PENDING and performer.vetting_reason == ""
+
+
+DETAIL_QUERIES = 25  # whatever the number of documents, versions, performers and songs
+
+
+def test_detail_page_queries_do_not_grow_with_versions_and_lineup(organizer_client, organizer, draft,
+                                                                   django_assert_num_queries):
+    factories.complete_application(draft, organizer)
+    factories.SongFactory(performer=factories.PerformerFactory(event=draft.event))
+    organizer_client.get(url("detail", draft))
+    with django_assert_num_queries(DETAIL_QUERIES):
+        organizer_client.get(url("detail", draft))
+    for code in ("event_plan", "venue_consent", "risk_assessment_report"):
+        upload(organizer_client, draft, code, factories.pdf_upload("新版.pdf"))
+    for _ in range(3):
+        factories.SongFactory.create_batch(3, performer=factories.PerformerFactory(event=draft.event))
+    with django_assert_num_queries(DETAIL_QUERIES):
+        page = organizer_client.get(url("detail", draft)).content.decode()
+    assert page.count("新版.pdf") == 3
