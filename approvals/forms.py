@@ -75,7 +75,7 @@ class EventFactsForm(BootstrapMixin, forms.Form):
         label=_("联合承办单位"), required=False, queryset=Organisation.objects.none(),
         help_text=_("两个及以上承办单位需上传联合承办协议。"))
     security_company = forms.ModelChoiceField(
-        label=_("保安服务公司"), required=False,
+        label=_("保安服务公司"), required=False, empty_label=_("— 暂未确定 —"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.SECURITY_COMPANY))
 
     def __init__(self, *args, organisation, **kwargs):
