@@ -12,11 +12,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext as _
 
-from events.models import AccountabilityRecord, Performer, Song, TrainingDrill, VettingStatus
+from events.models import AccountabilityRecord, Event, Performer, Song, TrainingDrill, VenueExit, VettingStatus
 from riskassess import services as risk_services
 from riskassess.facts import (
     EventFacts, ExitFacts, ForecastFacts, OrganiserRecord, OverdueDocument, PerformerFacts, SecurityCompanyRecord,
@@ -57,23 +57,54 @@ def _float(value):
         return None
 
 
-def _applications_for_facts(application_ids, *, today) -> list[Application]:
-    """Applications with everything the facts need: six queries however many applications."""
-    struck_songs = Song.objects.filter(vetting_status=VettingStatus.STRUCK).order_by("order", "id")
-    return list(
-        Application.objects.filter(pk__in=application_ids)
-        .select_related("event", "event__venue", "event__security_company")
-        .prefetch_related(
-            "event__venue__exits",
-            Prefetch("event__performers", queryset=Performer.objects.order_by("order", "id").prefetch_related(
-                Prefetch("songs", queryset=struck_songs, to_attr="struck_song_rows"))),
-            Prefetch("sections", to_attr="risk_sections",
-                     queryset=SectionEntry.objects.filter(section__code__in=RISK_SECTIONS).select_related("section")),
-            Prefetch("documents", to_attr="overdue_document_rows",
-                     queryset=ApplicationDocument.objects.filter(
-                         status=ApplicationDocument.Status.DEFERRED, deferred_due_date__lt=today,
-                     ).select_related("document_type")),
-        )
+@dataclass
+class _BatchRows:
+    """What a batch of applications needs besides their own rows, as plain values grouped by owner."""
+
+    exits: dict  # venue id → [(width, kind)]
+    performers: dict  # event id → [performer values]
+    struck_songs: dict  # performer id → [title]
+    sections: dict  # application id → merged section data
+    overdue_documents: dict  # application id → [(name, due date)]
+
+
+def _group(rows, key) -> dict:
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(row[key], []).append(row)
+    return grouped
+
+
+def _applications_for_facts(application_ids, *, today) -> tuple[list[Application], _BatchRows]:
+    """Applications (with event, venue and security company) and the rows the facts need: six queries however
+    many applications. Related rows come as values(), not model instances: a batch reads thousands of them."""
+    applications = list(Application.objects.filter(pk__in=application_ids)
+                        .select_related("event", "event__venue", "event__security_company"))
+    ids = [a.pk for a in applications]
+    venue_ids = {a.event.venue_id for a in applications}
+    event_ids = [a.event_id for a in applications]
+    exits = _group(VenueExit.objects.filter(venue_id__in=venue_ids).order_by("id")
+                   .values("venue_id", "width_m", "kind"), "venue_id")
+    performers = list(Performer.objects.filter(event_id__in=event_ids).order_by("order", "id").values(
+        "id", "event_id", "name", "genre", "genre_intensity", "audience_interaction", "vetting_status"))
+    struck_songs = _group(Song.objects.filter(performer_id__in=[p["id"] for p in performers],
+                                              vetting_status=VettingStatus.STRUCK)
+                          .order_by("order", "id").values("performer_id", "title"), "performer_id")
+    sections: dict = {}
+    for application_id, data in SectionEntry.objects.filter(
+            application_id__in=ids, section__code__in=RISK_SECTIONS).values_list("application_id", "data"):
+        sections.setdefault(application_id, {}).update(data or {})
+    overdue = _group(ApplicationDocument.objects.filter(
+        application_id__in=ids, status=ApplicationDocument.Status.DEFERRED, deferred_due_date__lt=today,
+    ).order_by("document_type__number").values("application_id", "document_type__name_zh", "deferred_due_date"),
+        "application_id")
+    return applications, _BatchRows(
+        exits={venue: [(row["width_m"], row["kind"]) for row in rows] for venue, rows in exits.items()},
+        performers=_group(performers, "event_id"),
+        struck_songs={performer: [row["title"] for row in rows] for performer, rows in struck_songs.items()},
+        sections=sections,
+        overdue_documents={app: [(row["document_type__name_zh"], row["deferred_due_date"]) for row in rows]
+                           for app, rows in overdue.items()},
     )
 
 
@@ -108,30 +139,23 @@ def _company_records(companies: dict, *, today) -> dict[int, SecurityCompanyReco
     return records
 
 
-def _section_data(application) -> dict:
-    data = {}
-    for entry in application.risk_sections:
-        data.update(entry.data or {})
-    return data
-
-
-def event_facts(application, *, organiser: OrganiserRecord, company: SecurityCompanyRecord,
-                forecast: ForecastFacts) -> EventFacts:
-    """The plain facts of one application (its relations loaded by _applications_for_facts)."""
+def event_facts(application, rows: _BatchRows, *, organiser: OrganiserRecord, company: SecurityCompanyRecord,
+                forecast: ForecastFacts, kind_labels: dict) -> EventFacts:
+    """The plain facts of one application (its rows loaded by _applications_for_facts)."""
     event, venue = application.event, application.event.venue
-    data = _section_data(application)
+    data = rows.sections.get(application.pk, {})
     performers = tuple(PerformerFacts(
-        name=p.name, genre=p.genre, genre_intensity=p.genre_intensity, audience_interaction=p.audience_interaction,
-        struck=p.vetting_status == VettingStatus.STRUCK,
-        struck_songs=() if p.vetting_status == VettingStatus.STRUCK else tuple(s.title for s in p.struck_song_rows),
-    ) for p in event.performers.all())
+        name=p["name"], genre=p["genre"], genre_intensity=p["genre_intensity"],
+        audience_interaction=p["audience_interaction"], struck=p["vetting_status"] == VettingStatus.STRUCK,
+        struck_songs=() if p["vetting_status"] == VettingStatus.STRUCK else tuple(rows.struck_songs.get(p["id"], ())),
+    ) for p in rows.performers.get(event.pk, ()))
     return EventFacts(
-        kind=event.kind, kind_label=str(event.get_kind_display()), attendance=event.expected_attendance,
+        kind=event.kind, kind_label=kind_labels.get(event.kind, event.kind), attendance=event.expected_attendance,
         rated_capacity=event.rated_capacity,
         start_local=timezone.localtime(event.start_at).replace(tzinfo=None),
         end_local=timezone.localtime(event.end_at).replace(tzinfo=None),
         venue=VenueFacts(usable_area_m2=float(venue.usable_area_m2), indoor=venue.is_indoor,
-                         exits=tuple(ExitFacts(float(e.width_m), e.kind) for e in venue.exits.all()),
+                         exits=tuple(ExitFacts(float(width), kind) for width, kind in rows.exits.get(venue.pk, ())),
                          parking_spaces=venue.parking_spaces, public_transport=venue.public_transport),
         alcohol_served=event.alcohol_served, temporary_structures=event.temporary_structures,
         has_performances=event.has_performances, performers=performers, organiser=organiser,
@@ -149,9 +173,14 @@ def event_facts(application, *, organiser: OrganiserRecord, company: SecurityCom
                              shuttle_buses=_int(data.get("shuttle_buses")) or 0,
                              road_closures=bool(data.get("road_closures"))),
         forecast=forecast,
-        overdue_documents=tuple(OverdueDocument(d.document_type.name_zh, d.deferred_due_date)
-                                for d in application.overdue_document_rows),
+        overdue_documents=tuple(OverdueDocument(name, due) for name, due in rows.overdue_documents.get(
+            application.pk, ())),
     )
+
+
+def kind_labels() -> dict:
+    """Event kinds as shown (in the active language), worked out once per batch."""
+    return {value: str(label) for value, label in Event.Kind.choices}
 
 
 @dataclass
@@ -161,36 +190,39 @@ class _Scored:
     previous: Assessment | None
 
 
-def _score_batch(application_ids, *, forecasts=None, actor=None, trigger="") -> list[_Scored]:
-    """Load, build facts and score a batch: a fixed number of queries for any number of applications."""
+def _score_batch(application_ids, *, forecasts=None, actor=None, trigger="", compare=True) -> list[_Scored]:
+    """Load, build facts and score a batch: a fixed number of queries for any number of applications.
+    `compare`: load the whole previous assessment (to skip unchanged results), not only its forecast."""
     now = timezone.now()
     today = timezone.localdate(now)
     version = current_model_version()
     params = version.parameters()
-    applications = _applications_for_facts(application_ids, today=today)
+    applications, rows = _applications_for_facts(application_ids, today=today)
     ids = [a.pk for a in applications]
-    previous = latest_assessments(ids)
+    previous = latest_assessments(ids, only_forecast=not compare)
     overrides = latest_overrides(ids)
     organisers = _organiser_records({a.organisation_id for a in applications}, now=now)
     companies = _company_records({a.event.security_company_id: a.event.security_company.name
                                   for a in applications if a.event.security_company_id}, today=today)
     scored = []
     with translation.override(settings.LANGUAGE_CODE):
+        translate = risk_services.memoised_gettext()
+        labels = kind_labels()
         for application in applications:
             given = (forecasts or {}).get(application.pk)
             last = previous.get(application.pk)
             forecast = given if given is not None else risk_services.forecast_from_json(last.forecast if last else None)
             facts = event_facts(
-                application, organiser=organisers[application.organisation_id],
+                application, rows, organiser=organisers[application.organisation_id],
                 company=companies.get(application.event.security_company_id, SecurityCompanyRecord()),
-                forecast=forecast)
+                forecast=forecast, kind_labels=labels)
             override = overrides.get(application.pk)
             result = score_event(facts, params, level_override=override.level if override else None)
-            stored = risk_services.result_as_json(result, params)
+            stored = risk_services.result_as_json(result, params, translate)
             assessment = risk_services.assessment_build(
                 application_id=application.pk, version=version, stored=stored, forecast=forecast, actor=actor,
                 trigger=trigger, override=override)
-            scored.append(_Scored(application, assessment, last))
+            scored.append(_Scored(application, assessment, last if compare else None))
     return scored
 
 
@@ -213,7 +245,7 @@ def assess_applications(applications, *, actor=None, trigger="batch", only_if_ch
     assessment gets no new history row."""
     stored: list[Assessment] = []
     for chunk in _chunks(_ids(applications)):
-        scored = _score_batch(chunk, actor=actor, trigger=trigger)
+        scored = _score_batch(chunk, actor=actor, trigger=trigger, compare=only_if_changed)
         fresh = [s for s in scored if not (only_if_changed and
                                            risk_services.assessment_is_unchanged(s.previous, s.assessment))]
         with transaction.atomic():
@@ -237,7 +269,8 @@ def assess_application(*, application, actor=None, forecast=None, trigger=None) 
     trigger = trigger or ("forecast" if forecast is not None else "manual")
     forecasts = {application.pk: forecast} if forecast is not None else None
     with transaction.atomic():
-        (scored,) = _score_batch([application.pk], forecasts=forecasts, actor=actor, trigger=trigger)
+        (scored,) = _score_batch([application.pk], forecasts=forecasts, actor=actor, trigger=trigger,
+                                 compare=False)
         assessment = scored.assessment
         assessment.save()
         if scored.application.security_level != assessment.level:
@@ -258,7 +291,7 @@ def fuse_flags_by_application(applications) -> dict[int, list[str]]:
     a deferred document becomes overdue by the calendar, not by an edit."""
     reasons: dict[int, list[str]] = {}
     for chunk in _chunks(_ids(applications)):
-        for s in _score_batch(chunk, trigger="check"):
+        for s in _score_batch(chunk, trigger="check", compare=False):
             reasons[s.application.pk] = [_flag_reason(flag) for flag in s.assessment.fuse_flags]
     return reasons
 

@@ -21,33 +21,33 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Text:
     """A message with its parameters, kept apart so it can be shown in the reader's language."""
 
     message: str
-    params: tuple = ()
+    params: dict
 
     def render(self, translate: Callable[[str], str] = gettext_noop) -> str:
         text = translate(self.message)
-        return text % dict(self.params) if self.params else text
+        return text % self.params if self.params else text
 
     def __str__(self) -> str:
         return self.render()
 
 
 def _text(message: str, **params) -> Text:
-    return Text(message, tuple(params.items()))
+    return Text(message, params)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FactorReading:
     value: Text  # what was read, e.g. "2.50 人/㎡"
     severity: float  # 0..1
     explanation: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FactorScore:
     code: str
     dimension: str
@@ -60,7 +60,7 @@ class FactorScore:
     explanation: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CrowdFigures:
     attendance: int
     usable_area_m2: float
@@ -93,7 +93,7 @@ class CrowdFigures:
         return self.parking_demand > self.parking_spaces
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ControlGroup:
     code: str  # core / warning / control
     name: Text
@@ -101,7 +101,7 @@ class ControlGroup:
     area_m2: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Shortfall:
     code: str
     label: Text
@@ -113,7 +113,7 @@ class Shortfall:
         return self.required - (self.planned or 0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Deployment:
     level: str
     command_posts: int
@@ -130,13 +130,13 @@ class Deployment:
     shortfalls: tuple[Shortfall, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FuseFlag:
     code: str
     reason: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AssessmentResult:
     total: float
     computed_level: str
@@ -172,16 +172,20 @@ def night_hours(start: datetime, end: datetime, *, night_starts: int = 19, night
     """Hours of the event between `night_starts` o'clock and `night_ends` o'clock the next morning."""
     if end <= start:
         return 0.0
-    total = timedelta()
-    day = start.date() - timedelta(days=1)
-    while day <= end.date():
-        night_from = datetime.combine(day, time(night_starts))
-        night_to = datetime.combine(day + timedelta(days=1), time(night_ends))
-        overlap = min(end, night_to) - max(start, night_from)
-        if overlap > timedelta():
+    # Hours counted from midnight of the day before the start: plain arithmetic, no calendar objects.
+    first_day = start.date() - timedelta(days=1)
+    origin = datetime.combine(first_day, time())
+    start_h = (start - origin).total_seconds() / 3600
+    end_h = (end - origin).total_seconds() / 3600
+    total, night_length = 0.0, 24 - night_starts + night_ends
+    day = 0
+    while day * 24 + night_starts < end_h:
+        night_from = day * 24 + night_starts
+        overlap = min(end_h, night_from + night_length) - max(start_h, night_from)
+        if overlap > 0:
             total += overlap
-        day += timedelta(days=1)
-    return total.total_seconds() / 3600
+        day += 1
+    return total
 
 
 def level_for_total(total: float, levels) -> LevelSpec:
@@ -203,14 +207,14 @@ def _level(code: str, levels) -> LevelSpec | None:
 def crowd_figures(facts: EventFacts, params: ModelParameters, egress_limit_minutes: float | None = None) -> CrowdFigures:
     c = params.crowd
     venue = facts.venue
+    density = crowd_math.crowd_density(facts.attendance, venue.usable_area_m2)
     return CrowdFigures(
         attendance=facts.attendance,
         usable_area_m2=venue.usable_area_m2,
         safe_density=c.planning_density,
         safe_capacity=crowd_math.safe_capacity(venue.usable_area_m2, c.planning_density),
-        density=crowd_math.crowd_density(facts.attendance, venue.usable_area_m2),
-        density_band=crowd_math.density_band(
-            crowd_math.crowd_density(facts.attendance, venue.usable_area_m2), c),
+        density=density,
+        density_band=crowd_math.density_band(density, c),
         unstable_density=c.unstable_density,
         terrace_max_density=c.terrace_max_density,
         dangerous_density_moving=c.dangerous_density_moving,
@@ -690,7 +694,7 @@ def assess(facts: EventFacts, params: ModelParameters, *, level_override: str | 
     total = total_score(dimension_scores, params)
     computed = level_for_total(total, params.levels)
     effective = (_level(level_override, params.levels) if level_override else None) or computed
-    figures = replace(figures, egress_limit_minutes=params.crowd.egress_limit(effective.egress_band))
+    figures.egress_limit_minutes = params.crowd.egress_limit(effective.egress_band)
     deployment = required_deployment(facts, effective, params)
     return AssessmentResult(
         total=total, computed_level=computed.code, level=effective.code,

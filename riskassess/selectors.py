@@ -1,5 +1,5 @@
 """Reads of the risk model and of stored assessments (permission checks happen in approvals before these)."""
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Max, Prefetch, QuerySet
 
 from .models import Assessment, LevelOverride, RiskFactor, RiskModelVersion
 
@@ -11,20 +11,23 @@ def current_model_version() -> RiskModelVersion:
     ).get(is_current=True)
 
 
-def latest_assessments(application_ids) -> dict[int, Assessment]:
-    """The newest assessment of each application, in one query."""
-    newest = Assessment.objects.filter(application_id=OuterRef("application_id")).order_by("-created_at", "-id")
-    rows = Assessment.objects.filter(application_id__in=list(application_ids),
-                                     pk=Subquery(newest.values("pk")[:1])).select_related("model_version")
+def _newest_ids(model, application_ids):
+    """Ids of the newest row per application. Rows are append-only, so the newest has the highest id."""
+    return (model.objects.filter(application_id__in=list(application_ids)).order_by()
+            .values("application_id").annotate(newest=Max("id")).values("newest"))
+
+
+def latest_assessments(application_ids, *, only_forecast: bool = False) -> dict[int, Assessment]:
+    """The newest assessment of each application, in one query (`only_forecast`: skip the big JSON columns)."""
+    rows = Assessment.objects.filter(pk__in=_newest_ids(Assessment, application_ids))
+    rows = rows.only("id", "application_id", "forecast") if only_forecast else rows.select_related("model_version")
     return {row.application_id: row for row in rows}
 
 
 def latest_overrides(application_ids) -> dict[int, LevelOverride]:
     """The newest level override of each application (an empty level means cleared), in one query."""
-    newest = LevelOverride.objects.filter(application_id=OuterRef("application_id")).order_by("-created_at", "-id")
-    rows = LevelOverride.objects.filter(application_id__in=list(application_ids),
-                                        pk=Subquery(newest.values("pk")[:1]))
-    return {row.application_id: row for row in rows}
+    return {row.application_id: row
+            for row in LevelOverride.objects.filter(pk__in=_newest_ids(LevelOverride, application_ids))}
 
 
 def assessment_history(application_id: int) -> QuerySet:

@@ -17,12 +17,22 @@ from .models import Assessment, LevelOverride, RiskModelVersion
 from .scoring import AssessmentResult, Text, density_words
 
 
-def _text(value: Text) -> str:
-    return value.render(gettext)
-
-
 def _i18n(value: Text) -> list:
-    return [value.message, dict(value.params)]
+    return [value.message, value.params]
+
+
+def memoised_gettext():
+    """gettext for the active language, remembered per message: a batch renders the same few messages
+    thousands of times."""
+    cache: dict[str, str] = {}
+
+    def translate(message: str) -> str:
+        text = cache.get(message)
+        if text is None:
+            text = cache[message] = gettext(message)
+        return text
+
+    return translate
 
 
 def _number(value):
@@ -34,11 +44,17 @@ def _number(value):
     return value
 
 
-def result_as_json(result: AssessmentResult, params: ModelParameters) -> dict:
-    """The stored form of a result: plain dicts and lists, texts rendered in the default language."""
+def result_as_json(result: AssessmentResult, params: ModelParameters, translate=None) -> dict:
+    """The stored form of a result: plain dicts and lists, texts rendered in the default language.
+    `translate`: a memoised_gettext() made under that language, shared by a batch."""
     dimensions = {d.code: d for d in params.dimensions}
     levels = {lv.code: lv for lv in params.levels}
     with translation.override(settings.LANGUAGE_CODE):
+        translate = translate or memoised_gettext()
+
+        def _text(value: Text) -> str:
+            return value.render(translate)
+
         factors = [{
             "dimension": f.dimension, "dimension_label": dimensions[f.dimension].label_zh,
             "dimension_label_en": dimensions[f.dimension].label_en,
@@ -50,7 +66,7 @@ def result_as_json(result: AssessmentResult, params: ModelParameters) -> dict:
         crowd = {key: _number(value) for key, value in asdict(result.crowd).items()}
         crowd.update(over_capacity=result.crowd.over_capacity, egress_over_limit=result.crowd.egress_over_limit,
                      parking_short=result.crowd.parking_short,
-                     density_band_label=gettext(density_words(result.crowd.density_band)),
+                     density_band_label=translate(density_words(result.crowd.density_band)),
                      density_band_i18n=[density_words(result.crowd.density_band), {}])
         d = result.deployment
         level, computed = levels[result.level], levels[result.computed_level]
