@@ -354,7 +354,8 @@ def application_documents(request, pk):
                 add_service_errors(form, error, field_map={"document_type": None})
             else:
                 if not request.htmx:
-                    return _saved_response(request, "", {}, anchor=code)
+                    messages.success(request, _("已上传。"))
+                    return redirect(f"{request.path}#{code}")
                 # Re-read this document so the fragment lists the new version.
                 fresh = selectors.application_detail_contents(selectors.application_for_user(request.user, pk))
                 _mark_applicable_documents(fresh)
@@ -413,6 +414,9 @@ def application_lineup(request, pk):
         song_id = _int_or_none(request.POST.get("song"))
         user = request.user
         form = None
+        if (action in ("performer_edit", "performer_delete", "song_add") and performer_id is None) or (
+                action in ("song_edit", "song_delete") and song_id is None):
+            raise Http404("No such performer or song.")
         try:
             if action in ("performer_add", "performer_edit"):
                 key = "new" if action == "performer_add" else f"p{performer_id}"

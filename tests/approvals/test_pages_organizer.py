@@ -550,3 +550,8 @@ def test_detail_page_queries_do_not_grow_with_versions_and_lineup(organizer_clie
     with django_assert_num_queries(DETAIL_QUERIES):
         page = organizer_client.get(url("detail", draft)).content.decode()
     assert page.count("新版.pdf") == 3
+
+
+def test_an_edit_without_an_id_is_404_not_a_new_performer(organizer_client, draft):
+    response = organizer_client.post(url("lineup", draft), performer_post(action="performer_edit"))
+    assert response.status_code == 404 and not Performer.objects.exists()
