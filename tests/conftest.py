@@ -72,3 +72,17 @@ def celery_worker_over_redis(transactional_db, settings):
     finally:
         app.conf.update(**old)
         reset_broker_connections(app)
+
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker_over_redis", "pdf_worker_over_redis"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests flush the database, seeded rows included (catalogue, role groups, risk model, event-day
+    thresholds): give every one of them serialized rollback so the next test finds the seed data again."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        if (transactional or TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ()))) and \
+                "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
