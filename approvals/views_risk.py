@@ -13,7 +13,7 @@ from riskassess.selectors import assessment_history, current_model_version
 from . import permissions, risk
 from .selectors import application_for_user
 
-CHART_BAR_HEIGHT, CHART_GAP, CHART_LABEL_WIDTH, CHART_BAR_WIDTH = 22, 10, 110, 300
+CHART_BAR_HEIGHT, CHART_GAP, CHART_LABEL_WIDTH, CHART_BAR_WIDTH = 22, 10, 170, 300
 
 
 def dimension_chart(assessment, version) -> dict:

@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
             name='RiskLevel',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='1 为最高级（一级），4 为最低级（四级）。', max_length=10, verbose_name='代码')),
+                ('code', models.CharField(help_text='存入申请的等级值，如“一级”（最高）至“四级”（最低）。', max_length=10, verbose_name='代码')),
                 ('name_zh', models.CharField(max_length=50, verbose_name='名称（中文）')),
                 ('name_en', models.CharField(blank=True, max_length=50, verbose_name='名称（英文）')),
                 ('min_total', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='总分下限')),
