@@ -10,7 +10,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def plan_panel_context(context, application) -> dict:
     """One query: the newest versions of the application's plan, and what the user may do with them."""
-    user = context["request"].user
+    request = context.get("request")
+    user = request.user if request is not None else context.get("user")
     return {
         "application": application,
         "plan_panel": plan_panel(application),

@@ -1,11 +1,10 @@
 """Factories for plan tests: an application taken through the real review workflow to an approved permit."""
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 
 from approvals import workflow
 from approvals.models import Application, ApplicationDocument
-from django.core.exceptions import ValidationError
-
 from events.models import Song, VettingStatus
 from tests import factories
 

@@ -1,7 +1,5 @@
 """What goes into the plan: the content dict, its key, and the HTML drawn from it."""
-import pytest
 
-from approvals import services as approval_services
 from approvals.models import PlanSection
 from plans.charts import dimension_chart_svg
 from plans.content import chinese_numeral, load_application, plan_content, plan_content_key

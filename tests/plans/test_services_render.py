@@ -3,6 +3,7 @@ import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 
 from approvals.models import AuditEntry
 from plans import services
@@ -76,7 +77,7 @@ def test_worker_killed_mid_render_renders_once_on_redelivery(approved, django_ca
     PlanVersion.objects.filter(pk=version.pk).update(status=Status.RENDERING, attempts=1)
     version.refresh_from_db()
     name = version.file.field.generate_filename(version, "plan.pdf")
-    version.file.storage.save(name, __import__("io").BytesIO(b"%PDF-half"))
+    version.file.storage.save(name, ContentFile(b"%PDF-half"))
     plan_render_task.delay(version.pk).get()
     version.refresh_from_db()
     assert version.status == Status.READY and version.attempts == 2
@@ -152,7 +153,11 @@ def test_culture_official_may_not_regenerate(approved):
         services.plan_request(application=application, user=people["culture"])
 
 
-def test_other_transitions_do_not_render(approved_rendered, django_capture_on_commit_callbacks):
-    application, people = approved_rendered
-    services.plan_on_transition(None, application=application, to_state="suspended", transition="suspend")
-    assert PlanVersion.objects.filter(application=application).count() == 1
+def test_only_approvals_trigger_a_render(approved, django_capture_on_commit_callbacks):
+    application, _people = approved
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_on_transition(None, application=application, to_state="suspended", transition="suspend")
+    assert not PlanVersion.objects.filter(application=application).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_on_transition(None, application=application, to_state="approved", transition="resume")
+    assert PlanVersion.objects.get(application=application).status == Status.READY
