@@ -18,7 +18,7 @@ from .models import Application, ApplicationDocument, ApplicationState, AuditEnt
 
 REJECTED_DEMO = "滨湖电音派对"
 HISTORY_DEMO = "2025古城中秋灯会"
-EVENING_STRUCK_SONGS: dict[str, tuple[str, str]] = {}  # e.g. {"光": ("struck", "演唱版本歌词含不宜内容。")}
+EVENING_STRUCK_SONGS: dict[str, tuple[str, str]] = {"光": ("struck", "演唱版本歌词含不宜内容。")}
 
 
 def _user(username):
@@ -97,8 +97,7 @@ def advance_demo_applications(stdout) -> None:
         stdout.write(f"  审批演示：{demo.FESTIVAL} → 容缺受理（文旅审核进行中）")
 
     # 滨湖秋夜音乐会: vetted and approved, signed by the supervisor (8,000 people: city level).
-    # EVENING_STRUCK_SONGS strikes songs first; the risk model currently treats any struck song as "still on
-    # the programme" (a fuse flag that blocks approval), so the demo strikes none until that rule is settled.
+    # A struck song is off the programme and listed as a permit condition.
     evening = _by_name(demo.EVENING_CONCERT)
     if evening and evening.state == ApplicationState.SUBMITTED:
         evening = workflow.application_accept(application=evening, actor=reviewer)

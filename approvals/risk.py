@@ -63,7 +63,7 @@ class _BatchRows:
 
     exits: dict  # venue id → [(width, kind)]
     performers: dict  # event id → [performer values]
-    struck_songs: dict  # performer id → [title]
+    songs: dict  # performer id → [(title, vetting status)]
     sections: dict  # application id → merged section data
     overdue_documents: dict  # application id → [(name, due date)]
 
@@ -87,9 +87,8 @@ def _applications_for_facts(application_ids, *, today) -> tuple[list[Application
                    .values("venue_id", "width_m", "kind"), "venue_id")
     performers = list(Performer.objects.filter(event_id__in=event_ids).order_by("order", "id").values(
         "id", "event_id", "name", "genre", "genre_intensity", "audience_interaction", "vetting_status"))
-    struck_songs = _group(Song.objects.filter(performer_id__in=[p["id"] for p in performers],
-                                              vetting_status=VettingStatus.STRUCK)
-                          .order_by("order", "id").values("performer_id", "title"), "performer_id")
+    songs = _group(Song.objects.filter(performer_id__in=[p["id"] for p in performers])
+                   .order_by("order", "id").values("performer_id", "title", "vetting_status"), "performer_id")
     sections: dict = {}
     for application_id, data in SectionEntry.objects.filter(
             application_id__in=ids, section__code__in=RISK_SECTIONS).values_list("application_id", "data"):
@@ -101,7 +100,7 @@ def _applications_for_facts(application_ids, *, today) -> tuple[list[Application
     return applications, _BatchRows(
         exits={venue: [(row["width_m"], row["kind"]) for row in rows] for venue, rows in exits.items()},
         performers=_group(performers, "event_id"),
-        struck_songs={performer: [row["title"] for row in rows] for performer, rows in struck_songs.items()},
+        songs={performer: [(row["title"], row["vetting_status"]) for row in rows] for performer, rows in songs.items()},
         sections=sections,
         overdue_documents={app: [(row["document_type__name_zh"], row["deferred_due_date"]) for row in rows]
                            for app, rows in overdue.items()},
@@ -139,16 +138,26 @@ def _company_records(companies: dict, *, today) -> dict[int, SecurityCompanyReco
     return records
 
 
+def _programme(performer_rows, songs: dict) -> tuple[PerformerFacts, ...]:
+    """The programme as it will be performed. Striking an act or a song takes it off the programme (it becomes a
+    permit condition); it is "still on the programme" only when an act or song of the same name is on it again."""
+    struck_acts = {p["name"].strip() for p in performer_rows if p["vetting_status"] == VettingStatus.STRUCK}
+    struck_titles = {title.strip() for p in performer_rows for title, status in songs.get(p["id"], ())
+                     if status == VettingStatus.STRUCK}
+    return tuple(PerformerFacts(
+        name=p["name"], genre=p["genre"], genre_intensity=p["genre_intensity"],
+        audience_interaction=p["audience_interaction"], struck=p["name"].strip() in struck_acts,
+        struck_songs=tuple(title for title, status in songs.get(p["id"], ())
+                           if status != VettingStatus.STRUCK and title.strip() in struck_titles),
+    ) for p in performer_rows if p["vetting_status"] != VettingStatus.STRUCK)
+
+
 def event_facts(application, rows: _BatchRows, *, organiser: OrganiserRecord, company: SecurityCompanyRecord,
                 forecast: ForecastFacts, kind_labels: dict) -> EventFacts:
     """The plain facts of one application (its rows loaded by _applications_for_facts)."""
     event, venue = application.event, application.event.venue
     data = rows.sections.get(application.pk, {})
-    performers = tuple(PerformerFacts(
-        name=p["name"], genre=p["genre"], genre_intensity=p["genre_intensity"],
-        audience_interaction=p["audience_interaction"], struck=p["vetting_status"] == VettingStatus.STRUCK,
-        struck_songs=() if p["vetting_status"] == VettingStatus.STRUCK else tuple(rows.struck_songs.get(p["id"], ())),
-    ) for p in rows.performers.get(event.pk, ()))
+    performers = _programme(rows.performers.get(event.pk, ()), rows.songs)
     return EventFacts(
         kind=event.kind, kind_label=kind_labels.get(event.kind, event.kind), attendance=event.expected_attendance,
         rated_capacity=event.rated_capacity,

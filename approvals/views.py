@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import permissions, selectors, services
+from . import permissions, risk, selectors, services
 from .checklist import application_checklist, blocking_gaps, document_applies
 from .filters import ApplicationFilter
 from .forms import (
@@ -496,4 +496,6 @@ def reviewer_inbox(request):
     page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE)
     return render(request, "approvals/inbox.html", {
         "page": page, "filter_form": filterset.form, "sort": sort,
-        "sorts": selectors.INBOX_SORT_CHOICES})
+        "sorts": selectors.INBOX_SORT_CHOICES,
+        # Approved events whose fuse flags recommend 熔断 (a fixed number of queries, whatever the count).
+        "suspension_candidates": risk.suspension_candidates(user)})

@@ -15,8 +15,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# session, user, roles, count, rows, session save (3): the same for 1 row and for 25
-INBOX_QUERIES = 8
+# session, user, roles, count, rows, suspension candidates (none here), session save (3): the same for 1 row
+# and for 25
+INBOX_QUERIES = 9
 
 
 @pytest.fixture

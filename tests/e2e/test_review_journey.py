@@ -52,9 +52,7 @@ def submit_panel_form(page, action: str, **fields):
 
 def test_reviewer_organizer_and_culture_official_take_an_application_to_a_permit_and_through_a_suspension(
         browser_page, live_server, tmp_path, monkeypatch):
-    # The risk model's own hard rules (a struck song counts as "still on the programme" there) are the risk
-    # engineer's to test; this journey pins the workflow. A supervisor acts, so any security level may be signed.
-    monkeypatch.setattr("approvals.risk.fuse_flags_blocking_approval", lambda application: [])
+    # A supervisor acts, so any security level may be signed; the struck song is off the programme (a condition).
     page = browser_page
     application = submitted_with_one_deferrable_missing()
     officer = factories.SupervisorFactory(username="officer-e2e", full_name="陈警官", authority=application.district)

@@ -70,12 +70,25 @@ def test_venue_exits_and_area_reach_the_crowd_figures(organizer):
     assert crowd["egress_per_minute"] == 8 * 72 + 4 * 56
 
 
-def test_struck_performer_and_song_still_on_the_programme_flag(application):
+def test_struck_performer_and_song_are_off_the_programme_and_do_not_block(application):
     event = application.event
     Performer.objects.create(event=event, name="铁锈乐队", genre="重金属", genre_intensity=5,
                              vetting_status=VettingStatus.STRUCK)
     calm = Performer.objects.create(event=event, name="民谣社", genre_intensity=1)
     Song.objects.create(performer=calm, title="不宜曲目", vetting_status=VettingStatus.STRUCK)
+    assert not any("铁锈乐队" in r or "不宜曲目" in r for r in risk.fuse_flags_blocking_approval(application))
+    heavy = factor(risk.assess_application(application=application), "genre_intensity")
+    assert "铁锈乐队" not in str(heavy["explanation"])  # a struck act no longer counts for the intensity
+
+
+def test_struck_performer_and_song_back_on_the_programme_flag(application):
+    event = application.event
+    Performer.objects.create(event=event, name="铁锈乐队", genre="重金属", genre_intensity=5,
+                             vetting_status=VettingStatus.STRUCK)
+    Performer.objects.create(event=event, name="铁锈乐队", genre="重金属", genre_intensity=5)  # re-added
+    calm = Performer.objects.create(event=event, name="民谣社", genre_intensity=1)
+    Song.objects.create(performer=calm, title="不宜曲目", vetting_status=VettingStatus.STRUCK)
+    Song.objects.create(performer=calm, title="不宜曲目")  # the same song again
     reasons = risk.fuse_flags_blocking_approval(application)
     assert any("铁锈乐队" in r and "民谣社《不宜曲目》" in r for r in reasons)
 
