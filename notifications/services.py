@@ -1,8 +1,8 @@
 """Writes of notifications: tell people (in-app now, email after commit), mark read."""
-from functools import partial
-
 from django.db import transaction
 from django.utils import timezone
+
+from outbox.services import enqueue
 
 from .models import Notification
 
@@ -28,7 +28,8 @@ def notify(*, users, verb: str, message: str, application=None, link: str = "", 
         notification.save()
         created.append(notification)
         if user.email:
-            transaction.on_commit(partial(tasks.notification_email_send.delay, notification.pk))
+            # Through the outbox: written with the notification, published after commit or once Redis is back.
+            enqueue(tasks.notification_email_send, notification.pk)
     return created
 
 

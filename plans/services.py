@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from approvals import permissions
 from approvals.models import Application, AuditEntry
+from outbox.services import enqueue
 
 from .content import FORMAL_STATES, load_application, plan_content, plan_content_key
 from .models import PlanVersion
@@ -50,8 +51,9 @@ def plan_may_regenerate(user, application: Application) -> bool:
 def _enqueue(version: PlanVersion) -> None:
     from .tasks import plan_render_task
 
-    # After commit: the worker must find the row (and never render a version that rolled back).
-    plan_render_task.delay_on_commit(version.pk)
+    # Through the outbox: published after commit (the worker must find the row, never a rolled-back one), or by
+    # the relay once the broker is reachable again. The task routes to the "pdf" queue.
+    enqueue(plan_render_task, version.pk)
 
 
 @transaction.atomic
