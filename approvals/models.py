@@ -8,6 +8,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -158,15 +159,16 @@ class ResponsibilityItem(models.Model):
 
 
 class ApplicationState(models.TextChoices):
+    # A context keeps the state names apart from the same words used as actions on buttons ("Refused" / "Refuse").
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
-    RETURNED = "returned", _("退回补正")
+    RETURNED = "returned", pgettext_lazy("application state", "退回补正")
     ACCEPTED = "accepted", _("已受理")
-    ACCEPTED_DEFERRED = "accepted_deferred", _("容缺受理")
+    ACCEPTED_DEFERRED = "accepted_deferred", pgettext_lazy("application state", "容缺受理")
     UNDER_REVIEW = "under_review", _("审查中")
     APPROVED = "approved", _("已许可")
-    PROVISIONALLY_APPROVED = "provisionally_approved", _("先批后审")
-    REJECTED = "rejected", _("不予许可")
+    PROVISIONALLY_APPROVED = "provisionally_approved", pgettext_lazy("application state", "先批后审")
+    REJECTED = "rejected", pgettext_lazy("application state", "不予许可")
     SUSPENDED = "suspended", _("已熔断")
     REVOKED = "revoked", _("已撤销")
     WITHDRAWN = "withdrawn", _("已撤回")
