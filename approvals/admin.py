@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from .models import (
-    Application, AuditEntry, CatalogueVersion, DocumentType, Party, PlanSection, ResponsibilityItem,
+    Application, AuditEntry, CatalogueVersion, DeferredCommitment, DocumentType, Party, Permit, PlanSection,
+    ResponsibilityItem, Suspension,
 )
 
 
@@ -135,3 +136,36 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Workflow records are written by the workflow services only; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Permit)
+class PermitAdmin(ReadOnlyAdmin):
+    list_display = ("number", "application", "kind", "issued_at", "signed_by", "revoked_at")
+    list_select_related = ("application", "signed_by")
+    search_fields = ("number", "application__reference")
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    list_display = ("application", "cause", "automatic", "suspended_at", "resumed_at")
+    list_select_related = ("application",)
+    list_filter = ("cause", "automatic")
+
+
+@admin.register(DeferredCommitment)
+class DeferredCommitmentAdmin(ReadOnlyAdmin):
+    list_display = ("application", "due_date", "signed_at", "reminder_sent_at", "missed_at")
+    list_select_related = ("application",)
