@@ -22,6 +22,7 @@ def test_production_settings_pass_check_deploy():
            "SECRET_KEY": "x7$Kq!v2Lr9#Zp4@Wm8&Tn6^Yb3*Hc5(Jd1)Gf0-Es2+Ua7_Ow9",
            "ALLOWED_HOSTS": "anbao.police.example.cn", "DATABASE_URL": "sqlite:///:memory:"}
     env.pop("REDIS_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set in-process by the browser tests, never in deployment
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
