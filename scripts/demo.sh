@@ -7,4 +7,6 @@ export DATABASE_URL="${DEMO_DATABASE_URL:-sqlite:///$(pwd)/demo.sqlite3}"
 unset REDIS_URL
 .venv/bin/python manage.py migrate -v 0
 .venv/bin/python manage.py load_demo
-exec .venv/bin/python manage.py runserver "${ANBAO_ADDR:-127.0.0.1:8000}"
+address="${ANBAO_ADDR:-127.0.0.1:8000}"
+echo "==> open http://${address}/ and sign in with one of the demo logins above"
+exec .venv/bin/python manage.py runserver "$address"

@@ -34,4 +34,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role, _org, _authority in DEMO_USERS + [("admin", "系统管理员", "administrator", 0, 0)]:
             self.stdout.write(f"  {username:<11} {role:<17} {full_name}")
-        self.stdout.write("Open http://127.0.0.1:8000/ and sign in.")
+        self.stdout.write("Start the portal (make demo, or manage.py runserver) and sign in.")
