@@ -5,6 +5,7 @@ Thin: an input serializer, a call to approvals.workflow, the application's new s
 """
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -19,7 +20,7 @@ from .models import Application, AuditEntry, DeferredCommitment, Permit
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-    default_detail = "已被他人修改。"
+    default_detail = gettext_lazy("已被他人修改。")
 
 
 # ---------------------------------------------------------------------------------------------- serializers
@@ -155,7 +156,7 @@ def _user(pk):
 
     user = get_user_model().objects.filter(pk=pk, is_active=True).first()
     if user is None:
-        raise ValidationError({"user": "没有这个用户。"})
+        raise ValidationError({"user": gettext("没有这个用户。")})
     return user
 
 

@@ -46,7 +46,7 @@ def application_checklist(application: Application) -> list[ChecklistItem]:
         if section.narrative_required and not entry.narrative.strip():
             missing.append(_("文字说明"))
         items.append(ChecklistItem("section", section.code, f"{section.number}. {section.title}", complete, True,
-                                   _("缺少：") + "、".join(missing) if missing else ""))
+                                   _("缺少：") + _("、").join(missing) if missing else ""))
 
     organiser_count = 1 + len(event.co_organisers.all())
     for document in application.documents.all():

@@ -398,11 +398,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         if self.culture_official_id is None:
             return [gettext("有演出活动，尚未指派文旅审核员。")]
         pending = [p.name for p in self.event.performers.filter(vetting_status=VettingStatus.PENDING)]
-        pending += [f"《{s.title}》" for s in Song.objects.filter(
+        pending += [gettext("《%(title)s》") % {"title": s.title} for s in Song.objects.filter(
             performer__event_id=self.event_id, vetting_status=VettingStatus.PENDING,
         ).exclude(performer__vetting_status=VettingStatus.STRUCK)]
         if pending:
-            return [gettext("文旅审核尚未完成：%(items)s") % {"items": "、".join(pending)}]
+            return [gettext("文旅审核尚未完成：%(items)s") % {"items": gettext("、").join(pending)}]
         return []
 
     def provisional_blockers(self) -> list[str]:

@@ -224,8 +224,9 @@ def application_submit(*, application: Application, user) -> Application:
         raise ValidationError({"start_at": _("活动开始时间已过，不能提交。")})
     gaps = blocking_gaps(application_checklist(application))
     if gaps:
-        raise ValidationError({"__all__": [_("尚缺：%(item)s") % {"item": g.label} + (f"（{g.note}）" if g.note else "")
-                                           for g in gaps]})
+        raise ValidationError({"__all__": [
+            _("尚缺：%(item)s") % {"item": g.label} + (_("（%(note)s）") % {"note": g.note} if g.note else "")
+            for g in gaps]})
     deferred = documents_to_defer(application)
     for document in deferred:
         document.status = ApplicationDocument.Status.TO_BE_DEFERRED

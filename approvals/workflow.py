@@ -287,7 +287,7 @@ def application_accept(*, application: Application, actor, expected_revision=Non
     _check_transition(application, "accept", actor)
     missing = [d.document_type.name for d in _applicable_documents(application) if d.current_version_id is None]
     if missing:
-        raise ValidationError(_("材料不齐：%(docs)s。请容缺受理或退回补正。") % {"docs": "、".join(missing)})
+        raise ValidationError(_("材料不齐：%(docs)s。请容缺受理或退回补正。") % {"docs": _("、").join(missing)})
     _set_decision_clock(application)
     _fire(application, "accept", actor=actor,
           snapshot=_snapshot(application, decision_due_date=application.decision_due_date.isoformat()))
@@ -319,7 +319,7 @@ def application_accept_with_deferred(*, application: Application, actor, documen
                 if d.current_version_id is None and code not in codes]
     if left_out:
         raise ValidationError({"documents": _("以下材料缺失且未列入容缺，请一并容缺或退回补正：%(docs)s")
-                               % {"docs": "、".join(left_out)}})
+                               % {"docs": _("、").join(left_out)}})
     if isinstance(due_date, datetime):
         due_date = due_date.date()
     if not isinstance(due_date, date):
@@ -751,7 +751,7 @@ def deadlines_enforce(*, today: date | None = None) -> dict:
         outstanding = commitment.outstanding_documents()
         if not outstanding:
             continue
-        names = "、".join(d.document_type.name for d in outstanding)
+        names = _("、").join(d.document_type.name for d in outstanding)
         reminder_on = deadlines.reminder_date(commitment.due_date,
                                               days_before=commitment.application.catalogue.deferred_reminder_days)
         try:

@@ -92,7 +92,7 @@ class Zone(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "name"], name="zone_name_per_event")]
 
     def __str__(self):
-        return f"{self.name}（{self.get_kind_display()}）"
+        return _("%(name)s（%(kind)s）") % {"name": self.name, "kind": self.get_kind_display()}
 
     @property
     def safe_capacity(self) -> int:

@@ -82,7 +82,7 @@ def format_value(value) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, (list, tuple)):
-        return "、".join(format_value(item) for item in value) or "—"
+        return _("、").join(format_value(item) for item in value) or "—"
     if isinstance(value, dict):
         return "；".join(f"{k}：{format_value(v)}" for k, v in value.items() if not _skipped(k)) or "—"
     return str(value)
