@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.application_list, name="list"),
     path("new/", views.application_create, name="create"),
     path("inbox/", views.reviewer_inbox, name="inbox"),
+    path("inbox/suspension-candidates/", views.inbox_suspension_candidates, name="inbox_candidates"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/checklist/", views.application_checklist_partial, name="checklist"),
     path("<int:pk>/facts/", views.application_edit_facts, name="edit_facts"),

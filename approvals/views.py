@@ -496,6 +496,14 @@ def reviewer_inbox(request):
     page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE)
     return render(request, "approvals/inbox.html", {
         "page": page, "filter_form": filterset.form, "sort": sort,
-        "sorts": selectors.INBOX_SORT_CHOICES,
-        # Approved events whose fuse flags recommend 熔断 (a fixed number of queries, whatever the count).
-        "suspension_candidates": risk.suspension_candidates(user)})
+        "sorts": selectors.INBOX_SORT_CHOICES})
+
+
+@login_required
+def inbox_suspension_candidates(request):
+    """Approved events whose fuse flags recommend 熔断: loaded after the inbox (htmx), since the flags are computed
+    fresh (a fixed number of queries, but more work than the inbox page itself)."""
+    if not (request.user.is_police or request.user.is_superuser):
+        raise PermissionDenied(_("仅供公安审批民警和分局领导使用。"))
+    return render(request, "riskassess/includes/suspension_candidates.html",
+                  {"candidates": risk.suspension_candidates(request.user)})

@@ -15,9 +15,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# session, user, roles, count, rows, suspension candidates (none here), session save (3): the same for 1 row
-# and for 25
-INBOX_QUERIES = 9
+# session, user, roles, count, rows, session save (3): the same for 1 row and for 25
+INBOX_QUERIES = 8
 
 
 @pytest.fixture
@@ -189,3 +188,15 @@ def test_the_query_count_does_not_grow_with_the_page(reviewer_client, venue, dja
         inbox_row(venue, late=i % 2 == 0, attendance=1000 + 300 * i)
     with django_assert_num_queries(INBOX_QUERIES):
         assert len(references(inbox(reviewer_client, sort="-attendance"))) == 25
+
+
+def test_suspension_candidates_load_after_the_inbox_for_police_only(reviewer_client, venue, client):
+    application = inbox_row(venue)
+    Application.objects.filter(pk=application.pk).update(state="approved")  # flags: staff below the minimum
+    page = inbox(reviewer_client)
+    assert reverse("approvals:inbox_candidates") in page.content.decode()
+    panel = reviewer_client.get(reverse("approvals:inbox_candidates"))
+    assert panel.status_code == 200 and application.event.name in panel.content.decode()
+    organizer = factories.OrganizerUserFactory()
+    client.force_login(organizer)
+    assert client.get(reverse("approvals:inbox_candidates")).status_code == 403
