@@ -72,7 +72,7 @@ def application_with_contents(application: Application) -> Application:
 
 
 # ---------------------------------------------------------------------------------------------- reviewer inbox
-from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
+from django.utils.translation import gettext_lazy  # noqa: E402
 
 # Sort keys the inbox offers (the `sort` parameter; a leading "-" reverses). Extend here: each value is the
 # order_by() tuple, ending in a unique column so pages are stable. Annotations a sort needs go in
@@ -88,14 +88,14 @@ INBOX_SORTS = {
 INBOX_DEFAULT_SORT = "urgency"
 # What the sort menu offers, in this order (a sort key may appear in both directions).
 INBOX_SORT_CHOICES = [
-    ("urgency", _lazy("紧急程度（期限最近在前）")),
-    ("submitted", _lazy("提交时间（先到先审）")),
-    ("-submitted", _lazy("提交时间（最新在前）")),
-    ("start", _lazy("活动开始时间（最近在前）")),
-    ("-start", _lazy("活动开始时间（最远在前）")),
-    ("-attendance", _lazy("预计人数（多到少）")),
-    ("attendance", _lazy("预计人数（少到多）")),
-    ("reference", _lazy("申请编号")),
+    ("urgency", gettext_lazy("紧急程度（期限最近在前）")),
+    ("submitted", gettext_lazy("提交时间（先到先审）")),
+    ("-submitted", gettext_lazy("提交时间（最新在前）")),
+    ("start", gettext_lazy("活动开始时间（最近在前）")),
+    ("-start", gettext_lazy("活动开始时间（最远在前）")),
+    ("-attendance", gettext_lazy("预计人数（多到少）")),
+    ("attendance", gettext_lazy("预计人数（少到多）")),
+    ("reference", gettext_lazy("申请编号")),
 ]
 
 
