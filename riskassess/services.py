@@ -67,7 +67,7 @@ def result_as_json(result: AssessmentResult, params: ModelParameters, translate=
         crowd.update(over_capacity=result.crowd.over_capacity, egress_over_limit=result.crowd.egress_over_limit,
                      parking_short=result.crowd.parking_short,
                      density_band_label=translate(density_words(result.crowd.density_band)),
-                     density_band_i18n=[density_words(result.crowd.density_band), {}])
+                     density_band_label_i18n=[density_words(result.crowd.density_band), {}])
         d = result.deployment
         level, computed = levels[result.level], levels[result.computed_level]
         deployment = {

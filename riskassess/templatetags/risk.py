@@ -19,9 +19,17 @@ def risk_text(item: dict, key: str) -> str:
     message, params = pair
     try:
         text = gettext(message)
-        return text % params if params else text
-    except (KeyError, TypeError, ValueError):
+        return text % {name: _word(value) for name, value in params.items()} if params else text
+    except (KeyError, TypeError, ValueError, AttributeError):
         return stored
+
+
+def _word(value):
+    """A word stored into a message (a density band, a kind of event, a level code such as 三级) translated too."""
+    if not isinstance(value, str) or not value:
+        return value
+    translated = gettext(value)
+    return level_name(value) if translated == value else translated
 
 
 @register.simple_tag
