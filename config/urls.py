@@ -1,12 +1,11 @@
 """Top-level URLs: pages per app, the API under /api/, the schema and Swagger UI, admin, i18n."""
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-
-from django.contrib.auth import views as auth_views
 
 from accounts import views as account_views
 
@@ -15,7 +14,7 @@ admin.site.site_header = _("anbao 安保 管理")
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", account_views.home, name="home"),
