@@ -242,7 +242,7 @@ def application_submit(*, application: Application, user) -> Application:
     permissions.grant_police_access(application)
     audit(application, actor=user, action=AuditEntry.Action.TRANSITION, transition="submit", from_state=from_state,
           to_state=application.state, snapshot={
-              **flags, "to_be_deferred": [d.document_type.code for d in deferred],
+              **flags, "revision": application.revision, "to_be_deferred": [d.document_type.code for d in deferred],
               "expected_attendance": event.expected_attendance, "start_at": event.start_at.isoformat()})
     return application
 

@@ -123,9 +123,10 @@ def _fire(application: Application, name: str, *, actor, reason: str = "", snaps
         application.save()
     except ConcurrentTransition:
         raise ApplicationConflict()
+    # The revision this transition produced (callers may have taken their snapshot before the bump).
+    snapshot = {**(snapshot if snapshot is not None else _snapshot(application)), "revision": application.revision}
     entry = audit(application, actor=actor, action=AuditEntry.Action.TRANSITION, transition=name,
-                  from_state=from_state, to_state=application.state, reason=reason,
-                  snapshot=snapshot if snapshot is not None else _snapshot(application))
+                  from_state=from_state, to_state=application.state, reason=reason, snapshot=snapshot)
     transaction.on_commit(partial(
         signals.application_transitioned.send, sender=Application, application=application, transition=name,
         from_state=from_state, to_state=application.state, actor=actor, reason=reason), robust=True)

@@ -27,6 +27,8 @@ def publish_message(message_id: int) -> bool:
     from config.celery import app
 
     try:
+        if app.conf.task_always_eager:
+            return _run_in_process(message_id)
         with transaction.atomic():
             message = (OutboxMessage.objects.select_for_update(skip_locked=True)
                        .filter(pk=message_id, published_at__isnull=True).first())
@@ -53,6 +55,32 @@ def publish_message(message_id: int) -> bool:
     except Exception:  # the database itself failing must not break the request that already committed
         logger.exception("outbox: publishing message %s failed", message_id)
         return False
+
+
+def _run_in_process(message_id: int) -> bool:
+    """Eager mode (no broker: development, demo, tests): claim the message, then run the task after that
+    transaction, as a worker would. Run inside it, the task's transactions would become savepoints holding the
+    outbox row and the task's own row locks until the end (a PDF render for seconds), and deadlock with a
+    concurrent plan_request at the deferred foreign-key check. A failed run is released for the relay."""
+    from config.celery import app
+
+    with transaction.atomic():
+        message = (OutboxMessage.objects.select_for_update(skip_locked=True)
+                   .filter(pk=message_id, published_at__isnull=True).first())
+        if message is None:
+            return False
+        message.published_at = timezone.now()
+        message.attempts += 1
+        message.save(update_fields=["published_at", "attempts"])
+    try:
+        app.tasks[message.task_name].apply_async(args=message.args, kwargs=message.kwargs,
+                                                 task_id=f"outbox-{message.pk}")
+    except Exception as error:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            published_at=None, last_error=f"{type(error).__name__}: {error}"[:2000])
+        logger.warning("outbox: running %s in process failed: %s", message, error)
+        return False
+    return True
 
 
 def publish_pending(*, older_than_seconds: int = 0, limit: int = 1000) -> int:
