@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events.models import AccountabilityRecord, Authority, TrainingDrill, Venue
+from events.models import AccountabilityRecord, Authority, Venue
 
 from . import selectors, services
 from .authentication import GateDeviceAuthentication, IsGateDevice
@@ -364,7 +364,7 @@ class DrillInput(serializers.Serializer):
 class DrillOutput(serializers.Serializer):
     id = serializers.IntegerField()
     company = serializers.CharField(source="company.name")
-    event = serializers.CharField(source="event.name", allow_null=True, default=None)
+    event = serializers.CharField(source="event_name", allow_null=True, default=None)
     held_on = serializers.DateField()
     scenario = serializers.CharField()
     guards_trained = serializers.IntegerField()
@@ -374,8 +374,7 @@ class DrillListApi(ListAPIView):
     serializer_class = DrillOutput
 
     def get_queryset(self):
-        return TrainingDrill.objects.filter(company__in=selectors.companies_visible_to(self.request.user)) \
-            .select_related("company", "event").order_by("-held_on", "-id")
+        return selectors.drills_visible_to(self.request.user)
 
     @extend_schema(request=DrillInput, responses={201: DrillOutput})
     def post(self, request):
@@ -385,6 +384,7 @@ class DrillListApi(ListAPIView):
         company = _company(request.user, values.pop("company"))
         event = _optional_event(request.user, values.pop("event", None))
         drill = services.drill_record(user=request.user, company=company, event=event, **values)
+        drill.event_name = event.name if event else None  # the user named it, so may see it
         return Response(DrillOutput(drill).data, status=status.HTTP_201_CREATED)
 
 
@@ -399,7 +399,7 @@ class AccountabilityInput(serializers.Serializer):
 class AccountabilityOutput(serializers.Serializer):
     id = serializers.IntegerField()
     company = serializers.CharField(source="company.name")
-    event = serializers.CharField(source="event.name", allow_null=True, default=None)
+    event = serializers.CharField(source="event_name", allow_null=True, default=None)
     decided_on = serializers.DateField()
     severity = serializers.CharField()
     description = serializers.CharField()
@@ -409,8 +409,7 @@ class AccountabilityListApi(ListAPIView):
     serializer_class = AccountabilityOutput
 
     def get_queryset(self):
-        return AccountabilityRecord.objects.filter(company__in=selectors.companies_visible_to(self.request.user)) \
-            .select_related("company", "event").order_by("-decided_on", "-id")
+        return selectors.accountability_visible_to(self.request.user)
 
     @extend_schema(request=AccountabilityInput, responses={201: AccountabilityOutput})
     def post(self, request):
@@ -420,6 +419,7 @@ class AccountabilityListApi(ListAPIView):
         company = _company(request.user, values.pop("company"))
         event = _optional_event(request.user, values.pop("event", None))
         record = services.accountability_record(user=request.user, company=company, event=event, **values)
+        record.event_name = event.name if event else None
         return Response(AccountabilityOutput(record).data, status=status.HTTP_201_CREATED)
 
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -191,12 +191,31 @@ def company_for_user(user, pk) -> Organisation:
         raise Http404("No company found.")
 
 
-def company_drills(company) -> QuerySet:
-    return company.training_drills.select_related("event", "recorded_by").order_by("-held_on", "-id")
+def visible_event_name(user):
+    """`event_name` of a company record: the event's name if the user may see the event, else null. The records
+    follow a company across districts (all police read them), the events they name do not."""
+    visible = events_visible_to(user).filter(pk=OuterRef("event_id"))
+    return Case(When(Exists(visible), then=F("event__name")), default=Value(None), output_field=CharField())
 
 
-def company_accountability(company) -> QuerySet:
-    return company.accountability_records.select_related("event", "recorded_by").order_by("-decided_on", "-id")
+def company_drills(company, user) -> QuerySet:
+    return company.training_drills.select_related("recorded_by").annotate(
+        event_name=visible_event_name(user)).order_by("-held_on", "-id")
+
+
+def company_accountability(company, user) -> QuerySet:
+    return company.accountability_records.select_related("recorded_by").annotate(
+        event_name=visible_event_name(user)).order_by("-decided_on", "-id")
+
+
+def drills_visible_to(user) -> QuerySet:
+    return TrainingDrill.objects.filter(company__in=companies_visible_to(user)).select_related("company").annotate(
+        event_name=visible_event_name(user)).order_by("-held_on", "-id")
+
+
+def accountability_visible_to(user) -> QuerySet:
+    return AccountabilityRecord.objects.filter(company__in=companies_visible_to(user)).select_related(
+        "company").annotate(event_name=visible_event_name(user)).order_by("-decided_on", "-id")
 
 
 # ---------------------------------------------------------------------------------------------- statistics

@@ -140,8 +140,8 @@ def _company_context(request, company, *, drill_form=None, accountability_form=N
         security_company=company)
     return {
         "company": company, "events": list(events),
-        "drills": list(selectors.company_drills(company)),
-        "records": list(selectors.company_accountability(company)),
+        "drills": list(selectors.company_drills(company, user)),
+        "records": list(selectors.company_accountability(company, user)),
         "drill_form": (drill_form or DrillForm(events=events)) if may_record_drill else None,
         "accountability_form": (accountability_form or AccountabilityForm(events=reviewable))
         if may_hold_accountable else None,
