@@ -3,6 +3,7 @@
 With nothing set, anbao runs on SQLite with Celery eager, so a newcomer needs no other service.
 Set DATABASE_URL / REDIS_URL to use PostgreSQL and a real broker.
 """
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -212,7 +213,9 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_
 PLAN_RENDER_SOFT_TIME_LIMIT = 120  # seconds; the hard limit kills the worker child
 PLAN_RENDER_TIME_LIMIT = 180
 # Above the longest task's hard limit: Redis redelivers unacked tasks after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A JSON object in the environment may replace it (the worker-kill drill uses a few seconds: bench/pdf_kill.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = json.loads(os.environ.get("CELERY_BROKER_TRANSPORT_OPTIONS", "null")) or {
+    "visibility_timeout": 3600}
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE: dict = {
