@@ -1,5 +1,6 @@
 """Enqueue background work through the outbox so a broker outage never loses it."""
 import logging
+import time
 from datetime import timedelta
 from functools import partial
 
@@ -9,6 +10,12 @@ from django.utils import timezone
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
+
+# After a failed publish, this process leaves new messages to the relay for a while: trying each one would cost
+# the broker's connection retries (about 0.65 s a message) inside the request, and an approval tells a dozen
+# people. The relay always tries, and a publish that gets through closes the breaker. Keyed by broker URL.
+BROKER_RETRY_AFTER_SECONDS = 10.0
+_broker_failed_at: dict[str, float] = {}
 
 
 def enqueue(task, *args, queue: str = "", **kwargs) -> OutboxMessage:
@@ -22,13 +29,17 @@ def enqueue(task, *args, queue: str = "", **kwargs) -> OutboxMessage:
     return message
 
 
-def publish_message(message_id: int) -> bool:
+def publish_message(message_id: int, *, relay: bool = False) -> bool:
     """Publish one pending message; never raises (it runs after commit, inside a request)."""
     from config.celery import app
 
     try:
         if app.conf.task_always_eager:
             return _run_in_process(message_id)
+        broker = str(app.conf.broker_url)
+        failed_at = _broker_failed_at.get(broker)
+        if not relay and failed_at is not None and time.monotonic() - failed_at < BROKER_RETRY_AFTER_SECONDS:
+            return False  # the broker failed a moment ago: the message waits for the relay
         with transaction.atomic():
             message = (OutboxMessage.objects.select_for_update(skip_locked=True)
                        .filter(pk=message_id, published_at__isnull=True).first())
@@ -43,11 +54,13 @@ def publish_message(message_id: int) -> bool:
                     app.tasks[message.task_name].apply_async(args=message.args, kwargs=message.kwargs,
                                                              connection=connection, **options)
             except Exception as error:  # broker down, connection refused, timeouts: keep it for the relay
+                _broker_failed_at[broker] = time.monotonic()
                 message.attempts += 1
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]
                 message.save(update_fields=["attempts", "last_error"])
                 logger.warning("outbox: could not publish %s: %s", message, error)
                 return False
+            _broker_failed_at.pop(broker, None)
             message.published_at = timezone.now()
             message.attempts += 1
             message.save(update_fields=["published_at", "attempts"])
@@ -90,7 +103,7 @@ def publish_pending(*, older_than_seconds: int = 0, limit: int = 1000) -> int:
                    .order_by("id").values_list("pk", flat=True)[:limit])
     published = 0
     for message_id in pending:
-        if publish_message(message_id):
+        if publish_message(message_id, relay=True):
             published += 1
         else:
             break  # the broker is still away: try again at the next relay run

@@ -1,0 +1,151 @@
+"""The broker (Redis) is down: uploading, submitting and approving still succeed and lose nothing; once it is
+back and the relay runs, a real worker sends each email once and renders the PDF once.
+
+Celery points at a loopback port where nothing listens; later a private redis-server starts on that port and
+a real worker (threaded, in this process, so the locmem mail outbox is shared) consumes "default" and "pdf".
+Everything goes through the HTTP API (the request stack, DRF, the services, on_commit, the outbox).
+"""
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.urls import reverse
+
+from approvals.checklist import document_applies
+from approvals.models import Application
+from config.celery import app
+from notifications.models import Notification
+from outbox.models import OutboxMessage
+from outbox.services import publish_pending
+from plans.models import PlanVersion
+from tests import factories
+from tests.conftest import reset_broker_connections
+from tests.plans.factories import fill_application
+
+pytestmark = [pytest.mark.worker,
+              pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server for the broker")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def dead_broker(settings):
+    """Celery's broker is a Redis URL on a port where nothing listens (yet): yields the port."""
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    old = {k: app.conf.get(k) for k in ("task_always_eager", "broker_url", "result_backend")}
+    app.conf.update(task_always_eager=False, broker_url=url, result_backend=None)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    reset_broker_connections(app)
+    try:
+        yield port
+    finally:
+        app.conf.update(**old)
+        reset_broker_connections(app)
+
+
+def start_redis(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.05)
+    server.terminate()
+    raise RuntimeError("redis-server did not start")
+
+
+def _post(client, url, data=None, **extra):
+    started = time.monotonic()
+    response = client.post(url, data or {}, **extra)
+    return response, time.monotonic() - started
+
+
+def test_broker_down_the_work_waits_in_the_outbox_and_runs_once_when_it_is_back(transactional_db, dead_broker,
+                                                                                  client):
+    organizer = factories.OrganizerUserFactory()
+    application = factories.create_application(organizer, venue=factories.VenueFactory(owner=organizer.organisation))
+    fill_application(application, organizer)  # sections, parties, the non-deferrable documents
+    supervisor = factories.SupervisorFactory(authority=application.district)
+    factories.ReviewerFactory(authority=application.district)  # told of the decisions too
+    mail.outbox.clear()
+    timings = {}
+
+    # --- the broker is down ---------------------------------------------------------------------------------
+    client.force_login(organizer)
+    event = application.event
+    deferrable = [d.document_type.code for d in application.documents.select_related("document_type")
+                  if d.document_type.deferrable and not d.document_type.filled_online and document_applies(
+                      d.document_type, organiser_count=event.organiser_count, has_performances=event.has_performances)]
+    assert deferrable  # fill_application leaves these for the organizer to upload now
+    for code in deferrable:
+        response, timings[f"upload {code}"] = _post(
+            client, reverse("approvals_api:document-list", args=[application.pk]),
+            {"document_type": code, "file": factories.pdf_upload(f"{code}.pdf")})
+        assert response.status_code == 201, response.content
+    response, timings["submit"] = _post(client, reverse("approvals_api:application-submit", args=[application.pk]))
+    assert response.status_code == 200, response.content
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+    client.force_login(supervisor)
+    for action in ("accept", "start-review", "approve"):
+        application.refresh_from_db()
+        response, timings[action] = _post(client, reverse(f"workflow_api:{action}", args=[application.pk]),
+                                          {"expected_revision": application.revision},
+                                          content_type="application/json")
+        assert response.status_code == 200, (action, response.content)
+    application.refresh_from_db()
+    assert application.state == Application.State.APPROVED
+
+    # Nothing ran and nothing was lost: every email and the render wait in the outbox.
+    emails = Notification.objects.exclude(user__email="")
+    assert emails.count() > 0 and not emails.filter(emailed_at__isnull=False).exists()
+    assert len(mail.outbox) == 0
+    pending = OutboxMessage.objects.filter(published_at__isnull=True)
+    assert pending.count() == OutboxMessage.objects.count() == emails.count() + 1
+    # The first failed publish opened the breaker: the rest waited for the relay without paying the broker's
+    # connection retries one message at a time inside the requests.
+    assert sum(m.attempts for m in pending) == 1 and pending.filter(attempts=1).get().last_error
+    version = PlanVersion.objects.get(application=application)
+    assert version.status == PlanVersion.Status.QUEUED
+
+    # --- the broker is back: the relay publishes, a real worker runs everything once --------------------------
+    server = start_redis(dead_broker)
+    try:
+        reset_broker_connections(app)
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING",
+                          queues=["default", "pdf"]):
+            relayed = publish_pending()  # what beat's outbox.relay runs (the worker's start-up may beat it to it)
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                version.refresh_from_db()
+                if version.status == PlanVersion.Status.READY and \
+                        not emails.filter(emailed_at__isnull=True).exists():
+                    break
+                time.sleep(0.2)
+            assert publish_pending() == 0  # nothing is published twice
+    finally:
+        server.terminate()
+        server.wait(10)
+
+    assert relayed >= 0 and not OutboxMessage.objects.filter(published_at__isnull=True).exists()
+    assert not emails.filter(emailed_at__isnull=True).exists()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(emails.values_list("user__email", flat=True))
+    version.refresh_from_db()
+    assert version.status == PlanVersion.Status.READY and version.attempts == 1, (version.status, version.error)
+    assert PlanVersion.objects.filter(application=application).count() == 1
+    print(f"\nbroker down: request seconds {({k: round(v, 2) for k, v in timings.items()})}; "
+          f"{pending.model.objects.count()} outbox rows ({emails.count()} emails + 1 PDF) relayed; "
+          f"{len(mail.outbox)} emails sent, PDF v{version.number} {version.pages} pages")
+
