@@ -5,6 +5,7 @@ Thin: every read starts from approvals.selectors (another organisation's id → 
 """
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse
@@ -253,7 +254,8 @@ class DocumentDownloadView(APIView):
     renderer_classes = [JSONRenderer, FileRenderer]
 
     @extend_schema(summary="下载材料的某一版本", responses={
-        (200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERROR_404})
+        **{(200, content_type): OpenApiTypes.BINARY for content_type in settings.DOCUMENT_ALLOWED_TYPES},
+        404: ERROR_404})
     def get(self, request, pk, code, number):
         application = application_for_user(request.user, pk)
         version = DocumentVersion.objects.filter(

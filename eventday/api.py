@@ -7,13 +7,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from approvals.api_workflow import Conflict
+from approvals.workflow import ApplicationConflict
 from events.models import AccountabilityRecord, Authority, Venue
 
 from . import selectors, services
@@ -54,7 +56,7 @@ def _reading_errors(prefix: str, item) -> dict:
         return {prefix: [_("应为对象。")]}
     errors = {}
     gate = item.get("gate")
-    if not isinstance(gate, str) or not 0 < len(gate) <= 40:
+    if not isinstance(gate, str) or not 0 < len(gate) <= 40 or "\x00" in gate:  # PostgreSQL text has no NUL
         errors[f"{prefix}.gate"] = [_("请填写闸口编号。")]
     try:
         datetime.fromisoformat(item.get("time"))
@@ -81,7 +83,7 @@ def parse_readings(items) -> list[services.Reading]:
             gate, raw_time = item["gate"], item["time"]
             count_in, count_out, sequence = item["in"], item["out"], item["sequence"]
             moment = datetime.fromisoformat(raw_time)
-            valid = (type(gate) is str and 0 < len(gate) <= 40 and type(count_in) is int
+            valid = (type(gate) is str and 0 < len(gate) <= 40 and "\x00" not in gate and type(count_in) is int
                      and type(count_out) is int and type(sequence) is int and 0 <= count_in <= 100_000
                      and 0 <= count_out <= 100_000 and 0 <= sequence <= 2**62)
         except (KeyError, TypeError, ValueError):
@@ -242,14 +244,18 @@ class SuspendInput(serializers.Serializer):
 
 
 class SuspendApi(APIView):
-    @extend_schema(request=SuspendInput, responses=OpenApiTypes.OBJECT, tags=["eventday"])
+    @extend_schema(request=SuspendInput, responses={200: OpenApiTypes.OBJECT, 409: OpenApiResponse(
+        description="已被他人修改: the application changed since expected_revision.")}, tags=["eventday"])
     def post(self, request, event_pk):
         event = selectors.event_for_user(request.user, event_pk)
         if not selectors.user_may_operate(request.user, event):
             raise PermissionDenied(_("只有本辖区公安民警可以熔断活动。"))
         data = SuspendInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.event_suspend(event=event, user=request.user, **data.validated_data)
+        try:
+            services.event_suspend(event=event, user=request.user, **data.validated_data)
+        except ApplicationConflict as conflict:
+            raise Conflict(conflict.message)
         event.application.refresh_from_db()
         return Response({"state": event.application.state})
 

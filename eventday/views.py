@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from approvals.workflow import ApplicationConflict
 from events.models import Venue
 
 from . import exports, selectors, services
@@ -87,6 +88,8 @@ def event_suspend(request, pk):
             services.event_suspend(event=event, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
+        except ApplicationConflict as conflict:  # another officer acted first
+            form.add_error(None, conflict.message)
         else:
             messages.success(request, _("活动已熔断：计数停止，相关人员将收到通知。"))
             return redirect("eventday:dashboard", pk=event.pk)

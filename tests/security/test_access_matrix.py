@@ -188,3 +188,32 @@ def test_list_filters_never_reveal_the_victim(route, world):
                 FIGURES["list filters: leaks"] += 1
                 failures.append(f"{role} GET {url}?{name}={value}: {'; '.join(problems)}")
     assert not failures, f"{len(failures)} leaks:\n" + "\n".join(failures[:40])
+
+
+# ---------------------------------------------------------------------------------------------- the harness itself
+
+
+def test_the_matrix_sees_a_write_a_leak_and_a_refusal(world):
+    """The matrix's own eyes: what the owner may do would be flagged for an outsider, and is rolled back."""
+    from events.models import Performer
+
+    route = next(r for r in ROUTES if r.name == "approvals_api:performer-list")
+    case = next(c for c in cases_for(route, world) if c.target.label == "draft")
+    clients = Clients(world)
+    before = Performer.objects.count()
+    added = attempt(clients.get(OWNER), "post", case, {"name": "新乐队", "genre": "民谣", "genre_intensity": 1,
+                                                      "audience_interaction": 1, "order": 3})
+    assert added.status == 201 and "events_performer" in added.written
+    assert Performer.objects.count() == before
+    outsider_marks = forbidden_marks(world, OTHER_ORGANIZER)
+    assert any("wrote" in p for p in _problems(case, OTHER_ORGANIZER, added, outsider_marks, {}))
+    assert any("answered 201" in p for p in _problems(case, OTHER_ORGANIZER, added, outsider_marks, {}))
+
+    detail = next(c for c in cases_for(next(r for r in ROUTES if r.name == "approvals:detail"), world)
+                  if c.target.label == "draft")
+    seen = attempt(clients.get(OWNER), "get", detail, {})
+    assert any("reads" in p for p in _problems(detail, OTHER_ORGANIZER, seen, outsider_marks, {}))
+    refused = attempt(clients.get(OTHER_ORGANIZER), "get", detail, {})
+    assert refused.status == 404 and _problems(detail, OTHER_ORGANIZER, refused, outsider_marks, {}) == []
+    anonymous = attempt(clients.get(ANONYMOUS), "get", detail, {})
+    assert anonymous.login_redirect and _problems(detail, ANONYMOUS, anonymous, outsider_marks, {}) == []

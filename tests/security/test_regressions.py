@@ -66,3 +66,43 @@ def test_company_page_query_count_does_not_grow_with_records(client, company_rec
     client.force_login(reviewer)
     with django_assert_max_num_queries(25):
         assert client.get(f"/eventday/companies/{company.pk}/").status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------- found by the fuzzer
+
+
+def test_suspending_from_the_dashboard_with_a_stale_revision_is_a_conflict_not_a_server_error(client):
+    """Two officers on the same dashboard: the slower one gets 409 from the API and a message on the page."""
+    live = live_event()
+    reviewer = district_reviewer(live.application)
+    client.force_login(reviewer)
+    stale = live.application.revision - 1
+    response = client.post(f"/api/eventday/events/{live.event.pk}/suspend/", {
+        "reasons": "人数超员", "required_changes": "限流", "expected_revision": stale},
+        content_type="application/json")
+    assert response.status_code == 409 and "已被他人修改" in response.json()["detail"]
+    page = client.post(f"/eventday/events/{live.event.pk}/suspend/", {
+        "reasons": "人数超员", "required_changes": "限流", "expected_revision": stale})
+    assert page.status_code == 400 and "已被他人修改" in page.content.decode()
+    live.application.refresh_from_db()
+    assert live.application.state == "approved"
+
+
+def test_a_gate_code_with_a_nul_character_is_refused_field_by_field(client):
+    """PostgreSQL text cannot hold NUL: the counting endpoint said 500, it must say which field is wrong."""
+    live = live_event()
+    response = client.post("/api/eventday/readings/", [
+        {"gate": "east\x00", "time": timezone.now().isoformat(), "in": 1, "out": 0, "sequence": 1}],
+        content_type="application/json", HTTP_AUTHORIZATION=f"Device {live.token}")
+    assert response.status_code == 400 and "readings[0].gate" in response.json()
+
+
+def test_document_download_documents_every_type_it_may_send():
+    """The fuzzer met application/pdf where the schema said application/octet-stream."""
+    from django.conf import settings
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    content = schema["paths"]["/api/applications/{id}/documents/{code}/versions/{number}/download/"]["get"][
+        "responses"]["200"]["content"]
+    assert set(content) == set(settings.DOCUMENT_ALLOWED_TYPES)

@@ -201,6 +201,18 @@ def _targets(world: World) -> list[Target]:
     return found
 
 
+def path_values(route: Route, world: World, labels=("approved", "company", "notification", "venue",
+                                                      "organisation")) -> dict | None:
+    """Path values of real objects for the route, from the first of the targets (in this order) that has them."""
+    kinds = {k: kind_of(route, k) for k in route.kwargs}
+    by_label = {t.label: t for t in targets(world)}
+    for label in labels:
+        values = by_label[label].values
+        if all(values.get(kind) for kind in kinds.values()):
+            return {k: values[kind][0] for k, kind in kinds.items()}
+    return None
+
+
 @dataclass(frozen=True)
 class Case:
     route: Route

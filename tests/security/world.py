@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.test import Client
+from rest_framework.authtoken.models import Token
 from django.utils import timezone
 
 from accounts import roles
@@ -63,6 +64,8 @@ class World:
     owner_notification: Notification
     marks: list = field(default_factory=list)   # strings that identify the victim's objects in a response
     sessions: dict = field(default_factory=dict)  # role → session key of a signed-in session
+    tokens: dict = field(default_factory=dict)    # role → API token key
+    device_token: str = ""                        # the live event's gate counter
 
     def victim(self, label: str) -> Victim:
         return self.victims[label]
@@ -167,7 +170,7 @@ def build_world() -> World:
                                          safe_density=Decimal("2.00"), order=0)
     eventday_services.gate_create(zone=outer, code="east", name="东门")
     eventday_services.gate_create(zone=core, code="stage", name="舞台前区入口", from_zone=outer)
-    device, _token = eventday_services.device_register(event=event, name="计数器1")
+    device, device_token = eventday_services.device_register(event=event, name="计数器1")
     now = timezone.now()
     eventday_services.readings_ingest(device=device, readings=[
         eventday_services.Reading("east", now, 200, 0, 1), eventday_services.Reading("stage", now, 99, 0, 2)])
@@ -216,12 +219,13 @@ def build_world() -> World:
         "rejected": Victim("rejected", Application.objects.get(pk=rejected.pk), frozenset(police)),
     }
     marks = [MARK] + [v.application.reference for v in victims.values()]
-    sessions = {}
+    sessions, tokens = {}, {}
     for role, user in users.items():
         if user is not None:
             client = Client()
             client.force_login(user)
             sessions[role] = client.cookies["sessionid"].value
+            tokens[role] = Token.objects.create(user=user).key
     return World(
         users=users, victims=victims, own_application=own, company=company, other_company=other_company,
         district=district, other_district=other_district, culture_department=culture_department, venue=venue,
@@ -229,5 +233,5 @@ def build_world() -> World:
         commitment=DeferredCommitment.objects.filter(application=approved).first(),
         alert=Alert.objects.filter(zone__event=event).first(),
         owner_notification=Notification.objects.filter(user=owner).first(),
-        marks=marks, sessions=sessions,
+        marks=marks, sessions=sessions, tokens=tokens, device_token=device_token,
     )
