@@ -134,9 +134,8 @@ def clear_pdf_queue(redis_url: str) -> None:
 
     client = redis.Redis.from_url(redis_url)
     client.delete("pdf", "unacked", "unacked_index", "unacked_mutex")
-    # Task ids are "outbox-<row id>": a fresh database reuses them, and a stored SUCCESS of an earlier run's
-    # "outbox-1" would make the worker ack a lost task ("succeeded before the worker was lost") instead of
-    # requeueing it.
+    # Outbox task ids carry the row's creation time, so a fresh database no longer meets an earlier run's stored
+    # results; clearing them keeps this Redis database tidy all the same.
     stale = list(client.scan_iter("celery-task-meta-outbox-*"))
     if stale:
         client.delete(*stale)
@@ -229,7 +228,7 @@ def _received(worker: Worker, version) -> bool:
 
     message = OutboxMessage.objects.filter(task_name="plans.tasks.plan_render_task",
                                            args=[version.pk]).order_by("-id").first()
-    return message is not None and f"plan_render_task[outbox-{message.pk}] received" in worker.text()
+    return message is not None and f"plan_render_task[{message.task_id}] received" in worker.text()
 
 
 def run_drill(*, applications: list, database_url: str, redis_url: str, media_root: Path, workdir: Path,

@@ -21,3 +21,10 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task_name}#{self.pk}"
+
+    @property
+    def task_id(self) -> str:
+        """The same for every publish of this message (a worker sees a re-publish as the same task), and unique
+        across databases: a restored or fresh database reuses row ids, while Redis may still hold the results of
+        the old ones, and Celery would take an old "success" for this task."""
+        return f"outbox-{self.pk}-{self.created_at:%Y%m%d%H%M%S%f}"

@@ -45,7 +45,7 @@ def publish_message(message_id: int, *, relay: bool = False) -> bool:
                        .filter(pk=message_id, published_at__isnull=True).first())
             if message is None:
                 return False
-            options = {"task_id": f"outbox-{message.pk}"}
+            options = {"task_id": message.task_id}
             if message.queue:
                 options["queue"] = message.queue
             try:
@@ -87,7 +87,7 @@ def _run_in_process(message_id: int) -> bool:
         message.save(update_fields=["published_at", "attempts"])
     try:
         app.tasks[message.task_name].apply_async(args=message.args, kwargs=message.kwargs,
-                                                 task_id=f"outbox-{message.pk}")
+                                                 task_id=message.task_id)
     except Exception as error:
         OutboxMessage.objects.filter(pk=message.pk).update(
             published_at=None, last_error=f"{type(error).__name__}: {error}"[:2000])

@@ -79,10 +79,21 @@ TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker_over
 
 def pytest_collection_modifyitems(config, items):
     """Transactional tests flush the database, seeded rows included (catalogue, role groups, risk model, event-day
-    thresholds): give every one of them serialized rollback so the next test finds the seed data again."""
+    thresholds): give every one of them serialized rollback so the next test finds the seed data again.
+
+    pytest-django reads serialized_rollback from the django_db marker when there is one (and then ignores the
+    fixture), so such a marker is replaced by the same marker with serialized_rollback=True."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
-        if (transactional or TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ()))) and \
-                "django_db_serialized_rollback" not in item.fixturenames:
+        by_fixture = bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if marker is not None:
+            kwargs = dict(marker.kwargs)
+            if marker.args:
+                kwargs.setdefault("transaction", marker.args[0])
+            if by_fixture:
+                kwargs["transaction"] = True
+            if kwargs.get("transaction") and not kwargs.get("serialized_rollback"):
+                kwargs["serialized_rollback"] = True
+                item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+        elif by_fixture and "django_db_serialized_rollback" not in item.fixturenames:
             item.fixturenames.append("django_db_serialized_rollback")
