@@ -20,13 +20,14 @@ def _models():
         yield model
 
 
-def write_counters() -> dict | None:
-    """Rows inserted/updated/deleted so far by this transaction, per table (PostgreSQL only; None elsewhere).
-
-    The counters keep counting through rolled-back savepoints, so a before/after difference is any write attempt.
-    """
-    if connection.vendor != "postgresql":
-        return None
+def write_counters() -> dict:
+    """Rows inserted/updated/deleted so far, per table on PostgreSQL (this transaction's statistics); on SQLite
+    the connection's total, as table "*". Both keep counting through rolled-back savepoints, so a before/after
+    difference is any write attempt. (The session table is written on every request unless
+    SESSION_SAVE_EVERY_REQUEST is off: the matrix turns it off, so that SQLite's total means something.)"""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return {"*": connection.connection.total_changes}
     with connection.cursor() as cursor:
         cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables "
                        "WHERE n_tup_ins + n_tup_upd + n_tup_del > 0")

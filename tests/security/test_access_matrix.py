@@ -4,7 +4,6 @@ reference or event name, and must change nothing; the legitimate users are the c
 import json
 
 import pytest
-from django.db import connection
 
 from . import fingerprint
 from .figures import FIGURES
@@ -17,6 +16,7 @@ from .urlmatrix import (
 from .world import ALL_ROLES, ANONYMOUS, DISTRICT_SUPERVISOR, INSIDERS, OTHER_ORGANIZER, OUTSIDERS, OWNER
 
 pytestmark = pytest.mark.django_db
+FIGURES.update({"access matrix: leaks": 0, "list filters: leaks": 0})  # reported even when none are found
 
 FILLED = [r for r in ROUTES if not unfillable(r)]
 
@@ -50,8 +50,6 @@ def _problems(case, role, outcome, marks, ids) -> list[str]:
                 problems.append(f"touched the victim's rows {touched[:3]}")
             if deleted and outcome.status < 400:
                 problems.append(f"changed rows {deleted[:3]}")
-        elif role in OUTSIDERS and outcome.written and outcome.changes is None:
-            problems.append(f"wrote {sorted(outcome.written)}")
     elif role not in case.legit():
         if outcome.status not in REFUSALS and not outcome.login_redirect:
             problems.append(f"answered {outcome.status}")
@@ -69,16 +67,18 @@ def _control(case) -> str | None:
 ADMIN_ROLES = (ANONYMOUS, OTHER_ORGANIZER, DISTRICT_SUPERVISOR)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", FILLED, ids=lambda r: r.text)
-def test_outsiders_neither_read_nor_change(route, world):
+def test_outsiders_neither_read_nor_change(route, world, settings):
     """Each case: the outsiders of its target with every method the route takes, and one legitimate user.
 
     A method the legitimate user is refused with 405 is refused for everyone alike (Django's and DRF's method
     checks do not look at the user): one outsider tries it once."""
+    settings.SESSION_SAVE_EVERY_REQUEST = False  # a request writes nothing unless it means to
     clients = Clients(world)
-    # Every case is rolled back, so one snapshot before serves them all.
-    needs_baseline = not route.kwargs or connection.vendor != "postgresql"
-    baseline = fingerprint.snapshot() if needs_baseline else None
+    # Every case is rolled back, so one snapshot before serves them all (only the collection routes need it: an
+    # outsider may create rows there, just not touch the victim's).
+    baseline = fingerprint.snapshot() if not route.kwargs else None
     marks = {role: forbidden_marks(world, role) for role in ALL_ROLES}
     ids = victim_ids(world) if not route.kwargs else {}
     admin = route.namespace == "admin"
@@ -159,6 +159,7 @@ def _beyond_echo(client, url, name, value, text, leaked) -> list[str]:
     return [mark for mark in leaked if _count(text, mark) > echoes * value.count(mark)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", LISTS, ids=lambda r: r.text)
 def test_list_filters_never_reveal_the_victim(route, world):
     """Every filter, search, ordering and page value, one at a time, as everyone who may not see (some of) the
@@ -193,8 +194,9 @@ def test_list_filters_never_reveal_the_victim(route, world):
 # ---------------------------------------------------------------------------------------------- the harness itself
 
 
-def test_the_matrix_sees_a_write_a_leak_and_a_refusal(world):
+def test_the_matrix_sees_a_write_a_leak_and_a_refusal(world, settings):
     """The matrix's own eyes: what the owner may do would be flagged for an outsider, and is rolled back."""
+    settings.SESSION_SAVE_EVERY_REQUEST = False
     from events.models import Performer
 
     route = next(r for r in ROUTES if r.name == "approvals_api:performer-list")
@@ -203,7 +205,7 @@ def test_the_matrix_sees_a_write_a_leak_and_a_refusal(world):
     before = Performer.objects.count()
     added = attempt(clients.get(OWNER), "post", case, {"name": "新乐队", "genre": "民谣", "genre_intensity": 1,
                                                       "audience_interaction": 1, "order": 3})
-    assert added.status == 201 and "events_performer" in added.written
+    assert added.status == 201 and added.written & {"events_performer", "*"}  # "*": SQLite tells no table
     assert Performer.objects.count() == before
     outsider_marks = forbidden_marks(world, OTHER_ORGANIZER)
     assert any("wrote" in p for p in _problems(case, OTHER_ORGANIZER, added, outsider_marks, {}))

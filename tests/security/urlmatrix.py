@@ -387,9 +387,8 @@ def attempt(client: Client, method: str, case: Case, data: dict, *, baseline=Non
             after = fingerprint.write_counters()
             written = fingerprint.written_tables(before, after)
             changes = None
-            if baseline is not None and (written or after is None):
+            if baseline is not None and written:
                 changes = fingerprint.diff(baseline, fingerprint.snapshot())
-                written = written if after is not None else {t for t, _pk in changes.changed + changes.created}
             outcome = Outcome(response.status_code, text, is_login_redirect(response), written, changes)
         except DatabaseError:
             outcome = Outcome(response.status_code, text, False, set(), None, broken=True)
