@@ -16,12 +16,12 @@ import random
 import statistics
 import sys
 import time
-import warnings
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench.common import configure_django, ensure_database  # noqa: E402
 ROWS = 100_000
 BATCH = 5_000
 DISTRICTS = 10
@@ -39,37 +39,6 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--reseed", action="store_true", help="delete the seeded rows and seed again")
     return parser.parse_args()
-
-
-def ensure_database(server_url: str, name: str) -> str:
-    """Create the benchmark database on the server DATABASE_URL points at; return its URL."""
-    import psycopg2
-
-    parts = urlsplit(server_url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/inbox.py needs PostgreSQL: DATABASE_URL=postgres://user@host:port/any_db")
-    connection = psycopg2.connect(server_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-    connection.close()
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def configure_django(database_url: str) -> None:
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: collectstatic not run here
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    os.environ["DEBUG"] = "false"  # as in production: no per-query bookkeeping, no debug pages
-    os.environ["LOG_LEVEL"] = "ERROR"
-    os.environ.pop("REDIS_URL", None)  # local-memory cache and eager Celery: nothing outside this process
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
 
 
 # ---------------------------------------------------------------------------------------------- seeding

@@ -21,12 +21,12 @@ import os
 import statistics
 import sys
 import time
-import warnings
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench.common import configure_django, ensure_database  # noqa: E402
 GATES = 50
 ZONES = 5
 TARGET_RATIO = 0.3
@@ -44,33 +44,8 @@ def parse_args():
     return parser.parse_args()
 
 
-def ensure_database(server_url: str, name: str) -> str:
-    import psycopg2
-
-    parts = urlsplit(server_url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/ingest.py needs PostgreSQL: DATABASE_URL=postgres://user@host:port/any_db")
-    connection = psycopg2.connect(server_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-    connection.close()
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DEBUG"] = "0"  # no query log growing with every statement
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    sys.path.insert(0, str(REPO))
-    warnings.filterwarnings("ignore")
-    import django
-
-    django.setup()
+    configure_django(database_url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

@@ -30,9 +30,10 @@ import time
 import warnings
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench.common import ensure_database  # noqa: E402
 VENV = REPO / ".venv" / "bin"
 REFERENCE_PREFIX = "LD"
 SESSIONS_PER_ROLE = 60
@@ -49,24 +50,6 @@ def parse_args():
     parser.add_argument("--wait", default="0.2,0.8", help="think time per user, min,max seconds (0.2,0.8)")
     parser.add_argument("--reseed", action="store_true")
     return parser.parse_args()
-
-
-def ensure_database(server_url: str, name: str, *, fresh: bool) -> str:
-    import psycopg2
-
-    parts = urlsplit(server_url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/load.py needs PostgreSQL: DATABASE_URL=postgres://user@host:port/any_db")
-    connection = psycopg2.connect(server_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        if fresh:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def server_env(database_url: str, media_root: str) -> dict:

@@ -19,13 +19,13 @@ import os
 import random
 import sys
 import time
-import warnings
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench.common import configure_django, ensure_database  # noqa: E402
 ROWS = 10_000
 VENUES = 200
 ORGANISATIONS = 100
@@ -40,36 +40,6 @@ def parse_args():
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--reseed", action="store_true", help="delete the seeded rows and seed again")
     return parser.parse_args()
-
-
-def ensure_database(server_url: str, name: str) -> str:
-    import psycopg2
-
-    parts = urlsplit(server_url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/risk.py needs PostgreSQL: DATABASE_URL=postgres://user@host:port/any_db")
-    connection = psycopg2.connect(server_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-    connection.close()
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def configure_django(database_url: str) -> None:
-    warnings.filterwarnings("ignore", message="No directory at")
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    os.environ["DEBUG"] = "false"
-    os.environ["LOG_LEVEL"] = "ERROR"
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
 
 
 # ---------------------------------------------------------------------------------------------- seeding
