@@ -4,6 +4,7 @@ reference or event name, and must change nothing; the legitimate users are the c
 import json
 
 import pytest
+from django.urls import resolve
 
 from . import fingerprint
 from .figures import FIGURES
@@ -11,7 +12,7 @@ from .fixtures import *  # noqa: F401,F403 (the world, built once for the module
 from .listparams import NOT_LISTS, PAGE_QUERIES, api_queries, page_queries, roles_to_check
 from .urlmatrix import (
     KNOWN_UNFILLABLE, METHODS, REFUSALS, ROUTES, Clients, attempt, body, cases_for, contains, content_of,
-    forbidden_marks, resolve, unfillable, victim_ids,
+    forbidden_marks, unfillable, victim_ids,
 )
 from .world import ALL_ROLES, ANONYMOUS, DISTRICT_SUPERVISOR, INSIDERS, OTHER_ORGANIZER, OUTSIDERS, OWNER
 

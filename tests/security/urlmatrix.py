@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
@@ -24,9 +24,7 @@ from plans.models import PlanVersion
 from tests import factories
 
 from . import fingerprint
-from .world import (
-    ALL_ROLES, ANONYMOUS, COMPANY_NAMED, OTHER_REVIEWER, OTHER_SUPERVISOR, OUTSIDERS, OWNER, POLICE, World,
-)
+from .world import ALL_ROLES, COMPANY_NAMED, OTHER_REVIEWER, OTHER_SUPERVISOR, OWNER, POLICE, World
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Answers an outsider may get; a redirect only to a sign-in page.
@@ -413,7 +411,3 @@ class Clients:
         if key and (cookie is None or cookie.value != key):
             client.cookies["sessionid"] = key
         return client
-
-
-def outsiders_of(case: Case) -> list[str]:
-    return [role for role in ALL_ROLES if role not in case.legit()]

@@ -15,7 +15,7 @@ from approvals import workflow
 from approvals.models import Application, ApplicationDocument, DeferredCommitment
 from eventday import services as eventday_services
 from eventday.models import Alert, IncidentKind
-from events.models import AccountabilityRecord, Event, TrainingDrill, VettingStatus
+from events.models import AccountabilityRecord, Event, VettingStatus
 from notifications.models import Notification
 from tests import factories
 from tests.plans.factories import fill_application, ready_version
