@@ -240,6 +240,9 @@ def application_submit(*, application: Application, user) -> Application:
     application.revision += 1
     application.save()
     permissions.grant_police_access(application)
+    if event.security_company_id:
+        # The security company named on the event sees it (and confirms staffing) from submission on.
+        permissions.grant_security_company_access(application, event.security_company)
     audit(application, actor=user, action=AuditEntry.Action.TRANSITION, transition="submit", from_state=from_state,
           to_state=application.state, snapshot={
               **flags, "revision": application.revision, "to_be_deferred": [d.document_type.code for d in deferred],

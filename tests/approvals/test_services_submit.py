@@ -111,3 +111,17 @@ def test_section_type_error_is_field_level_and_keeps_previous_content(organizer,
     assert "security_staff_total" in refused.value.message_dict
     entry = draft.sections.get(section__code="security_staff")
     assert entry.data["security_staff_total"] == 120 and entry.narrative == "原有说明"
+
+
+def test_the_named_security_company_sees_the_submitted_application_and_no_other(organizer):
+    from approvals.selectors import applications_visible_to
+
+    company, other_company = factories.SecurityCompanyFactory(), factories.SecurityCompanyFactory()
+    guard = factories.UserFactory(organisation=company, role="security_company")
+    other_guard = factories.UserFactory(organisation=other_company, role="security_company")
+    application = factories.create_application(organizer, security_company=company)
+    assert not applications_visible_to(guard).exists()  # a draft is the organizer's alone
+    factories.complete_application(application, organizer)
+    application_submit(application=application, user=organizer)
+    assert list(applications_visible_to(guard)) == [application]
+    assert not applications_visible_to(other_guard).exists()
