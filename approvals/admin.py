@@ -1,9 +1,9 @@
 """Admin: the catalogue is edited here. A version used by a submitted application is frozen; administrators
 clone it into a new version (action) and make that current."""
-from django.contrib import admin, messages
-from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
+
+from config.versioned_admin import FrozenVersionMixin as BaseFrozenVersionMixin, VersionActionsMixin
 
 from .models import (
     Application, AuditEntry, CatalogueVersion, DeferredCommitment, DocumentType, Party, Permit, PlanSection,
@@ -15,21 +15,9 @@ def version_is_frozen(version) -> bool:
     return version is not None and version.applications.exclude(state="draft").exists()
 
 
-class FrozenVersionMixin:
-    """Rows of a catalogue version already used by submitted applications are read-only."""
-
-    def _version_of(self, obj):
-        return obj if isinstance(obj, CatalogueVersion) else getattr(obj, "version", None)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and version_is_frozen(self._version_of(obj)):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and version_is_frozen(self._version_of(obj)):
-            return False
-        return super().has_delete_permission(request, obj)
+class FrozenVersionMixin(BaseFrozenVersionMixin):
+    version_model = CatalogueVersion
+    is_frozen = staticmethod(version_is_frozen)
 
 
 class DocumentTypeInline(admin.TabularInline):
@@ -43,26 +31,13 @@ class PlanSectionInline(admin.StackedInline):
 
 
 @admin.register(CatalogueVersion)
-class CatalogueVersionAdmin(FrozenVersionMixin, admin.ModelAdmin):
+class CatalogueVersionAdmin(FrozenVersionMixin, VersionActionsMixin, admin.ModelAdmin):
     list_display = ("number", "label", "is_current", "created_at", "permit_threshold", "city_level_threshold")
     inlines = [DocumentTypeInline, PlanSectionInline]
-    actions = ["clone_as_new_version", "make_current"]
 
-    @admin.action(description=_("复制为新版本"))
-    @transaction.atomic
-    def clone_as_new_version(self, request, queryset):
-        for version in queryset:
-            clone = catalogue_clone(version)
-            self.message_user(request, _("已创建版本 %(n)s。") % {"n": clone.number}, messages.SUCCESS)
-
-    @admin.action(description=_("设为当前版本"))
-    @transaction.atomic
-    def make_current(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, _("请只选择一个版本。"), messages.ERROR)
-            return
-        CatalogueVersion.objects.update(is_current=False)
-        queryset.update(is_current=True)
+    @staticmethod
+    def clone_version(version):
+        return catalogue_clone(version)
 
 
 def catalogue_clone(version: CatalogueVersion) -> CatalogueVersion:

@@ -1,8 +1,9 @@
 """Admin: administrators edit weights, thresholds and crowd figures. A version already used by an assessment is
 frozen; clone it into a new version (action), edit that, and make it current."""
-from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+
+from config.versioned_admin import FrozenVersionMixin as BaseFrozenVersionMixin, VersionActionsMixin
 
 from .models import Assessment, LevelOverride, RiskDimension, RiskFactor, RiskLevel, RiskModelVersion
 
@@ -11,19 +12,9 @@ def version_is_frozen(version) -> bool:
     return version is not None and version.pk is not None and version.assessments.exists()
 
 
-class FrozenVersionMixin:
-    def _version_of(self, obj):
-        return obj if isinstance(obj, RiskModelVersion) else getattr(obj, "version", None)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and version_is_frozen(self._version_of(obj)):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and version_is_frozen(self._version_of(obj)):
-            return False
-        return super().has_delete_permission(request, obj)
+class FrozenVersionMixin(BaseFrozenVersionMixin):
+    version_model = RiskModelVersion
+    is_frozen = staticmethod(version_is_frozen)
 
 
 class FrozenInlineMixin:
@@ -60,10 +51,9 @@ class RiskFactorInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(RiskModelVersion)
-class RiskModelVersionAdmin(FrozenVersionMixin, admin.ModelAdmin):
+class RiskModelVersionAdmin(FrozenVersionMixin, VersionActionsMixin, admin.ModelAdmin):
     list_display = ("number", "label", "is_current", "created_at", "planning_density", "egress_limit_high")
     inlines = [RiskDimensionInline, RiskFactorInline, RiskLevelInline]
-    actions = ["clone_as_new_version", "make_current"]
     fieldsets = (
         (None, {"fields": ("number", "label", "is_current")}),
         (_("人群密度"), {"fields": ("planning_density", "unstable_density", "terrace_max_density",
@@ -75,21 +65,9 @@ class RiskModelVersionAdmin(FrozenVersionMixin, admin.ModelAdmin):
         (_("票务与活动类型"), {"fields": ("ticketing_rules_attendance", "min_public_sale_percent", "kind_severity")}),
     )
 
-    @admin.action(description=_("复制为新版本"))
-    @transaction.atomic
-    def clone_as_new_version(self, request, queryset):
-        for version in queryset:
-            clone = model_version_clone(version)
-            self.message_user(request, _("已创建版本 %(n)s。") % {"n": clone.number}, messages.SUCCESS)
-
-    @admin.action(description=_("设为当前版本"))
-    @transaction.atomic
-    def make_current(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, _("请只选择一个版本。"), messages.ERROR)
-            return
-        RiskModelVersion.objects.update(is_current=False)
-        queryset.update(is_current=True)
+    @staticmethod
+    def clone_version(version):
+        return model_version_clone(version)
 
 
 def model_version_clone(version: RiskModelVersion) -> RiskModelVersion:
