@@ -2,7 +2,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from approvals import workflow
 from approvals.models import Application, Permit
@@ -10,6 +10,7 @@ from approvals.workflow import ApplicationConflict
 from tests.approvals.workflow_helpers import (  # noqa: F401
     no_fuse_flags, reviewer_of, submitted, under_review,
 )
+from tests.conftest import require_postgresql
 
 pytestmark = pytest.mark.usefixtures("no_fuse_flags")
 
@@ -29,8 +30,7 @@ def test_a_stale_revision_is_refused_as_a_conflict():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_approving_at_once_one_wins_the_other_gets_a_conflict():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (CI runs it)")
+    require_postgresql("row locks")
     application = submitted()
     first, second = reviewer_of(application), reviewer_of(application)
     application = under_review(application, first)

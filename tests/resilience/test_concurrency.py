@@ -20,6 +20,7 @@ from approvals.models import Application, AuditEntry
 from approvals.workflow import ApplicationConflict
 from tests import factories
 from tests.approvals.workflow_helpers import no_fuse_flags, submitted  # noqa: F401
+from tests.conftest import require_postgresql
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("no_fuse_flags", "without_plan_renders")]
 
@@ -84,8 +85,7 @@ def _walk(entries, start_state: str, table) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_reviewers_racing_on_the_same_applications_lose_no_update_and_audit_each_transition_once():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks and real concurrency need PostgreSQL")
+    require_postgresql("row locks and real concurrency")
     district = factories.DistrictBureauFactory()
     organizer = factories.OrganizerUserFactory()
     applications = [submitted(organizer, venue=factories.VenueFactory(owner=organizer.organisation,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import unavailable
+
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "db_restart.py"
 
 
@@ -33,7 +35,7 @@ def _can_run_a_private_cluster() -> str | None:
 def test_counts_survive_a_database_restart_mid_batch_exactly():
     reason = _can_run_a_private_cluster()
     if reason:
-        pytest.skip(reason)
+        unavailable(reason)
     lines = []
     result = _bench().run(devices=2, batches=45, per_batch=20, pause=0.02, down_seconds=1.5, out=lines.append)
     print("\n" + "\n".join(lines))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from plans.models import PlanVersion
+from tests.conftest import require_postgresql
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "pdf_kill.py"
 
@@ -38,13 +39,10 @@ def broker_restored():
 @pytest.mark.postgres
 def test_a_worker_killed_mid_render_leaves_one_ready_pdf_rendered_by_another(transactional_db, settings, tmp_path,
                                                                              broker_restored):
-    from django.db import connection
-
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         pytest.fail("REDIS_URL is not set: the worker tests need the machine's Redis (your own DB number).")
-    if connection.vendor != "postgresql":
-        pytest.skip("worker processes need a database they can reach: PostgreSQL")
+    require_postgresql("worker processes need a database they can reach")
     bench = _bench()
     applications = bench.seed_applications(2)
     lines = []
