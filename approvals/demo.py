@@ -41,9 +41,16 @@ DEMO_USERS = [
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" \
-           b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+    """A real one-page PDF: the upload check parses the document."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    body = io.BytesIO()
+    writer.write(body)
+    return SimpleUploadedFile(name, body.getvalue(), content_type="application/pdf")
 
 
 def _authorities() -> dict[str, Authority]:

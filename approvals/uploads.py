@@ -1,6 +1,9 @@
 """Checks on uploaded documents: real PDF/JPEG/PNG by content, size limits, no active PDF content, no image bombs."""
+import io
+import logging
 import mimetypes
 import re
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,9 +16,22 @@ MAGIC_NUMBERS = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
 # Names of PDF actions that run code or launch things (as pdfid looks for them); `#xx` escapes are decoded first.
-PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|AA|OpenAction)\b")
+# A cheap first fence over the raw bytes; it cannot see inside compressed object streams, the parse below does.
+PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|AA|SubmitForm)\b")
+# The same names, met as a key or a value anywhere in the parsed document (/S /JavaScript, /Type /EmbeddedFile...),
+# plus the keys that carry attachments and media without those names (/EF in a file specification).
+PDF_ACTIVE_NAMES = frozenset({
+    "/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/RichMedia",
+    "/RichMediaContent", "/XFA", "/SubmitForm", "/ImportData",
+})
+# Bounds on the parse, so a crafted PDF cannot hold a request: a 20 MB scan of a few hundred pages has a few
+# thousand objects, and its check takes well under a second.
+PDF_MAX_OBJECTS = 100_000
+PDF_CHECK_SECONDS = 5.0
 GENERIC_CONTENT_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
 MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel scan is plenty; more is a decompression bomb
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,14 +48,87 @@ def _decode_pdf_name_escapes(data: bytes) -> bytes:
     return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), data)
 
 
+class _PdfTooComplex(Exception):
+    pass
+
+
+def _is_plain_open_action(value) -> bool:
+    """/OpenAction that only opens at a page (a destination array, or a GoTo action with nothing chained):
+    what office exports write. Anything else runs when the file is opened."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    value = value.get_object() if value is not None else None
+    if isinstance(value, ArrayObject):
+        return True
+    return isinstance(value, DictionaryObject) and value.get("/S") == "/GoTo" and "/Next" not in value
+
+
+def _pdf_has_active_content(reader) -> bool:
+    """Walk every object of the document (those in compressed object streams too) and everything reachable from
+    the trailer; True at the first name that runs code, opens something or carries a file."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    deadline = time.monotonic() + PDF_CHECK_SECONDS
+    references = [(number, generation) for generation, entries in reader.xref.items() for number in entries]
+    references += [(number, 0) for number in reader.xref_objStm]
+    if len(references) > PDF_MAX_OBJECTS:
+        raise _PdfTooComplex
+    pending = [reader.trailer] + [IndirectObject(number, generation, reader) for number, generation in references]
+    seen: set = set()
+    while pending:
+        if time.monotonic() > deadline:
+            raise _PdfTooComplex
+        node = pending.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > PDF_MAX_OBJECTS:
+                raise _PdfTooComplex
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):  # stream objects too: their dictionary, never their data
+            for name, value in node.items():
+                if name in PDF_ACTIVE_NAMES:
+                    return True
+                if name == "/OpenAction" and not _is_plain_open_action(value):
+                    return True
+                pending.append(value)
+        elif isinstance(node, ArrayObject):
+            pending.extend(node)
+        elif isinstance(node, NameObject) and node in PDF_ACTIVE_NAMES:
+            return True
+    return False
+
+
 def _check_pdf(uploaded) -> None:
+    from pypdf import PdfReader
+
     uploaded.seek(0)
     data = b"".join(uploaded.chunks())
     uploaded.seek(0)
     if b"%%EOF" not in data[-2048:]:
         _refuse(_("PDF 文件不完整或已损坏。"))
+    active = _("PDF 含有脚本或自动执行的动作，出于安全原因不予接受；请另存为普通 PDF 后再上传。")
     if PDF_ACTIVE_CONTENT.search(_decode_pdf_name_escapes(data)):
-        _refuse(_("PDF 含有脚本或自动执行的动作，出于安全原因不予接受；请另存为普通 PDF 后再上传。"))
+        _refuse(active)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            _refuse(_("PDF 已加密或设有密码，无法检查其内容，不予接受；请去除密码后再上传。"))
+        has_active_content = _pdf_has_active_content(reader)
+        if "/Pages" not in reader.trailer["/Root"].get_object():  # pypdf repairs a lot; a document it is not
+            raise ValueError("no page tree")
+    except ValidationError:
+        raise
+    except _PdfTooComplex:
+        _refuse(_("PDF 结构过于复杂，无法在限定时间内完成安全检查，不予接受；请另存为普通 PDF 后再上传。"))
+    except Exception as error:  # pypdf raises many kinds on malformed input (and RecursionError on deep nesting)
+        logger.info("upload: PDF %r refused, it cannot be parsed: %s: %s", uploaded.name, type(error).__name__,
+                    error)
+        _refuse(_("PDF 文件不完整或已损坏。"))
+    if has_active_content:
+        _refuse(active)
 
 
 def _check_image(uploaded) -> None:

@@ -11,7 +11,22 @@ from accounts.models import User
 from events.models import Authority, Event, Organisation, Performer, Song, Venue, VenueExit
 
 PASSWORD = "anbao-test-pass-2026"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF (the upload check parses the document, not only its first and last bytes)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def png_bytes(width=4, height=4) -> bytes:
@@ -222,3 +237,16 @@ class SongFactory(factory.django.DjangoModelFactory):
 
     performer = factory.SubFactory(PerformerFactory)
     title = factory.Sequence(lambda n: f"歌曲{n}")
+
+
+def grant_police_access(application) -> None:
+    """Give the application's district bureau and the bureaus above it what submission gives them (view and
+    review), for test rows made without the submit service (a real submission: submitted_application). The next
+    approvals.access.application_sync_access of the row takes it back unless the row really was submitted."""
+    from guardian.shortcuts import assign_perm
+
+    authority = application.district
+    while authority is not None:
+        for codename in ("view_application", "review_application"):
+            assign_perm(codename, authority.group, application)
+        authority = authority.parent
