@@ -112,6 +112,12 @@ class WorkflowAuditEntryOutput(serializers.Serializer):
     to_state = serializers.CharField()
     reason = serializers.CharField()
     snapshot = serializers.JSONField()
+    withheld_actions = serializers.DictField(
+        child=serializers.CharField(), help_text="Actions the state allows but another authority takes (e.g. the "
+                                                 "city bureau for ≥ 5,000 people): action code → the reason.")
+
+
+ACTOR_KINDS = [("user", "user"), ("system", "system")]
 
 
 class VettingResultOutput(serializers.Serializer):
@@ -233,7 +239,8 @@ class WorkflowStateApi(APIView):
         data.update(actions=actions,
                     deadlines=WorkflowDeadlineOutput(workflow.application_deadlines(application), many=True).data,
                     approval_blockers=workflow.approval_blockers(application)
-                    if {"approve", "confirm_post_review"} & set(actions) else [])
+                    if {"approve", "confirm_post_review"} & set(actions) else [],
+                    withheld_actions=workflow.withheld_actions(application, request.user))
         return Response(data)
 
 

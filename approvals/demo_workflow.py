@@ -72,7 +72,9 @@ def _completed_history(organizer, venue):
 def advance_demo_applications(stdout) -> None:
     reviewer, reviewer2 = _user("reviewer"), _user("reviewer2")
     supervisor, culture = _user("supervisor"), _user("culture")
-    if reviewer is None or supervisor is None:
+    # ≥ 5,000 people: the district reviews, the city bureau decides (Order 505 Art. 12).
+    city = _user("city")
+    if reviewer is None or supervisor is None or city is None:
         stdout.write("  审批演示：缺少演示民警账号，跳过。")
         return
 
@@ -96,7 +98,7 @@ def advance_demo_applications(stdout) -> None:
             workflow.performer_vet(performer=folk, actor=culture, decision="approved")
         stdout.write(f"  审批演示：{demo.FESTIVAL} → 容缺受理（文旅审核进行中）")
 
-    # 滨湖秋夜音乐会: vetted and approved, signed by the supervisor (8,000 people: city level).
+    # 滨湖秋夜音乐会: vetted and approved, decided and signed by the city bureau (8,000 people: city level).
     # A struck song is off the programme and listed as a permit condition.
     evening = _by_name(demo.EVENING_CONCERT)
     if evening and evening.state == ApplicationState.SUBMITTED:
@@ -106,17 +108,18 @@ def advance_demo_applications(stdout) -> None:
             workflow.application_assign_culture_vetting(application=evening, actor=reviewer, official=culture)
             _vet(culture, {}, EVENING_STRUCK_SONGS, evening.event)
         result = _try(stdout, f"{demo.EVENING_CONCERT} 许可",
-                      lambda: workflow.application_approve(application=evening, actor=supervisor))
+                      lambda: workflow.application_approve(application=evening, actor=city))
         if result:
             stdout.write(f"  审批演示：{demo.EVENING_CONCERT} → 已许可（{result.permit.number}）")
 
-    # 2026城市马拉松: approved, then suspended (熔断) for severe weather.
+    # 2026城市马拉松: approved by the city bureau (20,000 people), then suspended (熔断) by the district for
+    # severe weather; only the city bureau may resume it.
     marathon = _by_name(demo.MARATHON)
     if marathon and marathon.state == ApplicationState.SUBMITTED:
         marathon = workflow.application_accept(application=marathon, actor=reviewer)
         marathon = workflow.application_start_review(application=marathon, actor=reviewer)
         marathon = _try(stdout, f"{demo.MARATHON} 许可",
-                        lambda: workflow.application_approve(application=marathon, actor=supervisor))
+                        lambda: workflow.application_approve(application=marathon, actor=city))
         if marathon:
             workflow.application_suspend(
                 application=marathon, actor=reviewer,
@@ -133,7 +136,8 @@ def advance_demo_applications(stdout) -> None:
         from .risk import assess_application, override_level
 
         if assess_application(application=lantern).level != "四级":
-            override_level(application=lantern, actor=reviewer2, level="四级",
+            # Lowering the level below the computed one is a supervisor's decision (the city bureau's here).
+            override_level(application=lantern, actor=city, level="四级",
                            reason="演示：传统灯会，人数少、场地开阔，调整为四级。")
         result = _try(stdout, f"{demo.LANTERN_FAIR} 先批后审",
                       lambda: workflow.application_approve_provisionally(application=lantern, actor=reviewer2))

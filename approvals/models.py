@@ -183,8 +183,13 @@ def _may_review(application, user) -> bool:
 
 
 def _may_decide(application, user) -> bool:
-    """Levels 一级/二级 and city-level applications need a supervisor's signature."""
-    return _may_review(application, user) and (not application.requires_sign_off or user.is_supervisor)
+    """High levels need a supervisor's signature; city-level applications the city bureau (decision_refusal)."""
+    return _may_review(application, user) and application.decision_refusal(user) is None
+
+
+def _may_resume(application, user) -> bool:
+    """Resuming is a new approval, by at least the authority that suspended (resume_refusal)."""
+    return _may_review(application, user) and application.resume_refusal(user) is None
 
 
 def _may_supervise(application, user) -> bool:
@@ -196,6 +201,36 @@ def _may_act_as_organizer(application, user) -> bool:
 
 
 # Conditions (django-fsm `conditions=`): facts of the application itself. The services explain refusals.
+
+# Security levels. Their order is data (riskassess RiskLevel rows, by threshold on the total); the code names
+# only the bureau's rule of where a supervisor's signature starts.
+SIGN_OFF_FROM_LEVEL = "二级"
+
+
+def level_is_at_least(level: str, threshold: str, order: list[str]) -> bool:
+    """`level` is as severe as `threshold` or more, by `order` (most severe first). No level (not assessed) is
+    below every threshold; a level or threshold the model does not know counts as the most severe (fail safe)."""
+    if not level:
+        return False
+    rank = order.index(level) if level in order else -1
+    return rank <= (order.index(threshold) if threshold in order else len(order))
+
+
+def more_severe_level(first: str, second: str, order: list[str]) -> str:
+    """The more severe of two level codes (either may be empty)."""
+    if not first or not second:
+        return first or second
+    return first if level_is_at_least(first, second, order) else second
+
+
+def _authority_covers(authority, of_authority) -> bool:
+    """`authority` is `of_authority` or one of the authorities above it."""
+    while of_authority is not None:
+        if authority is not None and of_authority.pk == authority.pk:
+            return True
+        of_authority = of_authority.parent
+    return False
+
 
 
 def _vetting_settled(application) -> bool:
@@ -240,6 +275,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     security_level = models.CharField(_("安保等级"), max_length=10, blank=True, db_index=True)
     # Optimistic concurrency: bumped on every state change.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # What the model computed, whatever the override: sign-off follows the more severe of the two.
+    computed_security_level = models.CharField(_("模型计算等级"), max_length=10, blank=True)
     # Deadlines of the review (approvals/deadlines.py computes them).
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     decision_due_date = models.DateField(_("决定期限"), null=True, blank=True, db_index=True)
@@ -339,7 +376,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=ApplicationState.SUSPENDED,
                 target=RETURN_VALUE(ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED),
-                permission=_may_review)
+                permission=_may_resume)
     def resume(self, back_to):
         """Back to the state the permit had before the suspension."""
         return back_to
@@ -380,7 +417,57 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def requires_sign_off(self) -> bool:
-        return self.security_level in ("一级", "二级") or self.needs_city_decision
+    def level_order(self) -> list[str]:
+        """The risk model's level codes, most severe first (read once per instance)."""
+        order = self.__dict__.get("_level_order")
+        if order is None:
+            from riskassess.selectors import level_order
+
+            order = self.__dict__["_level_order"] = level_order()
+        return order
+
+    @property
+    def sign_off_level(self) -> str:
+        """The more severe of the computed and the effective (possibly overridden) level."""
+        return more_severe_level(self.security_level, self.computed_security_level, self.level_order())
+
+        return self.needs_city_decision or level_is_at_least(self.sign_off_level, SIGN_OFF_FROM_LEVEL,
+                                                              self.level_order())
+
+    def decided_by_city(self, user) -> bool:
+        """The user belongs to a city police bureau above the application's district (Order 505 Art. 12)."""
+        from events.models import Authority
+
+        authority = getattr(user, "authority", None)
+        return bool(authority is not None and authority.kind == Authority.Kind.POLICE
+                    and authority.level == Authority.Level.CITY and self.district.parent_id is not None
+                    and _authority_covers(authority, self.district.parent))
+
+    def decision_refusal(self, user, action: str = "") -> str | None:
+        """Why a police officer who may review this application may not decide it (None: may decide)."""
+        from django.utils.translation import gettext
+
+        if self.needs_city_decision and not self.decided_by_city(user):
+            return gettext("预计人数达到 %(threshold)s 人的申请须由市公安局决定（%(action)s）；分局审查后报市局审批。") % {
+                "threshold": self.catalogue.city_level_threshold, "action": action}
+        if self.requires_sign_off and not user.is_supervisor:
+            return gettext("安保等级为一级/二级或需市级决定的申请，须由分局领导签批（%(action)s）。") % {"action": action}
+        return None
+
+    def resume_refusal(self, user, action: str = "") -> str | None:
+        """Resuming is a new approval: the same authority as a decision, and at least the suspending one."""
+        from django.utils.translation import gettext
+
+        refusal = self.decision_refusal(user, action)
+        if refusal:
+            return refusal
+        suspension = (self.suspensions.filter(resumed_at__isnull=True).select_related("suspending_authority")
+                      .order_by("-suspended_at", "-id").first())
+        suspending = suspension.suspending_authority if suspension else None
+        if suspending is not None and not _authority_covers(getattr(user, "authority", None), suspending):
+            return gettext("该熔断由%(authority)s作出，须由%(authority)s或其上级机关恢复（%(action)s）。") % {
+                "authority": suspending.name, "action": action}
+        return None
 
     @property
     def has_permit(self) -> bool:
@@ -406,11 +493,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return []
 
     def provisional_blockers(self) -> list[str]:
-        """先批后审 only for level 四级 and an organizer with a clean record."""
+        """先批后审 only for the model's lowest level (四级) and an organizer with a clean record. The effective
+        level counts: only a supervisor may set it below the computed one (approvals.risk)."""
         from django.utils.translation import gettext
 
         reasons = []
-        if self.security_level != "四级":
+        order = self.level_order()
+        if not order or self.security_level != order[-1]:
             reasons.append(gettext("先批后审仅适用于安保等级为四级的活动（当前：%(level)s）。")
                            % {"level": self.security_level or gettext("未评估")})
         reasons += organisation_record_blockers(self.organisation_id, exclude_application=self.pk)
@@ -653,6 +742,9 @@ class Suspension(models.Model):
     suspended_at = models.DateTimeField(_("熔断时间"), db_index=True)
     changes_made = models.TextField(_("整改情况"), blank=True)
     resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    # The bureau that suspended (kept as it was then): only it or an authority above it may resume.
+    suspending_authority = models.ForeignKey("events.Authority", verbose_name=_("作出熔断的机关"), null=True,
+                                             blank=True, on_delete=models.PROTECT, related_name="+")
                                    related_name="+")
     resumed_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
 

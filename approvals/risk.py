@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone, translation
@@ -210,6 +210,7 @@ def _score_batch(application_ids, *, forecasts=None, actor=None, trigger="", com
     ids = [a.pk for a in applications]
     previous = latest_assessments(ids, only_forecast=not compare)
     overrides = latest_overrides(ids)
+    supervisors = _supervisor_ids({o.actor_id for o in overrides.values() if o.level})
     organisers = _organiser_records({a.organisation_id for a in applications}, now=now)
     companies = _company_records({a.event.security_company_id: a.event.security_company.name
                                   for a in applications if a.event.security_company_id}, today=today)
@@ -227,12 +228,35 @@ def _score_batch(application_ids, *, forecasts=None, actor=None, trigger="", com
                 forecast=forecast, kind_labels=labels)
             override = overrides.get(application.pk)
             result = score_event(facts, params, level_override=override.level if override else None)
+            if override is not None and override.actor_id not in supervisors and _lowered(result, params):
+                # Below the computed level only on a supervisor's decision: anyone else's override (an old
+                # row, or one made before the computed level rose) does not count.
+                override = None
+                result = score_event(facts, params)
             stored = risk_services.result_as_json(result, params, translate)
             assessment = risk_services.assessment_build(
                 application_id=application.pk, version=version, stored=stored, forecast=forecast, actor=actor,
                 trigger=trigger, override=override)
             scored.append(_Scored(application, assessment, last if compare else None))
     return scored
+
+
+def _supervisor_ids(user_ids) -> set[int]:
+    """Which of these users are (active) police supervisors: one query, none when there are no overrides."""
+    if not user_ids:
+        return set()
+    from django.contrib.auth import get_user_model
+
+    from accounts import roles
+
+    return set(get_user_model().objects.filter(pk__in=user_ids, is_active=True, groups__name=roles.SUPERVISOR)
+               .values_list("pk", flat=True))
+
+
+def _lowered(result, params) -> bool:
+    """The effective level is less severe than the computed one (the order is the levels' thresholds)."""
+    thresholds = {lv.code: lv.min_total for lv in params.levels}
+    return thresholds.get(result.level, 0) < thresholds.get(result.computed_level, 0)
 
 
 def _chunks(items, size=BATCH_SIZE):
@@ -259,11 +283,14 @@ def assess_applications(applications, *, actor=None, trigger="batch", only_if_ch
                                            risk_services.assessment_is_unchanged(s.previous, s.assessment))]
         with transaction.atomic():
             created = Assessment.objects.bulk_create([s.assessment for s in fresh])
-            changed = [s.application for s in scored if s.application.security_level != s.assessment.level]
+            changed = [s.application for s in scored if (s.application.security_level,
+                                                         s.application.computed_security_level)
+                       != (s.assessment.level, s.assessment.computed_level)]
             for s in scored:
                 s.application.security_level = s.assessment.level
+                s.application.computed_security_level = s.assessment.computed_level
             if changed:
-                Application.objects.bulk_update(changed, ["security_level"])
+                Application.objects.bulk_update(changed, ["security_level", "computed_security_level"])
         stored.extend(created)
     return stored
 
@@ -282,10 +309,12 @@ def assess_application(*, application, actor=None, forecast=None, trigger=None) 
                                  compare=False)
         assessment = scored.assessment
         assessment.save()
-        if scored.application.security_level != assessment.level:
-            scored.application.security_level = assessment.level
-            scored.application.save(update_fields=["security_level"])
+        stored = scored.application
+        if (stored.security_level, stored.computed_security_level) != (assessment.level, assessment.computed_level):
+            stored.security_level, stored.computed_security_level = assessment.level, assessment.computed_level
+            stored.save(update_fields=["security_level", "computed_security_level"])
     application.security_level = assessment.level
+    application.computed_security_level = assessment.computed_level
     return assessment
 
 
@@ -334,12 +363,21 @@ signals.application_transitioned.connect(reassess_on_change, dispatch_uid="appro
 @transaction.atomic
 def override_level(*, application, actor, level, reason) -> Assessment:
     """A police reviewer sets the security level by hand, with a reason (audited); empty `level` clears it.
-    Returns the new assessment made under the override."""
+    Raising it is any reviewer's call; setting it below the computed level is a supervisor's decision, refused
+    by field to anyone else. Returns the new assessment made under the override."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not actor.has_perm(permissions.REVIEW, application):
         raise PermissionDenied(_("只有审批民警可以调整安保等级。"))
     previous = latest_assessment(application)
     version = current_model_version()
+    levels = {lv.code: lv for lv in version.levels.all()}
+    if level and level in levels and not actor.is_supervisor:
+        (fresh,) = _score_batch([application.pk], trigger="check", compare=False)
+        computed = levels.get(fresh.assessment.computed_level)
+        if computed is not None and levels[level].min_total < computed.min_total:
+            raise ValidationError({"level": _(
+                "调低安保等级（低于模型计算的%(computed)s）须由分局领导决定；您可以调高等级，或请分局领导调整。")
+                % {"computed": computed.name}})
     override = risk_services.level_override_create(application_id=application.pk, actor=actor, level=level or "",
                                                    reason=reason, version=version)
     assessment = assess_application(application=application, actor=actor, trigger="override")

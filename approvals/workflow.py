@@ -89,11 +89,25 @@ def _check_transition(application: Application, name: str, actor) -> None:
         raise ValidationError(_("申请当前状态为“%(state)s”，不能%(action)s。") % {
             "state": application.get_state_display(), "action": label})
     if actor is None or not method._django_fsm.has_transition_perm(application, application.state, actor):
-        if name in ("approve", "approve_provisionally", "confirm_post_review", "reject", "revoke") and \
-                application.requires_sign_off and actor is not None and actor.is_police:
-            raise PermissionDenied(_("安保等级为一级/二级或需市级决定的申请，须由分局领导签批（%(action)s）。")
-                                   % {"action": label})
-        raise PermissionDenied(_("您无权对此申请执行“%(action)s”。") % {"action": label})
+        raise PermissionDenied(authority_refusal(application, name, actor)
+                               or _("您无权对此申请执行“%(action)s”。") % {"action": label})
+
+
+# Decisions: who takes them depends on the level (sign-off) and the headcount (the city bureau decides).
+DECISION_TRANSITIONS = ("approve", "approve_provisionally", "confirm_post_review", "reject", "revoke")
+
+
+def authority_refusal(application: Application, name: str, user) -> str | None:
+    """Why a police officer whose bureau reviews this application may not take this decision or resume
+    (needs a supervisor's signature, the city bureau, or the authority that suspended); None otherwise."""
+    if user is None or not user.is_authenticated or not user.is_police or \
+            not application.user_may(user, permissions.REVIEW):
+        return None
+    if name == "resume":
+        return application.resume_refusal(user, action=ACTION_LABELS[name])
+    if name in DECISION_TRANSITIONS:
+        return application.decision_refusal(user, action=ACTION_LABELS[name])
+    return None
 
 
 def _required_text(value, field: str, message: str) -> str:
@@ -253,6 +267,22 @@ def culture_official_choices() -> list:
 PANEL_TRANSITIONS = ("accept", "accept_with_deferred", "return_for_correction", "start_review", "approve",
                      "approve_provisionally", "confirm_post_review", "reject", "suspend", "resume", "revoke",
                      "withdraw", "complete")
+
+
+def withheld_actions(application: Application, user) -> dict[str, str]:
+    """Actions the state allows but this officer's authority does not, each with the reason (shown on the
+    panel instead of a dead end: e.g. a district supervisor and a city-level approval)."""
+    if not user.is_authenticated:
+        return {}
+    withheld = {}
+    for name in PANEL_TRANSITIONS:
+        method = getattr(application, name)
+        if can_proceed(method, check_conditions=False) and \
+                not method._django_fsm.has_transition_perm(application, application.state, user):
+            reason = authority_refusal(application, name, user)
+            if reason:
+                withheld[name] = reason
+    return withheld
 
 
 def available_actions(application: Application, user) -> list[str]:
@@ -538,7 +568,8 @@ def application_revoke(*, application: Application, actor, reason: str, expected
 def _suspend(application: Application, *, actor, reasons: str, required_changes: str, cause: str) -> Suspension:
     suspension = Suspension(application=application, from_state=application.state, reasons=reasons,
                             required_changes=required_changes, automatic=actor is None, cause=cause,
-                            suspended_by=actor, suspended_at=timezone.now())
+                            suspended_by=actor, suspending_authority=getattr(actor, "authority", None),
+                            suspended_at=timezone.now())
     suspension.full_clean()
     suspension.save()
     _fire(application, "suspend", actor=actor, reason=reasons,
@@ -573,7 +604,8 @@ def application_suspend_automatically(*, application: Application, reasons: str,
 @transaction.atomic
 def application_resume(*, application: Application, actor, changes_made: str,
                        expected_revision=None) -> Application:
-    """Back to the permit's previous state, by a reviewer, after recording what changed."""
+    """Back to the permit's previous state, after recording what changed. A new approval: by whoever may
+    decide the application, and by the authority that suspended or one above it (Application.resume_refusal)."""
     application = _lock(application, expected_revision)
     _check_transition(application, "resume", actor)
     changes_made = _required_text(changes_made, "changes_made", _("请记录已完成的整改情况。"))

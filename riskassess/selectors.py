@@ -1,7 +1,7 @@
 """Reads of the risk model and of stored assessments (permission checks happen in approvals before these)."""
 from django.db.models import Max, Prefetch, QuerySet
 
-from .models import Assessment, LevelOverride, RiskFactor, RiskModelVersion
+from .models import Assessment, LevelOverride, RiskFactor, RiskLevel, RiskModelVersion
 
 
 def current_model_version() -> RiskModelVersion:
@@ -9,6 +9,13 @@ def current_model_version() -> RiskModelVersion:
     return RiskModelVersion.objects.prefetch_related(
         "dimensions", "levels", Prefetch("factors", queryset=RiskFactor.objects.select_related("dimension")),
     ).get(is_current=True)
+
+
+def level_order() -> list[str]:
+    """The level codes of the current model, most severe first: the order is data (each level's threshold on
+    the total), so comparing two levels reads the rows rather than a list written in code."""
+    return list(RiskLevel.objects.filter(version__is_current=True).order_by("-min_total", "id")
+                .values_list("code", flat=True))
 
 
 def _newest_ids(model, application_ids):

@@ -14,6 +14,10 @@ def workflow_panel(application, request) -> dict:
     actions = workflow.available_actions(application, user)
     panel = {"actions": set(actions), "any": bool(actions), "deadlines": workflow.application_deadlines(application),
              "commitments": [], "blockers": [], "today": timezone.localdate()}
+    # What the state allows but another authority decides (e.g. the city bureau): said, not silently missing.
+    panel["withheld"] = [{"code": code, "label": workflow.ACTION_LABELS[code], "reason": reason}
+                         for code, reason in workflow.withheld_actions(application, user).items()]
+    panel["any"] = panel["any"] or bool(panel["withheld"])
     if {"approve", "confirm_post_review"} & panel["actions"]:
         panel["blockers"] = workflow.approval_blockers(application)
     if "approve_provisionally" in panel["actions"]:

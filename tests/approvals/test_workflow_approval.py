@@ -99,9 +99,11 @@ def test_high_level_or_city_level_needs_a_supervisor_signature(level, city):
     set_level(application, level)
     reviewer = reviewer_of(application)
     application = under_review(application, reviewer)
-    with pytest.raises(PermissionDenied, match="分局领导签批"):
+    with pytest.raises(PermissionDenied, match="市公安局决定" if city else "分局领导签批"):
         workflow.application_approve(application=application, actor=reviewer)
-    supervisor = supervisor_of(application)
+    # City level (≥ 5,000 people): the city bureau's supervisor decides, not the district's (issue 10).
+    supervisor = factories.SupervisorFactory(authority=application.district.parent) if city \
+        else supervisor_of(application)
     application = workflow.application_approve(application=application, actor=supervisor)
     assert application.permit.signed_by == supervisor
 

@@ -27,7 +27,11 @@ def test_demo_shows_every_workflow_state_and_the_history(client, capsys):
     marathon = Application.objects.get(event__name=demo.MARATHON)
     client.force_login(User.objects.get(username="reviewer"))
     text = client.get(reverse("approvals:detail", args=[marathon.pk])).content.decode()
-    assert "大风橙色预警" in text and 'data-action="resume"' in text
+    # 20,000 people: the district suspends, but resuming is the city bureau's decision (issue 10).
+    assert "大风橙色预警" in text and 'data-action="resume"' not in text and 'data-withheld="resume"' in text
+    client.force_login(User.objects.get(username="city"))
+    text = client.get(reverse("approvals:detail", args=[marathon.pk])).content.decode()
+    assert 'data-action="resume"' in text
     history = client.get(reverse("review:history", args=[marathon.pk])).content.decode()
     for transition in ("submit", "accept", "start_review", "approve", "suspend"):
         assert f'data-transition="{transition}"' in history
