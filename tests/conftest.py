@@ -59,6 +59,61 @@ def reset_broker_connections(app) -> None:
     pools.reset()
 
 
+@pytest.fixture
+def redis_server_binary() -> str:
+    """redis-server, for the tests that play a broker going away and coming back (a failure under CI, like
+    every other missing real part)."""
+    import shutil
+
+    path = shutil.which("redis-server")
+    if not path:
+        unavailable("needs redis-server to play the broker")
+    return path
+
+
+def wait_until(condition, *, timeout: float = 60, every: float = 0.05, what: str = "the condition"):
+    """Poll `condition` until it returns something truthy (returned) or fail after `timeout` seconds. A deadline
+    generous enough for a loaded CI machine, never a fixed sleep: a fast machine returns at once."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not happen within {timeout} s")
+        time.sleep(every)
+
+
+def _answers(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def start_redis_server(port: int):
+    """A throw-away redis-server on `port` (no persistence), once it answers."""
+    import subprocess
+
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until(lambda: _answers(port), timeout=30, what=f"redis-server on port {port} answering")
+    return server
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def redis_url() -> str | None:
     return os.environ.get("REDIS_URL") or None
 
@@ -112,3 +167,33 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.django_db(**kwargs), append=False)
         elif by_fixture and "django_db_serialized_rollback" not in item.fixturenames:
             item.fixturenames.append("django_db_serialized_rollback")
+
+
+# ---------------------------------------------------------------------------------------------- security figures
+# Reported here, in the root conftest: under pytest-xdist only this one is loaded by the controller, which
+# collects the figures each worker counted.
+
+
+def pytest_sessionfinish(session):
+    from tests.security.figures import FIGURES
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["security_figures"] = dict(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests.security.figures import FIGURES
+
+    FIGURES.update(getattr(node, "workeroutput", {}).get("security_figures", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.security.figures import FIGURES
+
+    if not FIGURES:
+        return
+    terminalreporter.section("security figures")
+    for name in sorted(FIGURES):
+        terminalreporter.write_line(f"{name}: {FIGURES[name]}")

@@ -1,9 +1,4 @@
 """The transactional outbox: work is never lost when the broker is down, and runs once it is back."""
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 from celery import shared_task
 from celery.contrib.testing.worker import start_worker
@@ -13,18 +8,17 @@ from django.db import transaction
 from config.celery import app
 from outbox.models import OutboxMessage
 from outbox.services import enqueue, publish_pending
-from tests.conftest import reset_broker_connections
+from tests.conftest import (
+    free_port,
+    reset_broker_connections,
+    start_redis_server,
+    wait_until,
+)
 
 
 @shared_task(name="tests.outbox.count_call")
 def count_call(key):
     cache.incr(key) if cache.get(key) is not None else cache.set(key, 1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_enqueued_work_runs_after_commit(db, django_capture_on_commit_callbacks):
@@ -48,7 +42,7 @@ def test_rolled_back_change_enqueues_nothing(db, django_capture_on_commit_callba
 
 
 @pytest.mark.worker
-@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server to play the broker coming back")
+@pytest.mark.usefixtures("redis_server_binary")
 def test_broker_down_keeps_the_work_and_runs_it_once_the_broker_is_back(transactional_db, settings):
     """The broker is a Redis on a port where nothing listens yet; later a real redis-server starts there."""
     port = free_port()
@@ -67,21 +61,11 @@ def test_broker_down_keeps_the_work_and_runs_it_once_the_broker_is_back(transact
         assert message.published_at is None and message.attempts == 1
         assert "Error" in message.last_error
 
-        server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                   "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        server = start_redis_server(port)
         reset_broker_connections(app)
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, loglevel="WARNING"):
             assert publish_pending() == 1  # the relay (beat runs it every minute)
-            for _ in range(100):
-                if cache.get(key):
-                    break
-                time.sleep(0.1)
+            wait_until(lambda: cache.get(key), timeout=60, what="the relayed task running")
             assert publish_pending() == 0  # nothing is published twice
         assert cache.get(key) == 1
         message.refresh_from_db()

@@ -5,9 +5,6 @@ Celery points at a loopback port where nothing listens; later a private redis-se
 a real worker (threaded, in this process, so the locmem mail outbox is shared) consumes "default" and "pdf".
 Everything goes through the HTTP API (the request stack, DRF, the services, on_commit, the outbox).
 """
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -23,17 +20,15 @@ from outbox.models import OutboxMessage
 from outbox.services import publish_pending
 from plans.models import PlanVersion
 from tests import factories
-from tests.conftest import reset_broker_connections
+from tests.conftest import (
+    free_port,
+    reset_broker_connections,
+    start_redis_server,
+    wait_until,
+)
 from tests.plans.factories import fill_application
 
-pytestmark = [pytest.mark.worker,
-              pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server for the broker")]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("redis_server_binary")]
 
 
 @pytest.fixture
@@ -50,19 +45,6 @@ def dead_broker(settings):
     finally:
         app.conf.update(**old)
         reset_broker_connections(app)
-
-
-def start_redis(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.05)
-    server.terminate()
-    raise RuntimeError("redis-server did not start")
 
 
 def _post(client, url, data=None, **extra):
@@ -121,19 +103,19 @@ def test_broker_down_the_work_waits_in_the_outbox_and_runs_once_when_it_is_back(
     assert version.status == PlanVersion.Status.QUEUED
 
     # --- the broker is back: the relay publishes, a real worker runs everything once --------------------------
-    server = start_redis(dead_broker)
+    server = start_redis_server(dead_broker)
     try:
         reset_broker_connections(app)
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING",
                           queues=["default", "pdf"]):
             relayed = publish_pending()  # what beat's outbox.relay runs (the worker's start-up may beat it to it)
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
+
+            def everything_done() -> bool:
                 version.refresh_from_db()
-                if version.status == PlanVersion.Status.READY and \
-                        not emails.filter(emailed_at__isnull=True).exists():
-                    break
-                time.sleep(0.2)
+                return version.status == PlanVersion.Status.READY and \
+                    not emails.filter(emailed_at__isnull=True).exists()
+
+            wait_until(everything_done, timeout=180, every=0.2, what="the PDF ready and every e-mail sent")
             assert publish_pending() == 0  # nothing is published twice
     finally:
         server.terminate()

@@ -1,8 +1,6 @@
-"""Security tests: one media directory for the session (the world's files outlive a test), and the figures
-(cases tried, leaks found, requests sent) reported at the end of the session."""
+"""Security tests: one media directory for the session (the world's files outlive a test). Their figures (cases
+tried, leaks found, requests sent) are reported by tests/conftest.py at the end of the session."""
 import pytest
-
-from .figures import FIGURES
 
 
 @pytest.fixture(scope="session")
@@ -14,11 +12,3 @@ def security_media_root(tmp_path_factory):
 def _media_root(settings, security_media_root):
     """Overrides tests/conftest.py's per-test media directory: the world's files live for the whole module."""
     settings.MEDIA_ROOT = security_media_root
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not FIGURES:
-        return
-    terminalreporter.section("security figures")
-    for name in sorted(FIGURES):
-        terminalreporter.write_line(f"{name}: {FIGURES[name]}")
