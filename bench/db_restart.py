@@ -153,7 +153,8 @@ def prepare(devices: int) -> dict:
     zone = services.zone_create(event=event, kind="area", name="场地", usable_area_m2=500000,
                                 safe_density=Decimal("2.00"), order=0)
     gates = [services.gate_create(zone=zone, code=f"g{i}", name=f"闸口{i}").code for i in range(GATES)]
-    tokens = [services.device_register(event=event, name=f"计数器{i}")[1] for i in range(devices)]
+    tokens = [services.device_register(event=event, name=f"计数器{i}", gates=event.gates.all())[1]
+              for i in range(devices)]
     return {"event": event.pk, "zone": zone.pk, "gates": gates, "tokens": tokens}
 
 

@@ -81,8 +81,8 @@ def live_event(hours: float):
     zones = [services.zone_create(event=event, kind="area", name=f"区域{i}", usable_area_m2=10000,
                                   safe_density=Decimal("2.00"), order=i) for i in range(ZONES)]
     gates = [services.gate_create(zone=zones[i % ZONES], code=f"g{i:02d}", name=f"闸口{i}") for i in range(GATES)]
-    api_device, token = services.device_register(event=event, name="bench-api")
-    copy_device, _token = services.device_register(event=event, name="bench-copy")
+    api_device, token = services.device_register(event=event, name="bench-api", gates=gates)
+    copy_device, _token = services.device_register(event=event, name="bench-copy", gates=gates)
     return event, gates, token, copy_device
 
 

@@ -1,4 +1,5 @@
 """Admin for the event day: thresholds and incident kinds (data), zones with gates, counter devices."""
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -21,11 +22,11 @@ class IncidentKindAdmin(admin.ModelAdmin):
 @admin.register(Zone)
 class ZoneAdmin(admin.ModelAdmin):
     list_display = ("name", "event", "kind", "usable_area_m2", "safe_density", "safe_capacity", "occupancy",
-                    "alert_state")
+                    "alert_state", "exits_discarded")
     list_filter = ("kind",)
     list_select_related = ("event",)
     search_fields = ("name", "event__name")
-    readonly_fields = ("entries", "exits", "alert_state")
+    readonly_fields = ("entries", "exits", "alert_state", "exits_discarded")
     raw_id_fields = ("event",)
 
 
@@ -46,11 +47,26 @@ def issue_new_token(modeladmin, request, queryset):
             "device": device.name, "token": raw}, messages.WARNING)
 
 
+class GateDeviceForm(forms.ModelForm):
+    class Meta:
+        model = GateDevice
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        event, gates = cleaned.get("event"), cleaned.get("gates") or []
+        if event is not None and any(gate.event_id != event.pk for gate in gates):
+            self.add_error("gates", _("只能绑定本活动的闸口。"))
+        return cleaned
+
+
 @admin.register(GateDevice)
 class GateDeviceAdmin(admin.ModelAdmin):
+    form = GateDeviceForm
     list_display = ("name", "event", "token_prefix", "is_active", "last_seen_at")
     list_select_related = ("event",)
     raw_id_fields = ("event",)
+    filter_horizontal = ("gates",)  # a device counts only for the gates bound here
     readonly_fields = ("token_prefix", "last_seen_at")
     actions = [issue_new_token]
 

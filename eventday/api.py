@@ -14,12 +14,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.sessions import passive
 from approvals.api_workflow import Conflict
 from approvals.workflow import ApplicationConflict
 from events.models import AccountabilityRecord, Authority, Venue
 
 from . import selectors, services
-from .authentication import GateDeviceAuthentication, IsGateDevice
+from .authentication import GateDeviceAuthentication, GateDeviceRateThrottle, IsGateDevice
 from .models import Alert, Incident, IncidentKind, Zone
 
 # ---------------------------------------------------------------------------------------------- counting
@@ -105,6 +106,7 @@ class ReadingsApi(APIView):
 
     authentication_classes = [GateDeviceAuthentication]
     permission_classes = [IsGateDevice]
+    throttle_classes = [GateDeviceRateThrottle]
 
     @extend_schema(request=BatchInput, responses=IngestOutput, tags=["eventday"])
     def post(self, request):
@@ -122,6 +124,7 @@ class DeviceInfoApi(APIView):
 
     authentication_classes = [GateDeviceAuthentication]
     permission_classes = [IsGateDevice]
+    throttle_classes = [GateDeviceRateThrottle]
 
     @extend_schema(responses=OpenApiTypes.OBJECT, tags=["eventday"])
     def get(self, request):
@@ -136,7 +139,7 @@ class DeviceInfoApi(APIView):
             "zones": [{"id": z.pk, "name": z.name, "kind": z.kind, "safe_capacity": z.safe_capacity,
                        "occupancy": z.occupancy} for z in zones],
             "gates": [{"code": g.code, "name": g.name, "zone": g.zone_id, "from_zone": g.from_zone_id}
-                      for g in event.gates.order_by("code") if g.zone_id in by_id],
+                      for g in device.gates.order_by("code") if g.zone_id in by_id],
         })
 
 
@@ -207,6 +210,7 @@ def occupancy_payload(event, *, alerts_limit=20) -> dict:
     }
 
 
+@passive  # the dashboard's chart fetches it every few seconds: not user activity (accounts/sessions.py)
 class OccupancyApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT, tags=["eventday"])
     def get(self, request, event_pk):

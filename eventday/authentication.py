@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from .models import GateDevice, hash_device_token
 
@@ -36,6 +38,23 @@ class GateDeviceAuthentication(BaseAuthentication):
 class IsGateDevice(BasePermission):
     def has_permission(self, request, view):
         return isinstance(request.auth, GateDevice)
+
+
+class GateDeviceRateThrottle(SimpleRateThrottle):
+    """Requests per device token (scope "gate_device" in DEFAULT_THROTTLE_RATES): a leaked token cannot flood
+    the counting endpoint, and devices behind one address do not share a budget as anonymous clients would."""
+
+    scope = "gate_device"
+
+    def get_rate(self):
+        # Read when the throttle is made, not when DRF was imported, so that a settings change applies.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view):
+        device = request.auth
+        if not isinstance(device, GateDevice):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": device.token_hash}
 
 
 try:  # Describe the scheme in the OpenAPI schema (drf-spectacular finds extensions by subclassing).

@@ -76,3 +76,55 @@ def occupancy_series(current: int, net_by_minute: dict[datetime, int], *, now: d
         value -= net_by_minute.get(minute, 0)
     points.reverse()
     return points
+
+
+@dataclass
+class Move:
+    """People a gate moved in one batch, net of its in and out: from `source` to `target` (None: outside)."""
+
+    gate: int
+    source: int | None
+    target: int | None
+    people: int
+    applied: int = 0
+
+
+def zone_depths(gates: list[tuple[int, int | None]]) -> dict[int, int]:
+    """How many gates deep each zone lies, from (zone, from_zone) pairs: 1 for a zone entered from outside."""
+    depth = {zone: 1 for zone, from_zone in gates if from_zone is None}
+    for _round in range(len(gates)):
+        changed = False
+        for zone, from_zone in gates:
+            if from_zone in depth and depth[from_zone] + 1 < depth.get(zone, len(gates) + 2):
+                depth[zone], changed = depth[from_zone] + 1, True
+        if not changed:
+            break
+    return depth
+
+
+def apply_moves(available: dict[int, int], moves: list[Move], depths: dict[int, int]) -> dict[int, int]:
+    """Apply the moves to the zones' occupancy without taking any zone below zero; returns, per zone, how many
+    people left it beyond what it held (not applied: a faulty or forged counter must not hide later arrivals).
+    Arrivals first, outermost first, then departures, innermost first: the most lenient order, so that real
+    counts in one batch never lose people to the order they were sent in."""
+    unknown = len(depths) + 2
+    inward, outward = [], []
+    for move in moves:
+        deeper = move.source is None or (move.target is not None and
+                                         depths.get(move.target, unknown) > depths.get(move.source, unknown))
+        (inward if deeper else outward).append(move)
+    inward.sort(key=lambda m: 0 if m.source is None else depths.get(m.source, unknown))
+    outward.sort(key=lambda m: -depths.get(m.source, unknown))
+    occupancy = dict(available)
+    excess: dict[int, int] = {}
+    for move in inward + outward:
+        if move.source is None:
+            move.applied = move.people
+        else:
+            move.applied = min(move.people, max(occupancy.get(move.source, 0), 0))
+            occupancy[move.source] = occupancy.get(move.source, 0) - move.applied
+            if move.applied < move.people:
+                excess[move.source] = excess.get(move.source, 0) + move.people - move.applied
+        if move.target is not None:
+            occupancy[move.target] = occupancy.get(move.target, 0) + move.applied
+    return excess

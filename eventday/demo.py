@@ -50,7 +50,8 @@ def setup_event(event: Event) -> str:
         for code, name, zone_index, from_index in GATES:
             services.gate_create(zone=zones[zone_index], code=code, name=name,
                                  from_zone=zones[from_index] if from_index is not None else None)
-    _device, token = services.device_register(event=event, name="演示闸机计数器")
+    # The demo counter replays every gate of the ground (a real one is bound to the gates it stands at).
+    _device, token = services.device_register(event=event, name="演示闸机计数器", gates=event.gates.all())
     return token
 
 

@@ -5,6 +5,19 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# A spreadsheet reads a cell starting with one of these as a formula (full-width forms included: some
+# spreadsheet programs normalise them). Names come from organizers, so such text is prefixed with an apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_text(value: str) -> str:
+    """Text a spreadsheet shows as text, never evaluates (OWASP "CSV injection")."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _neutralised(rows: list[list]) -> list[list]:
+    return [[spreadsheet_text(v) if isinstance(v, str) else v for v in row] for row in rows]
+
 
 def statistics_rows(stats) -> list[list]:
     """Summary, incidents by kind, then one row per event; blank rows between the blocks."""
@@ -32,7 +45,7 @@ def statistics_rows(stats) -> list[list]:
 def statistics_csv(stats) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerows(statistics_rows(stats))
+    writer.writerows(_neutralised(statistics_rows(stats)))
     # A BOM so that Excel opens the Chinese text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -46,8 +59,11 @@ def statistics_xlsx(stats) -> bytes:
     sheet.title = "statistics"
     bold = Font(bold=True)
     after_blank = True
-    for row in statistics_rows(stats):
+    for row in _neutralised(statistics_rows(stats)):
         sheet.append(row)
+        for cell in sheet[sheet.max_row] if row else ():
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl infers a formula from a leading "=": always a plain string
         if row and after_blank:  # the first row of each block is its header
             for cell in sheet[sheet.max_row]:
                 cell.font = bold

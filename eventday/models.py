@@ -60,6 +60,8 @@ class OccupancyPolicy(models.Model):
 class AlertLevel(models.TextChoices):
     WARNING = "warning", _("预警")
     STOP_ADMISSION = "stop_admission", _("停止入场")
+    # More people counted out of a zone than into it: a faulty or forged counter (its excess is not applied).
+    NEGATIVE_OCCUPANCY = "negative_occupancy", _("计数异常（离开多于进入）")
 
 
 class Zone(models.Model):
@@ -84,6 +86,10 @@ class Zone(models.Model):
     exits = models.BigIntegerField(_("累计离开"), default=0, editable=False)
     # The highest alert level raised and not yet re-armed ("" = none).
     alert_state = models.CharField(max_length=20, blank=True, default="", editable=False)
+    # Exits beyond the entries are never applied (they would hide later arrivals): their total, and whether the
+    # negative-occupancy alert is raised and not yet re-armed (by a batch that no longer goes below zero).
+    exits_discarded = models.BigIntegerField(_("未计入的离开人数"), default=0, editable=False)
+    negative_alerted = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("区域")
@@ -144,6 +150,8 @@ class GateDevice(models.Model):
     event = models.ForeignKey("events.Event", verbose_name=_("活动"), on_delete=models.CASCADE,
                               related_name="gate_devices")
     name = models.CharField(_("设备名称"), max_length=100)
+    # A counter reports only for the gates it is installed at: a stolen token cannot count elsewhere.
+    gates = models.ManyToManyField(Gate, verbose_name=_("绑定闸口"), related_name="devices", blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_prefix = models.CharField(_("令牌前缀"), max_length=8, editable=False)
     is_active = models.BooleanField(_("启用"), default=True)

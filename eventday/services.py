@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Case, F, Value, When
+from django.db.models import BigIntegerField, BooleanField, Case, CharField, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,6 +74,9 @@ def _check_readings(readings: list[Reading], gates: dict[str, dict], *, opens, l
     for index, reading in enumerate(readings):
         if reading.gate not in gates:
             errors[f"readings[{index}].gate"] = _("本活动没有闸口“%(gate)s”。") % {"gate": reading.gate}
+        elif not gates[reading.gate]["bound"]:
+            errors[f"readings[{index}].gate"] = _("本设备未绑定闸口“%(gate)s”，不能为其计数。") % {
+                "gate": reading.gate}
         elif not opens <= reading.measured_at <= latest:
             errors[f"readings[{index}].time"] = _("计数时间不在活动计数时段内。")
     if errors:
@@ -153,8 +156,11 @@ def readings_ingest(*, device: GateDevice, readings: list[Reading], now: datetim
         return IngestResult()
     if len(readings) > MAX_BATCH:
         raise ValidationError({"readings": _("每批最多 %(n)s 条。") % {"n": MAX_BATCH}})
-    gates = {g["code"]: g for g in Gate.objects.filter(event=event, code__in={r.gate for r in readings})
-             .values("id", "code", "zone_id", "from_zone_id")}
+    # Every gate of the event in one query (a few dozen rows): the zones' depths order the moves below.
+    bound = GateDevice.gates.through.objects.filter(gatedevice_id=device.pk, gate_id=OuterRef("pk"))
+    event_gates = list(Gate.objects.filter(event=event).annotate(bound=Exists(bound))
+                       .values("id", "code", "zone_id", "from_zone_id", "bound"))
+    gates = {g["code"]: g for g in event_gates}
     opens, closes = live_window(event, policy)
     _check_readings(readings, gates, opens=opens,
                     latest=min(closes, now + timedelta(seconds=policy.clock_skew_seconds)))
@@ -165,7 +171,8 @@ def readings_ingest(*, device: GateDevice, readings: list[Reading], now: datetim
         gate = gates[r.gate]
         unique.setdefault(r.sequence, _Placed(r.sequence, gate["id"], gate["zone_id"], gate["from_zone_id"],
                                               r.measured_at, r.count_in, r.count_out))
-    # Lock the event's tally first: batches of one event serialise here, so alert crossings are seen once.
+    # Lock the event's tally first: batches of one event serialise here, so alert crossings are seen once and
+    # the zones' totals read below stay current until this transaction ends.
     tally, _created = EventTally.objects.select_for_update().get_or_create(event=event)
     new_sequences = _insert_new(device, list(unique.values()), now)
     result = IngestResult(accepted=len(new_sequences), duplicates=len(readings) - len(new_sequences))
@@ -174,50 +181,106 @@ def readings_ingest(*, device: GateDevice, readings: list[Reading], now: datetim
     if not new_sequences:
         return result
 
+    # Per gate and minute, what the readings say (the stored readings keep it as sent).
+    by_gate: dict[int, dict[datetime, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    placement = {g["id"]: (g["zone_id"], g["from_zone_id"]) for g in event_gates}
+    for placed in (unique[s] for s in new_sequences):
+        counts = by_gate[placed.gate_id][crowd.minute_floor(placed.measured_at)]
+        counts[0] += placed.count_in
+        counts[1] += placed.count_out
+    touched = {zone for gate_id in by_gate for zone in placement[gate_id] if zone is not None}
+    zones = {z.pk: z for z in Zone.objects.filter(pk__in=touched).order_by("pk")}
+    excess = _bound_exits(by_gate, placement, zones, event_gates)
+
     zone_flows: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     minute_flows: dict[tuple[int, datetime], list[int]] = defaultdict(lambda: [0, 0])
     event_in = event_out = 0
-    for placed in (unique[s] for s in new_sequences):
-        minute = crowd.minute_floor(placed.measured_at)
-        moves = [(placed.zone_id, placed.count_in, placed.count_out)]
-        if placed.from_zone_id is None:
-            event_in += placed.count_in
-            event_out += placed.count_out
-        else:
-            # An inner gate: whoever goes in leaves the zone it came from, and the other way round.
-            moves.append((placed.from_zone_id, placed.count_out, placed.count_in))
-        for zone_id, count_in, count_out in moves:
-            for flows, key in ((zone_flows, zone_id), (minute_flows, (zone_id, minute))):
-                flows[key][0] += count_in
-                flows[key][1] += count_out
+    for gate_id, minutes in by_gate.items():
+        zone_id, from_zone_id = placement[gate_id]
+        for minute, (count_in, count_out) in minutes.items():
+            moves = [(zone_id, count_in, count_out)]
+            if from_zone_id is None:
+                event_in += count_in
+                event_out += count_out
+            else:
+                # An inner gate: whoever goes in leaves the zone it came from, and the other way round.
+                moves.append((from_zone_id, count_out, count_in))
+            for zone, zone_in, zone_out in moves:
+                for flows, key in ((zone_flows, zone), (minute_flows, (zone, minute))):
+                    flows[key][0] += zone_in
+                    flows[key][1] += zone_out
 
-    # One UPDATE for every zone touched, each adding its own share.
-    Zone.objects.filter(pk__in=list(zone_flows)).update(
-        entries=F("entries") + Case(*[When(pk=z, then=Value(f[0])) for z, f in zone_flows.items()],
-                                    default=Value(0), output_field=BigIntegerField()),
-        exits=F("exits") + Case(*[When(pk=z, then=Value(f[1])) for z, f in zone_flows.items()],
-                                default=Value(0), output_field=BigIntegerField()))
+    alerts, states, negative = _alerts_for(zones, zone_flows, excess, lines=policy_lines(policy), now=now)
+    # One UPDATE for every zone touched, each adding its own share and taking its new alert states.
+    def per_zone(values: dict, output_field, default):
+        return Case(*[When(pk=z, then=Value(v)) for z, v in values.items()], default=default,
+                    output_field=output_field)
+
+    Zone.objects.filter(pk__in=list(zones)).update(
+        entries=F("entries") + per_zone({z: f[0] for z, f in zone_flows.items()}, BigIntegerField(), Value(0)),
+        exits=F("exits") + per_zone({z: f[1] for z, f in zone_flows.items()}, BigIntegerField(), Value(0)),
+        exits_discarded=F("exits_discarded") + per_zone(excess, BigIntegerField(), Value(0)),
+        alert_state=per_zone(states, CharField(), F("alert_state")),
+        negative_alerted=per_zone(negative, BooleanField(), F("negative_alerted")))
     _add_minutes(minute_flows)
     tally.entries += event_in
     tally.exits += event_out
     if tally.occupancy > tally.peak_occupancy:
         tally.peak_occupancy, tally.peak_at = tally.occupancy, now
     tally.save(update_fields=["entries", "exits", "peak_occupancy", "peak_at", "updated_at"])
-    result.alerts = _raise_alerts(zone_ids=list(zone_flows), lines=policy_lines(policy), now=now)
+    if alerts:
+        Alert.objects.bulk_create(alerts)
+    result.alerts = alerts
     return result
 
 
-def _raise_alerts(*, zone_ids: list[int], lines: crowd.Lines, now: datetime) -> list[Alert]:
-    alerts = []
-    for zone in Zone.objects.filter(pk__in=zone_ids).order_by("pk"):
+def _bound_exits(by_gate, placement, zones: dict[int, Zone], event_gates: list[dict]) -> dict[int, int]:
+    """Take out of the counts every exit beyond what a zone holds (finding: 100,000 "out" per gate blinded
+    the event, since occupancy is entries - exits). Each gate's in and out are netted over the batch (people
+    stepping out and back in), the net moves applied without taking a zone below zero, and what could not be
+    applied is removed from that gate's counts, latest minute first. Returns the excess per zone."""
+    moves = []
+    for gate_id, minutes in by_gate.items():
+        zone_id, from_zone_id = placement[gate_id]
+        net = sum(c[0] for c in minutes.values()) - sum(c[1] for c in minutes.values())
+        if net > 0:
+            moves.append(crowd.Move(gate_id, from_zone_id, zone_id, net))
+        elif net < 0:
+            moves.append(crowd.Move(gate_id, zone_id, from_zone_id, -net))
+    depths = crowd.zone_depths([(g["zone_id"], g["from_zone_id"]) for g in event_gates])
+    available = {z.pk: max(z.entries - z.exits, 0) for z in zones.values()}
+    excess = crowd.apply_moves(available, moves, depths)
+    for move in moves:
+        cut = move.people - move.applied
+        side = 0 if move.target == placement[move.gate][0] else 1  # inward: fewer in; outward: fewer out
+        for minute in sorted(by_gate[move.gate], reverse=True):
+            if not cut:
+                break
+            counts = by_gate[move.gate][minute]
+            taken = min(cut, counts[side])
+            counts[side] -= taken
+            cut -= taken
+    return excess
+
+
+def _alerts_for(zones: dict[int, Zone], zone_flows, excess: dict[int, int], *, lines: crowd.Lines,
+                now: datetime) -> tuple[list[Alert], dict[int, str], dict[int, bool]]:
+    """The alerts this batch raises, and the zones' new capacity and negative-occupancy states. The negative
+    alert is raised once when exits beyond the entries are refused, and re-armed by a batch without any."""
+    alerts, states, negative = [], {}, {}
+    for zone in zones.values():
+        zone.entries += zone_flows[zone.pk][0]
+        zone.exits += zone_flows[zone.pk][1]
         state, raised = crowd.alert_transition(zone.alert_state, zone.occupancy, zone.safe_capacity, lines)
         if state != zone.alert_state:
-            Zone.objects.filter(pk=zone.pk).update(alert_state=state)
+            states[zone.pk] = state
+        if excess.get(zone.pk) and not zone.negative_alerted:
+            raised.append(Alert.Level.NEGATIVE_OCCUPANCY)
+        if bool(excess.get(zone.pk)) != zone.negative_alerted:
+            negative[zone.pk] = bool(excess.get(zone.pk))
         alerts += [Alert(zone=zone, level=level, raised_at=now, occupancy=zone.occupancy,
                          safe_capacity=zone.safe_capacity) for level in raised]
-    if alerts:
-        Alert.objects.bulk_create(alerts)
-    return alerts
+    return alerts, states, negative
 
 
 # ---------------------------------------------------------------------------------------------- set-up
@@ -250,12 +313,17 @@ def gate_create(*, zone: Zone, code: str, name: str, from_zone: Zone | None = No
 
 
 @transaction.atomic
-def device_register(*, event: Event, name: str) -> tuple[GateDevice, str]:
-    """A new counter for the event; returns it with its raw token (shown once)."""
+def device_register(*, event: Event, name: str, gates) -> tuple[GateDevice, str]:
+    """A new counter for the event, bound to the gates it may report for (gates of this event); returns it
+    with its raw token (shown once)."""
+    gates = list(gates)
+    if any(gate.event_id != event.pk for gate in gates):
+        raise ValidationError({"gates": _("只能绑定本活动的闸口。")})
     device = GateDevice(event=event, name=name)
     raw = device.set_new_token()
     device.full_clean()
     device.save()
+    device.gates.set(gates)
     return device, raw
 
 

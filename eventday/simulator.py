@@ -39,17 +39,22 @@ class ApiClient:
                         "Accept": "application/json"}
         self.timeout = timeout
 
-    def _call(self, method: str, path: str, body=None) -> tuple[int, dict]:
+    def _call(self, method: str, path: str, body=None, *, sleep=time.sleep, retries: int = 5) -> tuple[int, dict]:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, headers=self.headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.status, json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
+        for _attempt in range(retries + 1):
+            request = urllib.request.Request(self.base + path, data=data, headers=self.headers, method=method)
             try:
-                return error.code, json.loads(error.read() or b"{}")
-            except ValueError:
-                return error.code, {}
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    return response.status, json.loads(response.read() or b"{}")
+            except urllib.error.HTTPError as error:
+                if error.code == 429:  # throttled per device: wait as told, then send the same batch again
+                    sleep(min(float(error.headers.get("Retry-After") or 1), 60))
+                    continue
+                try:
+                    return error.code, json.loads(error.read() or b"{}")
+                except ValueError:
+                    return error.code, {}
+        return 429, {"detail": "throttled"}
 
     def device(self) -> dict:
         status, payload = self._call("GET", "/api/eventday/device/")
@@ -57,8 +62,8 @@ class ApiClient:
             raise RuntimeError(f"device lookup failed ({status}): {payload}")
         return payload
 
-    def post_readings(self, readings: list[dict]) -> tuple[int, dict]:
-        return self._call("POST", "/api/eventday/readings/", {"readings": readings})
+    def post_readings(self, readings: list[dict], *, sleep=time.sleep) -> tuple[int, dict]:
+        return self._call("POST", "/api/eventday/readings/", {"readings": readings}, sleep=sleep)
 
 
 def occupancy_fraction(minute: float, *, start: float, headliner: float, end: float, close: float) -> float:
@@ -128,7 +133,7 @@ def simulate_gates(*, base_url: str, token: str, speed: float = 60.0, until: str
     sent_batches: list[list[dict]] = []
 
     def send(readings: list[dict]) -> bool:
-        status, payload = client.post_readings(readings)
+        status, payload = client.post_readings(readings, sleep=sleep)
         report.posts += 1
         if status != 200:
             report.refused = json.dumps(payload, ensure_ascii=False)

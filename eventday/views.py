@@ -3,8 +3,10 @@
 Thin: forms in, services write, selectors read (already filtered: an event the user may not see is a 404,
 an action the user may not take a 403).
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.sessions import passive
 from approvals.workflow import ApplicationConflict
 from events.models import Venue
 
@@ -58,9 +62,13 @@ def dashboard(request, pk):
     return render(request, "eventday/dashboard.html", context)
 
 
-@login_required
+@passive
 def dashboard_live(request, pk):
-    """The part of the dashboard that htmx swaps in every few seconds."""
+    """The part of the dashboard that htmx swaps in every few seconds. Polling is not user activity: it does
+    not extend the idle session, and once that has ended the whole page goes to the sign-in page."""
+    if not request.user.is_authenticated:
+        login = redirect_to_login(reverse("eventday:dashboard", args=[pk]), settings.LOGIN_URL)
+        return HttpResponseClientRedirect(login.url) if request.htmx else login
     event = selectors.event_for_user(request.user, pk)
     return render(request, "eventday/_live.html", _live_context(request, event))
 

@@ -61,7 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that what a page polls by itself does not extend the idle session (accounts/sessions.py).
+    "accounts.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -186,6 +187,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        # Per gate-counter token (eventday.authentication): one report every few seconds with retries fits;
+        # a flood from a leaked token does not.
+        "gate_device": os.environ.get("GATE_DEVICE_THROTTLE_RATE", "240/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "anbao API",
@@ -241,7 +247,8 @@ else:
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anbao@police.example.cn")
 
-# Reviewers' sessions end after 30 minutes without activity (refreshed on every request).
+# Reviewers' sessions end after 30 minutes without activity (refreshed on every request, except the polls of
+# views marked passive: accounts/sessions.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True

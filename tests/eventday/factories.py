@@ -37,8 +37,9 @@ class LiveEvent:
     token: str
 
 
-def live_event(organizer=None, *, state="approved", live=True, **fact_overrides) -> LiveEvent:
-    """Two zones: the warning area (200 m², two perimeter gates) and the stage front (50 m², entered from it)."""
+def live_event(organizer=None, *, state="approved", live=True, bound_gates=None, **fact_overrides) -> LiveEvent:
+    """Two zones: the warning area (200 m², two perimeter gates) and the stage front (50 m², entered from it).
+    The device is bound to every gate, or to the gates whose codes `bound_gates` lists."""
     application = approved_application(organizer, state=state, live=live, **fact_overrides)
     event = application.event
     outer = services.zone_create(event=event, kind="warning", name="警戒区", usable_area_m2=200,
@@ -50,7 +51,8 @@ def live_event(organizer=None, *, state="approved", live=True, **fact_overrides)
         "west": services.gate_create(zone=outer, code="west", name="西门"),
         "stage": services.gate_create(zone=core, code="stage", name="舞台前区入口", from_zone=outer),
     }
-    device, token = services.device_register(event=event, name="计数器1")
+    bound = [gates[code] for code in bound_gates] if bound_gates is not None else list(gates.values())
+    device, token = services.device_register(event=event, name="计数器1", gates=bound)
     return LiveEvent(application, event, outer, core, gates, device, token)
 
 

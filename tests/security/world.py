@@ -170,7 +170,7 @@ def build_world() -> World:
                                          safe_density=Decimal("2.00"), order=0)
     eventday_services.gate_create(zone=outer, code="east", name="东门")
     eventday_services.gate_create(zone=core, code="stage", name="舞台前区入口", from_zone=outer)
-    device, device_token = eventday_services.device_register(event=event, name="计数器1")
+    device, device_token = eventday_services.device_register(event=event, name="计数器1", gates=event.gates.all())
     now = timezone.now()
     eventday_services.readings_ingest(device=device, readings=[
         eventday_services.Reading("east", now, 200, 0, 1), eventday_services.Reading("stage", now, 99, 0, 2)])

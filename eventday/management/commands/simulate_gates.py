@@ -32,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"No event or application {key!r}.")
         token = options["token"]
         if not token:
-            _device, token = services.device_register(event=event, name="模拟计数器")
+            _device, token = services.device_register(event=event, name="模拟计数器", gates=event.gates.all())
             self.stdout.write(f"Registered a device for {event.name}; token: {token}")
         try:
             report = simulate_gates(base_url=options["url"], token=token, speed=options["speed"],
