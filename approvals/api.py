@@ -346,7 +346,8 @@ class PartyDetailView(APIView):
                    responses={200: PartyAssignmentOutputSerializer, **WRITE_ERRORS})
     def put(self, request, pk, code):
         application = _writable(request, pk)
-        _party_assignment(application, code)
+        if not _party_assignment(application, code).party.named_by_organizer:
+            raise PermissionDenied(_("监管部门由公安机关填写。"))  # before the input is judged: 403, not 400
         given = PartyInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         values = given.validated_data

@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Authority, Event, Organisation, Performer, Venue, VenueExit
+from events.validators import (
+    EVENT_DESCRIPTION_MAX_LENGTH, MAX_VENUE_EXITS, SECTION_NARRATIVE_MAX_LENGTH, validate_phone, validate_single_line,
+)
 
 from .sections import field_label
 
@@ -56,7 +59,7 @@ def add_service_errors(form, error: ValidationError, *, field_map=None) -> None:
 
 
 class EventFactsForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("活动名称"), max_length=200)
+    name = forms.CharField(label=_("活动名称"), max_length=200, validators=[validate_single_line])
     kind = forms.ChoiceField(label=_("活动类型"), choices=Event.Kind.choices)
     venue = forms.ModelChoiceField(label=_("场所"), queryset=Venue.objects.none(), required=False,
                                    empty_label=_("— 登记新场所 —"),
@@ -70,7 +73,8 @@ class EventFactsForm(BootstrapMixin, forms.Form):
                                               help_text=_("舞台、看台等"))
     has_performances = forms.BooleanField(label=_("有演出"), required=False)
     alcohol_served = forms.BooleanField(label=_("现场售酒"), required=False)
-    description = forms.CharField(label=_("活动内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("活动内容"), required=False, max_length=EVENT_DESCRIPTION_MAX_LENGTH,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
     co_organisers = forms.ModelMultipleChoiceField(
         label=_("联合承办单位"), required=False, queryset=Organisation.objects.none(),
         help_text=_("两个及以上承办单位需上传联合承办协议。"))
@@ -117,6 +121,11 @@ class VenueExitForm(BootstrapMixin, forms.ModelForm):
 
 
 class BaseExitFormSet(forms.BaseModelFormSet):
+    default_error_messages = {
+        **forms.BaseModelFormSet.default_error_messages,
+        "too_many_forms": _("一个场所最多登记 %(num)d 个出口。"),
+    }
+
     def clean(self):
         super().clean()
         filled = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
@@ -129,7 +138,8 @@ class BaseExitFormSet(forms.BaseModelFormSet):
 
 
 ExitFormSet = forms.modelformset_factory(VenueExit, form=VenueExitForm, formset=BaseExitFormSet, extra=3,
-                                         max_num=30, absolute_max=30, validate_max=True, can_delete=False)
+                                         max_num=MAX_VENUE_EXITS, absolute_max=MAX_VENUE_EXITS, validate_max=True,
+                                         can_delete=False)
 
 
 def exit_formset(data=None):
@@ -164,7 +174,8 @@ class SectionForm(BootstrapMixin, forms.Form):
             field.required_mark = required_mark
             self.fields[spec["key"]] = field
         self.fields["narrative"] = forms.CharField(
-            label=_("文字说明"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
+            label=_("文字说明"), required=False, max_length=SECTION_NARRATIVE_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 3}))
         self.fields["narrative"].required_mark = section.narrative_required
         self.apply_bootstrap()
 
@@ -182,10 +193,13 @@ def section_initial(entry) -> dict:
 
 
 class PartyForm(BootstrapMixin, forms.Form):
-    organisation_name = forms.CharField(label=_("单位名称"), max_length=200, required=False)
-    responsible_person = forms.CharField(label=_("责任人"), max_length=100, required=False)
-    responsible_title = forms.CharField(label=_("职务"), max_length=100, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    organisation_name = forms.CharField(label=_("单位名称"), max_length=200, required=False,
+                                        validators=[validate_single_line])
+    responsible_person = forms.CharField(label=_("责任人"), max_length=100, required=False,
+                                         validators=[validate_single_line])
+    responsible_title = forms.CharField(label=_("职务"), max_length=100, required=False,
+                                        validators=[validate_single_line])
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False, validators=[validate_phone])
     acknowledged_items = forms.MultipleChoiceField(label=_("安保责任清单（逐项确认）"), required=False,
                                                    widget=forms.CheckboxSelectMultiple)
 
@@ -233,5 +247,5 @@ class PerformerForm(BootstrapMixin, forms.ModelForm):
 
 
 class SongForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("曲目"), max_length=200)
+    title = forms.CharField(label=_("曲目"), max_length=200, validators=[validate_single_line])
     order = forms.IntegerField(label=_("顺序"), min_value=0, max_value=10_000, initial=0, required=False)

@@ -6,6 +6,7 @@ catalogue version it was created under, so later edits never change what an old 
 import hashlib
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,6 +14,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from events.bilingual import pick_language
+from events.validators import SECTION_NARRATIVE_MAX_LENGTH, validate_phone, validate_single_line
 
 # ---------------------------------------------------------------------------------------------- catalogue
 
@@ -589,7 +591,8 @@ class SectionEntry(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sections")
     section = models.ForeignKey(PlanSection, on_delete=models.PROTECT, related_name="+")
     data = models.JSONField(default=dict, blank=True)
-    narrative = models.TextField(_("文字说明"), blank=True)
+    narrative = models.TextField(_("文字说明"), blank=True, max_length=SECTION_NARRATIVE_MAX_LENGTH,
+                                 validators=[MaxLengthValidator(SECTION_NARRATIVE_MAX_LENGTH)])
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
@@ -607,10 +610,10 @@ class PartyAssignment(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="parties")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
-    organisation_name = models.CharField(_("单位名称"), max_length=200, blank=True)
-    responsible_person = models.CharField(_("责任人"), max_length=100, blank=True)
-    responsible_title = models.CharField(_("职务"), max_length=100, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    organisation_name = models.CharField(_("单位名称"), max_length=200, blank=True, validators=[validate_single_line])
+    responsible_person = models.CharField(_("责任人"), max_length=100, blank=True, validators=[validate_single_line])
+    responsible_title = models.CharField(_("职务"), max_length=100, blank=True, validators=[validate_single_line])
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
     acknowledged_items = models.ManyToManyField(ResponsibilityItem, blank=True, related_name="+",
                                                 verbose_name=_("已确认的责任项"))
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,6 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import Event, Organisation, Performer, Song, Venue
+from events.validators import (
+    EVENT_DESCRIPTION_MAX_LENGTH, SECTION_NARRATIVE_MAX_LENGTH, validate_phone, validate_single_line,
+)
 
 from .checklist import document_applies
 from .models import (
@@ -173,7 +176,7 @@ class ApplicationDetailOutputSerializer(serializers.ModelSerializer):
 class ApplicationFactsInputSerializer(serializers.Serializer):
     """The event facts an organizer states; co_organisers are other organizer organisations' ids."""
 
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, validators=[validate_single_line])
     kind = serializers.ChoiceField(choices=Event.Kind.choices)
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.none())
     start_at = serializers.DateTimeField()
@@ -184,7 +187,7 @@ class ApplicationFactsInputSerializer(serializers.Serializer):
     temporary_structures = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
     has_performances = serializers.BooleanField(required=False)
     alcohol_served = serializers.BooleanField(required=False)
-    description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    description = serializers.CharField(max_length=EVENT_DESCRIPTION_MAX_LENGTH, allow_blank=True, required=False)
     security_company = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(kind=Organisation.Kind.SECURITY_COMPANY), allow_null=True,
         required=False)
@@ -284,7 +287,8 @@ class SectionInputSerializer(serializers.Serializer):
 
     data = serializers.DictField(required=False, default=dict,
                                  help_text="Structured values keyed by field key (see the catalogue).")
-    narrative = serializers.CharField(max_length=20_000, allow_blank=True, required=False, default="")
+    narrative = serializers.CharField(max_length=SECTION_NARRATIVE_MAX_LENGTH, allow_blank=True, required=False,
+                                      default="")
 
 
 # ---------------------------------------------------------------------------------------------- parties
@@ -321,10 +325,11 @@ class PartyAssignmentOutputSerializer(serializers.ModelSerializer):
 
 
 class PartyInputSerializer(serializers.Serializer):
-    organisation_name = serializers.CharField(max_length=200, allow_blank=True)
-    responsible_person = serializers.CharField(max_length=100, allow_blank=True)
-    responsible_title = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
-    phone = serializers.RegexField(r"^[0-9+\-() ]*$", max_length=30, allow_blank=True)
+    organisation_name = serializers.CharField(max_length=200, allow_blank=True, validators=[validate_single_line])
+    responsible_person = serializers.CharField(max_length=100, allow_blank=True, validators=[validate_single_line])
+    responsible_title = serializers.CharField(max_length=100, allow_blank=True, required=False, default="",
+                                              validators=[validate_single_line])
+    phone = serializers.CharField(max_length=30, allow_blank=True, validators=[validate_phone])
     acknowledged_item_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
                                                   default=list, max_length=200)
 
@@ -355,13 +360,13 @@ class PerformerOutputSerializer(serializers.ModelSerializer):
 class PerformerInputSerializer(serializers.Serializer):
     """PUT replaces every field (omitted ones take their defaults); PATCH changes only the given ones."""
 
-    name = serializers.CharField(max_length=200)
-    genre = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    name = serializers.CharField(max_length=200, validators=[validate_single_line])
+    genre = serializers.CharField(max_length=100, allow_blank=True, required=False, default="", validators=[validate_single_line])
     genre_intensity = serializers.IntegerField(min_value=1, max_value=5, required=False, default=2)
     audience_interaction = serializers.IntegerField(min_value=1, max_value=5, required=False, default=2)
     order = serializers.IntegerField(min_value=0, max_value=10_000, required=False, default=0)
 
 
 class SongInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[validate_single_line])
     order = serializers.IntegerField(min_value=0, max_value=10_000, required=False, default=0)

@@ -169,6 +169,7 @@ def section_save(*, application: Application, user, section_code: str, raw_data:
         raise ValidationError(errors)
     entry.data = cleaned
     entry.narrative = (narrative or "").strip()
+    entry.clean_fields(exclude=["application", "section", "updated_by"])  # the model's limits (narrative length)
     entry.updated_by = user
     entry.save(update_fields=["data", "narrative", "updated_by", "updated_at"])
     audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={"section": section_code})

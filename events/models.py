@@ -5,9 +5,14 @@ This app knows no other anbao app (dependencies point one way: approvals → eve
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .validators import (
+    EVENT_DESCRIPTION_MAX_LENGTH, RECORD_DESCRIPTION_MAX_LENGTH, VETTING_REASON_MAX_LENGTH, validate_phone,
+    validate_single_line,
+)
 
 
 class GroupOwnerMixin(models.Model):
@@ -38,7 +43,7 @@ class Authority(GroupOwnerMixin):
         CITY = "city", _("市级")
         DISTRICT = "district", _("区县级")
 
-    name = models.CharField(_("名称"), max_length=120, unique=True)
+    name = models.CharField(_("名称"), max_length=120, unique=True, validators=[validate_single_line])
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey("self", verbose_name=_("上级机关"), null=True, blank=True,
@@ -68,12 +73,12 @@ class Organisation(GroupOwnerMixin):
         VENUE_MANAGER = "venue_manager", _("场所管理单位")
         SECURITY_COMPANY = "security_company", _("保安服务公司")
 
-    name = models.CharField(_("单位名称"), max_length=200, unique=True)
+    name = models.CharField(_("单位名称"), max_length=200, unique=True, validators=[validate_single_line])
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.ORGANIZER)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    contact_person = models.CharField(_("联系人"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    address = models.CharField(_("地址"), max_length=300, blank=True)
+    contact_person = models.CharField(_("联系人"), max_length=100, blank=True, validators=[validate_single_line])
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
+    address = models.CharField(_("地址"), max_length=300, blank=True, validators=[validate_single_line])
     group_prefix = "organisation"
 
     class Meta:
@@ -92,8 +97,8 @@ class Venue(models.Model):
         OUTDOOR = "outdoor", _("室外")
         INDOOR = "indoor", _("室内")
 
-    name = models.CharField(_("场所名称"), max_length=200)
-    address = models.CharField(_("地址"), max_length=300)
+    name = models.CharField(_("场所名称"), max_length=200, validators=[validate_single_line])
+    address = models.CharField(_("地址"), max_length=300, validators=[validate_single_line])
     district = models.ForeignKey(Authority, verbose_name=_("所在辖区（公安分局）"), on_delete=models.PROTECT,
                                  related_name="venues", limit_choices_to={"kind": "police", "level": "district"})
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True,
@@ -126,7 +131,7 @@ class VenueExit(models.Model):
         STEPS = "steps", _("台阶")
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="exits")
-    name = models.CharField(_("出口名称"), max_length=100)
+    name = models.CharField(_("出口名称"), max_length=100, validators=[validate_single_line])
     width_m = models.DecimalField(_("宽度（米）"), max_digits=5, decimal_places=2,
                                   validators=[MinValueValidator(0.5), MaxValueValidator(200)])
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.LEVEL)
@@ -151,7 +156,7 @@ class Event(models.Model):
         CAMPING = "camping", _("露营节")
         OTHER = "other", _("其他")
 
-    name = models.CharField(_("活动名称"), max_length=200)
+    name = models.CharField(_("活动名称"), max_length=200, validators=[validate_single_line])
     kind = models.CharField(_("活动类型"), max_length=30, choices=Kind.choices)
     venue = models.ForeignKey(Venue, verbose_name=_("场所"), on_delete=models.PROTECT, related_name="events")
     organisation = models.ForeignKey(Organisation, verbose_name=_("承办单位"), on_delete=models.PROTECT,
@@ -169,7 +174,8 @@ class Event(models.Model):
     temporary_structures = models.PositiveIntegerField(_("临时搭建设施数量"), default=0)
     has_performances = models.BooleanField(_("有演出"), default=False)
     alcohol_served = models.BooleanField(_("现场售酒"), default=False)
-    description = models.TextField(_("活动内容"), blank=True)
+    description = models.TextField(_("活动内容"), blank=True, max_length=EVENT_DESCRIPTION_MAX_LENGTH,
+                                   validators=[MaxLengthValidator(EVENT_DESCRIPTION_MAX_LENGTH)])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -208,8 +214,8 @@ class VettingStatus(models.TextChoices):
 
 class Performer(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="performers")
-    name = models.CharField(_("演出者/乐队"), max_length=200)
-    genre = models.CharField(_("风格"), max_length=100, blank=True)
+    name = models.CharField(_("演出者/乐队"), max_length=200, validators=[validate_single_line])
+    genre = models.CharField(_("风格"), max_length=100, blank=True, validators=[validate_single_line])
     genre_intensity = models.PositiveSmallIntegerField(
         _("风格激烈程度（1–5）"), default=2, validators=[MinValueValidator(1), MaxValueValidator(5)])
     audience_interaction = models.PositiveSmallIntegerField(
@@ -217,7 +223,8 @@ class Performer(models.Model):
     order = models.PositiveIntegerField(_("出场顺序"), default=0)
     vetting_status = models.CharField(_("审核状态"), max_length=10, choices=VettingStatus.choices,
                                       default=VettingStatus.PENDING)
-    vetting_reason = models.TextField(_("审核意见"), blank=True)
+    vetting_reason = models.TextField(_("审核意见"), blank=True, max_length=VETTING_REASON_MAX_LENGTH,
+                                      validators=[MaxLengthValidator(VETTING_REASON_MAX_LENGTH)])
     vetted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     vetted_at = models.DateTimeField(null=True, blank=True)
@@ -233,11 +240,12 @@ class Performer(models.Model):
 
 class Song(models.Model):
     performer = models.ForeignKey(Performer, on_delete=models.CASCADE, related_name="songs")
-    title = models.CharField(_("曲目"), max_length=200)
+    title = models.CharField(_("曲目"), max_length=200, validators=[validate_single_line])
     order = models.PositiveIntegerField(_("顺序"), default=0)
     vetting_status = models.CharField(_("审核状态"), max_length=10, choices=VettingStatus.choices,
                                       default=VettingStatus.PENDING)
-    vetting_reason = models.TextField(_("审核意见"), blank=True)
+    vetting_reason = models.TextField(_("审核意见"), blank=True, max_length=VETTING_REASON_MAX_LENGTH,
+                                      validators=[MaxLengthValidator(VETTING_REASON_MAX_LENGTH)])
     vetted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     vetted_at = models.DateTimeField(null=True, blank=True)
@@ -259,7 +267,7 @@ class TrainingDrill(models.Model):
     event = models.ForeignKey(Event, verbose_name=_("针对活动"), null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="training_drills")
     held_on = models.DateField(_("演练日期"))
-    scenario = models.CharField(_("演练科目"), max_length=200)
+    scenario = models.CharField(_("演练科目"), max_length=200, validators=[validate_single_line])
     guards_trained = models.PositiveIntegerField(_("参训保安人数"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
@@ -287,7 +295,8 @@ class AccountabilityRecord(models.Model):
                               related_name="accountability_records")
     decided_on = models.DateField(_("追责日期"))
     severity = models.CharField(_("程度"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
-    description = models.TextField(_("事由"))
+    description = models.TextField(_("事由"), max_length=RECORD_DESCRIPTION_MAX_LENGTH,
+                                   validators=[MaxLengthValidator(RECORD_DESCRIPTION_MAX_LENGTH)])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
 

@@ -1,10 +1,22 @@
 """Writes of notifications: tell people (in-app now, email after commit), mark read."""
+import logging
+import re
+
 from django.db import transaction
 from django.utils import timezone
 
 from outbox.services import enqueue
 
 from .models import Notification
+
+logger = logging.getLogger(__name__)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def email_subject_text(value: str) -> str:
+    """One header line: line breaks and other control characters folded to single spaces. Names are validated
+    as single lines now, but an older row with CR/LF made send_mail raise BadHeaderError for every e-mail."""
+    return " ".join(_CONTROL_CHARACTERS.sub(" ", value or "").split())[:150]
 
 
 @transaction.atomic
@@ -60,9 +72,15 @@ def notification_email_deliver(*, notification_id: int) -> bool:
                         .filter(pk=notification_id).first())
         if notification is None or notification.emailed_at is not None or not notification.user.email:
             return False
-        event_name = notification.application.event.name if notification.application_id else ""
+        event_name = email_subject_text(notification.application.event.name) if notification.application_id else ""
         subject = _("【安保审批】%(event)s") % {"event": event_name} if event_name else _("【安保审批】通知")
-        send_mail(subject, notification.message, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+        try:
+            send_mail(subject, notification.message, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+        except Exception:
+            # Never silent: the task retries OSErrors, but every failure (and a refused message) is in the log.
+            logger.exception("notifications: e-mail of notification %s to user %s failed", notification.pk,
+                             notification.user_id)
+            raise
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
