@@ -28,7 +28,7 @@ from events.models import Organisation, Performer, Song
 from events.selectors import own_organisation, venues_usable_by
 from events.serializers import OrganisationOutputSerializer
 
-from . import permissions, services
+from . import access, services
 from .checklist import application_checklist, blocking_gaps
 from .filters import ApplicationFilter
 from .models import Application, CatalogueVersion, DocumentVersion, PartyAssignment
@@ -51,7 +51,7 @@ WRITE_ERRORS = {400: ERROR_400, 403: ERROR_403, 404: ERROR_404}
 def _writable(request, pk) -> Application:
     """The application if the user may see it (else 404) and change it (else 403), checked before the input."""
     application = application_for_user(request.user, pk)
-    if not request.user.has_perm(permissions.CHANGE, application):
+    if not request.user.has_perm(access.CHANGE, application):
         raise PermissionDenied(_("您无权修改此申请。"))
     return application
 

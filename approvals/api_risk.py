@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from riskassess.models import Assessment
 from riskassess.selectors import assessment_history
 
-from . import permissions, risk
+from . import access, risk
 from .selectors import application_for_user
 
 ERRORS = {
@@ -95,7 +95,7 @@ def _with_override(assessment: Assessment) -> Assessment:
 
 def _reviewable(request, pk):
     application = application_for_user(request.user, pk)
-    if not request.user.has_perm(permissions.REVIEW, application):
+    if not request.user.has_perm(access.REVIEW, application):
         raise PermissionDenied(_("只有审批民警可以进行风险评估。"))
     return application
 

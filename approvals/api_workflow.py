@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from events.models import Performer, Song
 
-from . import permissions, selectors, workflow
+from . import access, selectors, workflow
 from .models import Application, AuditEntry, DeferredCommitment, Permit
 
 
@@ -279,7 +279,7 @@ class _VetApi(APIView):
         raise NotImplementedError
 
     def post(self, request, pk, item_id):
-        application = selectors.application_for_user(request.user, pk, perm=permissions.VET)
+        application = selectors.application_for_user(request.user, pk, perm=access.VET)
         item = self._item(application, item_id)
         serializer = VettingDecisionInput(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -26,7 +26,7 @@ from riskassess.models import Assessment, level_name
 from riskassess.scoring import assess as score_event
 from riskassess.selectors import current_model_version, latest_assessments, latest_overrides
 
-from . import permissions, signals
+from . import access, signals
 from .models import Application, ApplicationDocument, ApplicationState, AuditEntry, SectionEntry
 
 logger = logging.getLogger(__name__)
@@ -366,7 +366,7 @@ def override_level(*, application, actor, level, reason) -> Assessment:
     Raising it is any reviewer's call; setting it below the computed level is a supervisor's decision, refused
     by field to anyone else. Returns the new assessment made under the override."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not actor.has_perm(permissions.REVIEW, application):
+    if not actor.has_perm(access.REVIEW, application):
         raise PermissionDenied(_("只有审批民警可以调整安保等级。"))
     previous = latest_assessment(application)
     version = current_model_version()
@@ -410,7 +410,7 @@ def suspension_candidates(user) -> list[SuspensionCandidate]:
 
     if not user.is_authenticated or not (user.is_police or user.is_superuser):
         return []
-    queryset = applications_visible_to(user, perm=permissions.REVIEW, queryset=Application.objects.filter(
+    queryset = applications_visible_to(user, perm=access.REVIEW, queryset=Application.objects.filter(
         state__in=SUSPENDABLE_STATES, event__end_at__gte=timezone.now()))
     ids = list(queryset.values_list("pk", flat=True))
     if not ids:

@@ -6,7 +6,7 @@ from .models import (
     Application, ApplicationDocument, ApplicationGroupObjectPermission, ApplicationUserObjectPermission,
     CatalogueVersion, PartyAssignment, SectionEntry,
 )
-from .permissions import VIEW
+from .access import VIEW
 
 
 def current_catalogue() -> CatalogueVersion:

@@ -14,7 +14,7 @@ from django_fsm import can_proceed
 from events.models import Event
 from events.services import venue_create  # noqa: F401  (re-exported for the pages)
 
-from . import permissions, signals
+from . import access, signals
 from .checklist import application_checklist, blocking_gaps, documents_to_defer
 from .models import (
     Application, ApplicationDocument, ApplicationState, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry,
@@ -37,7 +37,7 @@ def audit(application, *, actor, action, reason="", snapshot=None, transition=""
 
 
 def _ensure_editable(application: Application, user) -> None:
-    if not user.has_perm(permissions.CHANGE, application):
+    if not user.has_perm(access.CHANGE, application):
         raise PermissionDenied(_("您无权修改此申请。"))
     if not application.is_editable_by_organizer:
         raise ValidationError(_("申请已提交（%(state)s），不能再修改；如需更正请等待退回。")
@@ -53,6 +53,31 @@ def notify_changed(application: Application, *, actor, what: str) -> None:
 def _lock(application: Application) -> Application:
     """Re-read the row under a lock so concurrent edits of one application serialise."""
     return Application.objects.select_for_update().select_related("event", "catalogue").get(pk=application.pk)
+
+
+def _follow_venue_district(application: Application, *, actor) -> None:
+    """The application is handled by the bureau of its venue's district: when the venue moved to another
+    district, re-target it, and release an assigned officer who belongs to no bureau above the new district
+    (the grants follow in access.application_sync_access)."""
+    district = application.event.venue.district
+    if district.pk == application.district_id:
+        return
+    previous = application.district_id
+    application.district = district
+    fields = ["district", "updated_at"]
+    reviewer = application.assigned_reviewer
+    if reviewer is not None:
+        chain, authority = set(), district
+        while authority is not None:
+            chain.add(authority.pk)
+            authority = authority.parent
+        if reviewer.authority_id not in chain:
+            application.assigned_reviewer = None
+            fields.append("assigned_reviewer")
+    application.save(update_fields=fields)
+    audit(application, actor=actor, action=AuditEntry.Action.EDITED,
+          snapshot={"district": district.pk, "previous_district": previous,
+                    "assigned_reviewer_released": "assigned_reviewer" in fields})
 
 
 @transaction.atomic
@@ -81,7 +106,7 @@ def application_create(*, user, facts: dict, co_organisers=()) -> Application:
         [SectionEntry(application=application, section=s, updated_by=user) for s in catalogue.plan_sections.all()])
     PartyAssignment.objects.bulk_create(
         [PartyAssignment(application=application, party=p) for p in catalogue.parties.all()])
-    permissions.grant_organisation_access(application)
+    access.application_sync_access(application, actor=user, audit=False)  # CREATED says the organisation holds it
     audit(application, actor=user, action=AuditEntry.Action.CREATED, to_state=application.state)
     return application
 
@@ -106,11 +131,10 @@ def application_update_facts(*, application: Application, user, facts: dict, co_
     event.save()
     if co_organisers is not None:
         event.co_organisers.set(co_organisers)
-        permissions.grant_organisation_access(application)
-    if venue.district_id != application.district_id:
-        application.district = venue.district
-        application.save(update_fields=["district", "updated_at"])
+    _follow_venue_district(application, actor=user)
     audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={"changed": sorted(changed)})
+    # Co-organisers, the security company and the district (through the venue) decide who sees it.
+    access.application_sync_access(application, actor=user)
     notify_changed(application, actor=user, what="facts")
     return application
 
@@ -121,7 +145,7 @@ def application_update_facts(*, application: Application, user, facts: dict, co_
 def document_upload(*, application: Application, user, document_type_code: str, uploaded) -> DocumentVersion:
     """Store a new version of one document; older versions stay. A refused file changes nothing."""
     application = _lock(application)
-    if not user.has_perm(permissions.CHANGE, application):
+    if not user.has_perm(access.CHANGE, application):
         raise PermissionDenied(_("您无权修改此申请。"))
     try:
         document = application.documents.select_for_update().select_related("document_type").get(
@@ -215,7 +239,7 @@ def application_submit(*, application: Application, user) -> Application:
     """Hand the application in. Refused with the list of what is missing until every blocking item is there;
     missing deferrable documents are recorded as "to be deferred"."""
     application = _lock(application)
-    if not user.has_perm(permissions.CHANGE, application):
+    if not user.has_perm(access.CHANGE, application):
         raise PermissionDenied(_("您无权提交此申请。"))
     if not can_proceed(application.submit):
         raise ValidationError(_("申请当前状态为“%(state)s”，不能重复提交。") % {"state": application.get_state_display()})
@@ -240,14 +264,16 @@ def application_submit(*, application: Application, user) -> Application:
     application.submitted_at = timezone.now()
     application.revision += 1
     application.save()
-    permissions.grant_police_access(application)
-    if event.security_company_id:
-        # The security company named on the event sees it (and confirms staffing) from submission on.
-        permissions.grant_security_company_access(application, event.security_company)
+    # A resubmission goes to the bureau of the venue's district now (the venue may have moved while returned).
+    _follow_venue_district(application, actor=user)
     audit(application, actor=user, action=AuditEntry.Action.TRANSITION, transition="submit", from_state=from_state,
           to_state=application.state, snapshot={
               **flags, "revision": application.revision, "to_be_deferred": [d.document_type.code for d in deferred],
-              "expected_attendance": event.expected_attendance, "start_at": event.start_at.isoformat()})
+              "expected_attendance": event.expected_attendance, "start_at": event.start_at.isoformat(),
+              "district": application.district_id})
+    # From submission on the district bureau (and the bureaus above it) and the named security company see it;
+    # a bureau or company it no longer concerns stops seeing it.
+    access.application_sync_access(application, actor=user)
     return application
 
 

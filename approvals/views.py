@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import permissions, risk, selectors, services
+from . import access, risk, selectors, services
 from .checklist import application_checklist, blocking_gaps, document_applies
 from .filters import ApplicationFilter
 from .forms import (
@@ -41,7 +41,7 @@ def _page(request, queryset, per_page):
 def _editable(request, pk):
     """The application for an edit page: 404 if the user may not see it, 403 if it may see but not edit."""
     application = selectors.application_for_user(request.user, pk)
-    if not request.user.has_perm(permissions.CHANGE, application):
+    if not request.user.has_perm(access.CHANGE, application):
         raise PermissionDenied(_("您无权修改此申请。"))
     return application
 
@@ -172,7 +172,7 @@ def _checklist_context(request, application) -> dict:
     """Expects the application's contents loaded (selectors.application_with_contents)."""
     items = application_checklist(application)
     return {"checklist": items, "gaps": blocking_gaps(items), "done_count": sum(item.done for item in items),
-            "can_change": request.user.has_perm(permissions.CHANGE, application)}
+            "can_change": request.user.has_perm(access.CHANGE, application)}
 
 
 AUDIT_RECENT = 8  # the rest of the history is folded away

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Performer, Song, VettingStatus
 
-from . import permissions, selectors, workflow
+from . import access, selectors, workflow
 from .models import Application, ApplicationState, DeferredCommitment, Permit
 
 
@@ -173,7 +173,7 @@ def vetting_list(request):
     """The culture-tourism official's assigned events, with how much is still to decide."""
     _culture_only(request.user)
     pending = Q(event__performers__vetting_status=VettingStatus.PENDING)
-    queryset = (selectors.applications_visible_to(request.user, perm=permissions.VET)
+    queryset = (selectors.applications_visible_to(request.user, perm=access.VET)
                 .select_related("event", "event__venue", "organisation")
                 .annotate(performers_total=Count("event__performers", distinct=True),
                           performers_pending=Count("event__performers", filter=pending, distinct=True))
@@ -185,7 +185,7 @@ def vetting_list(request):
 @require_GET
 def vetting_detail(request, pk):
     """The lineup and setlist of one assigned event, with a decision form for each performer and song."""
-    application = selectors.application_for_user(request.user, pk, perm=permissions.VET)
+    application = selectors.application_for_user(request.user, pk, perm=access.VET)
     performers = application.event.performers.prefetch_related("songs").select_related("vetted_by")
     can_vet = application.state in workflow.VETTING_STATES and request.user.is_culture_official
     return render(request, "approvals/review/vetting_detail.html", {
@@ -224,4 +224,4 @@ def _application_of_event(user, event_id):
     pk = Application.objects.filter(event_id=event_id).values_list("pk", flat=True).first()
     if pk is None:
         raise Http404
-    return selectors.application_for_user(user, pk, perm=permissions.VET)
+    return selectors.application_for_user(user, pk, perm=access.VET)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from riskassess.forms import ForecastForm, LevelOverrideForm
 from riskassess.selectors import assessment_history, current_model_version
 
-from . import permissions, risk
+from . import access, risk
 from .selectors import application_for_user
 
 CHART_BAR_HEIGHT, CHART_GAP, CHART_LABEL_WIDTH, CHART_BAR_WIDTH = 22, 10, 170, 300
@@ -52,7 +52,7 @@ def _page(request, application, *, forecast_form=None, override_form=None, statu
     current = current_model_version()
     version = assessment.model_version if assessment else current
     levels = list(current.levels.all())
-    can_review = request.user.has_perm(permissions.REVIEW, application)
+    can_review = request.user.has_perm(access.REVIEW, application)
     initial_forecast = assessment.forecast if assessment else {}
     context = {
         "application": application, "event": application.event, "assessment": assessment,
@@ -74,7 +74,7 @@ def risk_detail(request, pk):
 
 def _reviewable(request, pk):
     application = application_for_user(request.user, pk)
-    if not request.user.has_perm(permissions.REVIEW, application):
+    if not request.user.has_perm(access.REVIEW, application):
         raise PermissionDenied(_("只有审批民警可以进行风险评估。"))
     return application
 

@@ -22,7 +22,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from accounts import roles
 from events.models import Performer, Song, VettingStatus
 
-from . import deadlines, permissions, signals
+from . import access, deadlines, signals
 from .checklist import document_applies
 from .models import (
     Application, ApplicationDocument, ApplicationState, AuditEntry, DeferredCommitment, PartyAssignment, Permit,
@@ -101,7 +101,7 @@ def authority_refusal(application: Application, name: str, user) -> str | None:
     """Why a police officer whose bureau reviews this application may not take this decision or resume
     (needs a supervisor's signature, the city bureau, or the authority that suspended); None otherwise."""
     if user is None or not user.is_authenticated or not user.is_police or \
-            not application.user_may(user, permissions.REVIEW):
+            not application.user_may(user, access.REVIEW):
         return None
     if name == "resume":
         return application.resume_refusal(user, action=ACTION_LABELS[name])
@@ -292,17 +292,17 @@ def available_actions(application: Application, user) -> list[str]:
     actions = [name for name in PANEL_TRANSITIONS
                if can_proceed(getattr(application, name), check_conditions=False)
                and getattr(application, name)._django_fsm.has_transition_perm(application, application.state, user)]
-    police = user.is_police and application.user_may(user, permissions.REVIEW)
+    police = user.is_police and application.user_may(user, access.REVIEW)
     if police and user.is_supervisor and application.state in ASSIGNABLE_STATES:
         actions.append("assign_reviewer")
     if police and application.event.has_performances and application.state in VETTING_STATES:
         actions.append("assign_culture_vetting")
     if police and application.state in ASSIGNABLE_STATES:
         actions.append("set_supervising_party")
-    if user.is_organizer and application.user_may(user, permissions.CHANGE) and \
+    if user.is_organizer and application.user_may(user, access.CHANGE) and \
             application.deferred_commitments.filter(signed_at__isnull=True).exists():
         actions.append("sign_commitment")
-    if user.is_culture_official and application.user_may(user, permissions.VET) and \
+    if user.is_culture_official and application.user_may(user, access.VET) and \
             application.state in VETTING_STATES:
         actions.append("vet")
     return actions
@@ -382,7 +382,7 @@ def application_accept_with_deferred(*, application: Application, actor, documen
 def deferred_commitment_sign(*, commitment: DeferredCommitment, actor) -> DeferredCommitment:
     """The organizer signs the commitment (承诺) to deliver the deferred documents by the due date."""
     application = _lock(commitment.application)
-    if not (actor.is_organizer and application.user_may(actor, permissions.CHANGE)):
+    if not (actor.is_organizer and application.user_may(actor, access.CHANGE)):
         raise PermissionDenied(_("只有申请单位可以签署容缺承诺书。"))
     commitment = DeferredCommitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.signed_at is not None:
@@ -647,7 +647,7 @@ def application_complete(*, application: Application, actor, expected_revision=N
 
 
 def _ensure_police(application: Application, actor, *, supervisor: bool = False) -> None:
-    if actor is None or not actor.is_police or not application.user_may(actor, permissions.REVIEW):
+    if actor is None or not actor.is_police or not application.user_may(actor, access.REVIEW):
         raise PermissionDenied(_("只有受理分局的民警可以执行此操作。"))
     if supervisor and not actor.is_supervisor:
         raise PermissionDenied(_("只有分局领导可以执行此操作。"))
@@ -660,7 +660,7 @@ def application_assign_reviewer(*, application: Application, actor, reviewer) ->
     _ensure_police(application, actor, supervisor=True)
     if application.state not in ASSIGNABLE_STATES:
         raise ValidationError(_("申请当前状态为“%(state)s”，不能分派。") % {"state": application.get_state_display()})
-    if reviewer is None or not reviewer.is_police or not application.user_may(reviewer, permissions.REVIEW):
+    if reviewer is None or not reviewer.is_police or not application.user_may(reviewer, access.REVIEW):
         raise ValidationError({"reviewer": _("只能分派给本分局（或上级市局）的审批民警。")})
     previous = application.assigned_reviewer_id
     application.assigned_reviewer = reviewer
@@ -686,10 +686,13 @@ def application_assign_culture_vetting(*, application: Application, actor, offic
             "state": application.get_state_display()})
     if official is None or not official.is_culture_official:
         raise ValidationError({"official": _("请选择文旅审核员。")})
-    permissions.grant_culture_access(application, official)
+    previous = application.culture_official_id
     application.culture_official = official
     application.save(update_fields=["culture_official", "updated_at"])
-    entry = audit(application, actor=actor, action=AuditEntry.Action.ASSIGNED, snapshot={"culture_official": official.pk})
+    entry = audit(application, actor=actor, action=AuditEntry.Action.ASSIGNED,
+                  snapshot={"culture_official": official.pk, "previous": previous})
+    # The official now assigned vets; one replaced loses the application (and may vet nothing more).
+    access.application_sync_access(application, actor=actor)
     _tell(application, users=[official], verb="vetting_assigned", actor=actor, dedupe_key=f"audit:{entry.pk}",
           message=_("请审核“%(event)s”（%(reference)s）的演出阵容和曲目。") % {
               "event": application.event.name, "reference": application.reference})
@@ -724,7 +727,7 @@ def _vet(item, *, application_id: int | None, kind: str, actor, decision: str, r
     if application_id is None:
         raise ValidationError(_("该演出内容不属于任何申请。"))
     application = _lock(application_id)
-    if actor is None or not actor.is_culture_official or not application.user_may(actor, permissions.VET):
+    if actor is None or not actor.is_culture_official or not application.user_may(actor, access.VET):
         raise PermissionDenied(_("只有指派的文旅审核员可以审核演出内容。"))
     if application.state not in VETTING_STATES:
         raise ValidationError(_("申请当前状态为“%(state)s”，不能审核演出内容。") % {

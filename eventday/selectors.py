@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
-from approvals import permissions as approval_permissions
+from approvals import access as approval_access
 from approvals.models import ApplicationState
 from approvals.selectors import applications_visible_to
 from events.models import AccountabilityRecord, Event, Organisation, TrainingDrill
@@ -20,15 +20,14 @@ PERMITTED_STATES = (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_AP
                     ApplicationState.REVOKED, ApplicationState.COMPLETED)
 
 
-def events_visible_to(user, *, perm: str = approval_permissions.VIEW) -> QuerySet:
-    """Events whose application the user may see (police of the district and its city, the organizer), plus,
-    for a security company, the events it is named on. Only with a permit (there is no event day before)."""
+def events_visible_to(user, *, perm: str = approval_access.VIEW) -> QuerySet:
+    """Events whose application the user may see (police of the district and its city, the organizer, the
+    security company named on the event: the same object permissions as every page, approvals.access), only
+    with a permit (there is no event day before)."""
     if not user.is_authenticated or not user.is_active:
         return Event.objects.none()
-    visible = Q(application__in=applications_visible_to(user, perm=perm))
-    if perm == approval_permissions.VIEW and user.organisation_id and user.has_role(roles.SECURITY_COMPANY):
-        visible |= Q(security_company_id=user.organisation_id)
-    return Event.objects.filter(visible, application__state__in=PERMITTED_STATES)
+    return Event.objects.filter(application__in=applications_visible_to(user, perm=perm),
+                                application__state__in=PERMITTED_STATES)
 
 
 def event_for_user(user, pk) -> Event:
@@ -42,7 +41,7 @@ def event_for_user(user, pk) -> Event:
 
 def user_may_operate(user, event: Event) -> bool:
     """Police of the event's district (or its city): acknowledge alerts, log incidents, suspend."""
-    return user.has_perm(approval_permissions.REVIEW, event.application)
+    return user.has_perm(approval_access.REVIEW, event.application)
 
 
 def event_list_queryset(user) -> QuerySet:

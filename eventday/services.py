@@ -12,7 +12,7 @@ from django.db.models import BigIntegerField, BooleanField, Case, CharField, Exi
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import permissions as approval_permissions
+from approvals import access as approval_access
 from approvals.models import ApplicationState
 from events.models import AccountabilityRecord, Event, Organisation, TrainingDrill
 
@@ -287,7 +287,7 @@ def _alerts_for(zones: dict[int, Zone], zone_flows, excess: dict[int, int], *, l
 
 
 def _ensure_operator(user, event: Event) -> None:
-    if not user.has_perm(approval_permissions.REVIEW, event.application):
+    if not user.has_perm(approval_access.REVIEW, event.application):
         raise PermissionDenied(_("只有本辖区公安民警可以执行此操作。"))
 
 

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from approvals import permissions
+from approvals import access
 from approvals.models import Application, AuditEntry
 from outbox.services import enqueue
 
@@ -45,7 +45,7 @@ def plan_build(application_id: int) -> tuple[Application, dict, str]:
 
 def plan_may_regenerate(user, application: Application) -> bool:
     """Police reviewers and the applicant organisation; other readers (culture, security company) may not."""
-    return user.has_perm(permissions.REVIEW, application) or user.has_perm(permissions.CHANGE, application)
+    return user.has_perm(access.REVIEW, application) or user.has_perm(access.CHANGE, application)
 
 
 def _enqueue(version: PlanVersion) -> None:

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from approvals import risk
-from approvals.permissions import grant_police_access
 from events.models import Performer
 from tests import factories
 from tests.riskassess.factories import application_with_venue, fill_sections
@@ -205,7 +204,7 @@ def test_risk_page_in_english(english, organizer):
     fill_sections(application, organizer, security_staff_total=10, fixed_posts=3, patrol_posts=2, mobile_points=5,
                   core_area_m2=3000)
     Performer.objects.create(event=application.event, name="Rust Band", genre="metal", genre_intensity=5)
-    grant_police_access(application)
+    factories.grant_police_access(application)
     risk.assess_application(application=application)
     english.force_login(factories.ReviewerFactory(authority=application.district))
     page = english.get(reverse("risk:detail", args=[application.pk])).content.decode()

@@ -7,7 +7,6 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import permissions
 from approvals.models import Application, ApplicationState
 from approvals.selectors import current_catalogue, inbox_queryset
 from events.models import Event
@@ -55,7 +54,7 @@ def inbox_row(venue, *, name="音乐节", attendance=3000, start_in_days=40, sub
         is_late=late, needs_city_decision=attendance >= 5000)
     application.save()
     if state != ApplicationState.DRAFT:
-        permissions.grant_police_access(application)
+        factories.grant_police_access(application)
     return application
 
 
@@ -83,7 +82,7 @@ def test_a_really_submitted_application_reaches_its_districts_inbox_and_no_other
 def test_drafts_never_appear_in_the_inbox(reviewer_client, venue, district):
     draft = inbox_row(venue, state=ApplicationState.DRAFT)
     # Even if the bureau could see it, a draft is not the police's business yet.
-    permissions.grant_police_access(draft)
+    factories.grant_police_access(draft)
     submitted = inbox_row(venue)
     assert references(inbox(reviewer_client)) == [submitted.reference]
     reviewer = factories.ReviewerFactory(authority=district)

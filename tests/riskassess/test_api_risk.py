@@ -3,7 +3,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from approvals import risk
-from approvals.permissions import grant_police_access
 from tests import factories
 
 from .factories import application_with_venue, fill_sections
@@ -13,7 +12,7 @@ from .factories import application_with_venue, fill_sections
 def application(organizer):
     application = application_with_venue(organizer, expected_attendance=3000)
     fill_sections(application, organizer, security_staff_total=100)
-    grant_police_access(application)
+    factories.grant_police_access(application)
     return application
 
 

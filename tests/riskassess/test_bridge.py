@@ -29,9 +29,7 @@ def police_for(application):
 
 
 def grant_police(application):
-    from approvals.permissions import grant_police_access
-
-    grant_police_access(application)
+    factories.grant_police_access(application)
     return police_for(application)
 
 

@@ -4,7 +4,6 @@ from django.urls import reverse
 
 from approvals import risk
 from approvals.models import AuditEntry
-from approvals.permissions import grant_police_access
 from events.models import Performer
 from riskassess.models import Assessment
 from tests import factories
@@ -19,7 +18,7 @@ def application(organizer):
     fill_sections(application, organizer, security_staff_total=10, fixed_posts=3, patrol_posts=2, mobile_points=5,
                   core_area_m2=3000)
     Performer.objects.create(event=application.event, name="铁锈乐队", genre="重金属", genre_intensity=5)
-    grant_police_access(application)
+    factories.grant_police_access(application)
     return application
 
 

@@ -161,33 +161,40 @@ def targets(world: World) -> list[Target]:
     return world.__dict__["_targets"]
 
 
+def _constants(world: World) -> dict:
+    return {"review_action": sorted(REVIEW_ACTIONS), "app_label": ["approvals"],
+            "application_type": [ContentType.objects.get_for_model(Application).pk],
+            "admin_unknown_page": ["no-such-page/"], "admin_user": [world.users[OWNER].pk],
+            "admin_group": [world.organisation.group_id]}
+
+
+def application_target(world: World, label: str, application: Application, legit: frozenset) -> Target:
+    """The path values of one application's objects (its event, first performer, song, document version, ...)."""
+    version = _first(DocumentVersion.objects.filter(document__application=application)
+                     .select_related("document__document_type"))
+    plan = _first(PlanVersion.objects.filter(application=application))
+    section = _first(SectionEntry.objects.filter(application=application).select_related("section"))
+    party = _first(PartyAssignment.objects.filter(application=application).select_related("party"))
+    event = application.event
+    values = {
+        "application": [application.pk], "event": [event.pk],
+        "performer": [p.pk for p in Performer.objects.filter(event=event)[:1]],
+        "song": [s.pk for s in Song.objects.filter(performer__event=event)[:1]],
+        "alert": [a.pk for a in Alert.objects.filter(zone__event=event)[:1]],
+        "commitment": [c.pk for c in application.deferred_commitments.all()[:1]],
+        "document_version": [version.pk] if version else [],
+        "document_code": [version.document.document_type.code] if version else [],
+        "document_number": [version.number] if version else [],
+        "plan_number": [plan.number] if plan else [],
+        "section_code": [section.section.code], "party_code": [party.party.code],
+    }
+    return Target(label, {**_constants(world), **values}, legit)
+
+
 def _targets(world: World) -> list[Target]:
-    constants = {"review_action": sorted(REVIEW_ACTIONS), "app_label": ["approvals"],
-                 "application_type": [ContentType.objects.get_for_model(Application).pk],
-                 "admin_unknown_page": ["no-such-page/"], "admin_user": [world.users[OWNER].pk],
-                 "admin_group": [world.organisation.group_id]}
-    found = []
-    for label, victim in world.victims.items():
-        application = victim.application
-        version = _first(DocumentVersion.objects.filter(document__application=application)
-                         .select_related("document__document_type"))
-        plan = _first(PlanVersion.objects.filter(application=application))
-        section = _first(SectionEntry.objects.filter(application=application).select_related("section"))
-        party = _first(PartyAssignment.objects.filter(application=application).select_related("party"))
-        event = application.event
-        values = {
-            "application": [application.pk], "event": [event.pk],
-            "performer": [p.pk for p in Performer.objects.filter(event=event)[:1]],
-            "song": [s.pk for s in Song.objects.filter(performer__event=event)[:1]],
-            "alert": [a.pk for a in Alert.objects.filter(zone__event=event)[:1]],
-            "commitment": [c.pk for c in application.deferred_commitments.all()[:1]],
-            "document_version": [version.pk] if version else [],
-            "document_code": [version.document.document_type.code] if version else [],
-            "document_number": [version.number] if version else [],
-            "plan_number": [plan.number] if plan else [],
-            "section_code": [section.section.code], "party_code": [party.party.code],
-        }
-        found.append(Target(label, {**constants, **values}, victim.legit))
+    constants = _constants(world)
+    found = [application_target(world, label, victim.application, victim.legit)
+             for label, victim in world.victims.items()]
     police = POLICE | {OTHER_REVIEWER, OTHER_SUPERVISOR}
     found += [
         # The company registry is open to all police by design (eventday.selectors.companies_visible_to).
@@ -226,12 +233,13 @@ class Case:
         return frozenset() if self.route.namespace == "admin" else self.target.legit
 
 
-def cases_for(route: Route, world: World) -> list[Case]:
+def cases_for(route: Route, world: World, among: list[Target] | None = None) -> list[Case]:
+    """The route's cases: one per combination of path values of each target (`among`, else the world's)."""
     if not route.kwargs:
         return [Case(route, Target("-", {}, frozenset(ALL_ROLES)), {}, route.url({}))]
     kinds = {k: kind_of(route, k) for k in route.kwargs}
     cases = []
-    for target in targets(world):
+    for target in (targets(world) if among is None else among):
         options = [target.values.get(kind, []) for kind in kinds.values()]
         if route.namespace == "admin" and target.label != "approved":
             continue  # Django's own staff check: one target is enough
