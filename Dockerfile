@@ -7,9 +7,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 WORKDIR /app
 COPY pyproject.toml package.json package-lock.json ./
 COPY . .
+# Build-time commands load the production settings (collectstatic must use their manifest storage): they need a
+# key and hosts, which are placeholders here and never reach run time (docker-compose.yml sets the real ones).
 RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund \
-    && SECRET_KEY=build python manage.py compilemessages \
-    && SECRET_KEY=build python manage.py collectstatic --noinput
+    && SECRET_KEY=build-time-only ALLOWED_HOSTS=build.invalid python manage.py compilemessages \
+    && SECRET_KEY=build-time-only ALLOWED_HOSTS=build.invalid python manage.py collectstatic --noinput
 USER nobody
+# Reached only through the TLS proxy (docker-compose.yml `proxy`, deploy/nginx.conf), never published itself.
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

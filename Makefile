@@ -10,7 +10,7 @@ setup:
 	scripts/setup.sh
 
 worker:
-	.venv/bin/celery -A config worker -l INFO -Q default,pdf
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} .venv/bin/celery -A config worker -l INFO -Q default,pdf
 
 beat:
-	.venv/bin/celery -A config beat -l INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} .venv/bin/celery -A config beat -l INFO

@@ -1,6 +1,11 @@
-"""Token sign-in for API clients."""
+"""Token sign-in and sign-out for API clients (accounts/api.py)."""
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from . import api
 
 app_name = "accounts_api"
-urlpatterns = [path("token/", obtain_auth_token, name="token")]
+urlpatterns = [
+    path("token/", api.TokenSignInView.as_view(), name="token"),
+    path("logout/", api.TokenSignOutView.as_view(), name="logout"),
+    path("logout-all/", api.TokenSignOutEverywhereView.as_view(), name="logout_all"),
+]

@@ -28,8 +28,19 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs):
+        # set_password() leaves the new raw password in _password until the save: the password changed.
+        password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
         self.sync_membership_groups()
+        if password_changed:
+            self.revoke_api_tokens()
+
+    def revoke_api_tokens(self) -> int:
+        """Every API token of the user stops working (on a password change, and by `POST /api/auth/logout-all/`)."""
+        from knox.models import AuthToken
+
+        deleted, _by_model = AuthToken.objects.filter(user=self).delete()
+        return deleted
 
     def sync_membership_groups(self) -> None:
         """Object permissions are granted to organisation/authority groups: keep the user in exactly its own."""

@@ -33,7 +33,7 @@ def configure_django(database_url: str, **environment: str) -> None:
     """Django on that database as in production (DEBUG off: no per-query bookkeeping), with eager Celery and a
     local-memory cache so nothing outside this process takes part unless a benchmark asks for it."""
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: collectstatic not run here
-    os.environ.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    os.environ.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.local",
                        "DEBUG": "false", "LOG_LEVEL": "ERROR", **environment})
     if "REDIS_URL" not in environment:
         os.environ.pop("REDIS_URL", None)

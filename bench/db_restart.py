@@ -121,7 +121,7 @@ def prepare(devices: int) -> dict:
     import django
 
     sys.path.insert(0, str(REPO))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     django.setup()
     from datetime import timedelta
     from decimal import Decimal
@@ -159,7 +159,7 @@ def prepare(devices: int) -> dict:
 
 
 def run_child(database_url: str, args: list[str]) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.local",
            "DEBUG": "0", "LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
     done = subprocess.run([PYTHON, __file__, *args], env=env, cwd=REPO, capture_output=True, text=True,
@@ -302,7 +302,7 @@ def run(*, devices: int = 4, batches: int = 150, per_batch: int = 50, pause: flo
             f"{time.monotonic() - started:.1f} s")
 
         port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.local",
                "DEBUG": "0", "DB_CONN_MAX_AGE": str(conn_max_age), "LOG_LEVEL": "ERROR"}
         env.pop("REDIS_URL", None)
         log = open(server_log, "w") if server_log else subprocess.DEVNULL

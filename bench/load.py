@@ -53,7 +53,7 @@ def parse_args():
 
 
 def server_env(database_url: str, media_root: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.local",
            "DEBUG": "false", "LOG_LEVEL": "ERROR", "DB_CONN_MAX_AGE": "60", "MEDIA_ROOT": media_root,
            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     env.pop("REDIS_URL", None)  # local-memory cache and in-process Celery: nothing outside this machine's loopback

@@ -57,7 +57,7 @@ def fresh_database(server_url: str, name: str) -> str:
 def setup_django(database_url: str, redis_url: str, media_root: str) -> dict:
     env = {
         **os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "MEDIA_ROOT": media_root,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "DJANGO_SETTINGS_MODULE": "config.settings.local", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING", "DEBUG": "false",
     }
     os.environ.update(env)

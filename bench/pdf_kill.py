@@ -113,7 +113,7 @@ class Worker:
 
 def worker_env(*, database_url: str, redis_url: str, media_root: str) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "MEDIA_ROOT": str(media_root),
-           "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "false", "LOG_LEVEL": "INFO",
+           "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "false", "LOG_LEVEL": "INFO",
            "CELERY_BROKER_TRANSPORT_OPTIONS": json.dumps(TRANSPORT_OPTIONS),
            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     env.pop("CELERY_BROKER_URL", None)
@@ -309,7 +309,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="anbao-pdfkill-"))
     media_root = workdir / "media"
     os.environ.update({"DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), "DEBUG": "false",
-                       "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "config.settings.base",
+                       "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "config.settings.local",
                        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"})
     sys.path.insert(0, str(REPO))
     import django

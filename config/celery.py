@@ -3,7 +3,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+# Production unless told otherwise (it refuses to start without SECRET_KEY); development selects
+# DJANGO_SETTINGS_MODULE=config.settings.local, the tests config.settings.test.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("anbao")
 app.config_from_object("django.conf:settings", namespace="CELERY")

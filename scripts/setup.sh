@@ -39,5 +39,6 @@ fi
 
 # Translations: compiled from the committed .po files.
 if compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
-  .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
+  DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}" \
+    .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
 fi

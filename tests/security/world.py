@@ -6,8 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from django.utils import timezone
+from knox.models import AuthToken
 
 from accounts import roles
 from approvals import services as approval_services
@@ -225,7 +225,7 @@ def build_world() -> World:
             client = Client()
             client.force_login(user)
             sessions[role] = client.cookies["sessionid"].value
-            tokens[role] = Token.objects.create(user=user).key
+            tokens[role] = AuthToken.objects.create(user=user)[1]
     return World(
         users=users, victims=victims, own_application=own, company=company, other_company=other_company,
         district=district, other_district=other_district, culture_department=culture_department, venue=venue,

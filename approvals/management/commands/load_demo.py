@@ -1,7 +1,8 @@
 """Load realistic demo data (organisations, venues, users for every role, applications in several states)."""
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from approvals.demo import DEMO_PASSWORD, DEMO_USERS, load_core_demo
@@ -18,7 +19,18 @@ DEMO_HOOKS = [
 class Command(BaseCommand):
     help = "Load the demo data (idempotent) and print the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--i-know-this-is-not-production", action="store_true", dest="not_production",
+            help="Load the demo (users with a published password, among them a superuser) although the settings "
+                 "are not development settings.")
+
     def handle(self, *args, **options):
+        # The demo creates `admin` and every role with the password printed below: never on a real database.
+        if not (settings.DEBUG or settings.DEMO_DATA_ALLOWED or options["not_production"]):
+            raise CommandError(
+                "load_demo creates users with a published password: it runs only with development settings "
+                "(DJANGO_SETTINGS_MODULE=config.settings.local) or with --i-know-this-is-not-production.")
         if User.objects.filter(username="organizer").exists():
             self.stdout.write("Demo data already loaded.")
         else:
