@@ -202,8 +202,6 @@ def _may_act_as_organizer(application, user) -> bool:
     return bool(user and user.is_organizer and application.user_may(user, "approvals.change_application"))
 
 
-# Conditions (django-fsm `conditions=`): facts of the application itself. The services explain refusals.
-
 # Security levels. Their order is data (riskassess RiskLevel rows, by threshold on the total); the code names
 # only the bureau's rule of where a supervisor's signature starts.
 SIGN_OFF_FROM_LEVEL = "二级"
@@ -233,6 +231,8 @@ def _authority_covers(authority, of_authority) -> bool:
         of_authority = of_authority.parent
     return False
 
+
+# Conditions (django-fsm `conditions=`): facts of the application itself. The services explain refusals.
 
 
 def _vetting_settled(application) -> bool:
@@ -275,10 +275,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     is_late = models.BooleanField(_("逾期申请"), default=False)
     needs_city_decision = models.BooleanField(_("需市级决定"), default=False, db_index=True)
     security_level = models.CharField(_("安保等级"), max_length=10, blank=True, db_index=True)
-    # Optimistic concurrency: bumped on every state change.
-    revision = models.PositiveIntegerField(default=0, editable=False)
     # What the model computed, whatever the override: sign-off follows the more severe of the two.
     computed_security_level = models.CharField(_("模型计算等级"), max_length=10, blank=True)
+    # Optimistic concurrency: bumped on every state change.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     # Deadlines of the review (approvals/deadlines.py computes them).
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     decision_due_date = models.DateField(_("决定期限"), null=True, blank=True, db_index=True)
@@ -417,8 +417,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
             checker = checkers[user.pk] = ObjectPermissionChecker(user)
         return checker.has_perm(perm.split(".", 1)[-1], self)
 
-    @property
-    def requires_sign_off(self) -> bool:
     def level_order(self) -> list[str]:
         """The risk model's level codes, most severe first (read once per instance)."""
         order = self.__dict__.get("_level_order")
@@ -433,6 +431,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """The more severe of the computed and the effective (possibly overridden) level."""
         return more_severe_level(self.security_level, self.computed_security_level, self.level_order())
 
+    @property
+    def requires_sign_off(self) -> bool:
         return self.needs_city_decision or level_is_at_least(self.sign_off_level, SIGN_OFF_FROM_LEVEL,
                                                               self.level_order())
 
@@ -742,12 +742,12 @@ class Suspension(models.Model):
     automatic = models.BooleanField(_("系统自动熔断"), default=False)
     suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
-    suspended_at = models.DateTimeField(_("熔断时间"), db_index=True)
-    changes_made = models.TextField(_("整改情况"), blank=True)
-    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
     # The bureau that suspended (kept as it was then): only it or an authority above it may resume.
     suspending_authority = models.ForeignKey("events.Authority", verbose_name=_("作出熔断的机关"), null=True,
                                              blank=True, on_delete=models.PROTECT, related_name="+")
+    suspended_at = models.DateTimeField(_("熔断时间"), db_index=True)
+    changes_made = models.TextField(_("整改情况"), blank=True)
+    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     resumed_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
 
