@@ -128,3 +128,15 @@ def test_the_assigned_culture_official_is_replaced_not_added(organizer):
     workflow.application_assign_culture_vetting(application=application, actor=supervisor, official=second)
     assert grants(application) >= {(f"user:{second.pk}", "vet_application"), (f"user:{second.pk}", "view_application")}
     assert not any(holder == f"user:{first.pk}" for holder, _ in grants(application))
+
+
+def test_the_access_sync_command_revokes_what_older_versions_left(organizer):
+    from django.core.management import call_command
+
+    application = draft(organizer)
+    stranger = factories.OrganisationFactory()
+    ApplicationGroupObjectPermission.objects.create(
+        content_object=application, group=stranger.group,
+        permission=Permission.objects.get(content_type__app_label="approvals", codename="view_application"))
+    call_command("access_sync", stdout=open("/dev/null", "w"))
+    assert grants(application) == names(organizer.organisation, "view_application", "change_application")
