@@ -28,6 +28,7 @@ from events.models import Organisation, Performer, Song
 from events.selectors import own_organisation, venues_usable_by
 from events.serializers import OrganisationOutputSerializer
 
+from . import dossier as dossier_parts
 from . import access, services
 from .checklist import application_checklist, blocking_gaps
 from .filters import ApplicationFilter
@@ -111,10 +112,13 @@ class ApplicationPagination(PageNumberPagination):
     max_page_size = 100
 
 
-def _detail(application: Application) -> dict:
+def _detail(application: Application, user) -> dict:
+    """The checklist names every document and section: only for those who read the whole plan (dossier.PLAN)."""
     application_with_contents(application)
-    return ApplicationDetailOutputSerializer(
-        application, context={"checklist": application_checklist(application)}).data
+    checklist = None
+    if dossier_parts.PLAN in dossier_parts.dossier_for(user, application):
+        checklist = application_checklist(application)
+    return ApplicationDetailOutputSerializer(application, context={"checklist": checklist}).data
 
 
 def _refused_submission(request, pk, refused: DjangoValidationError) -> Response:
@@ -153,7 +157,7 @@ class ApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return application_list_queryset(self.request.user)
 
     def retrieve(self, request, pk=None):
-        return Response(_detail(application_for_user(request.user, pk)))
+        return Response(_detail(application_for_user(request.user, pk), request.user))
 
     def create(self, request):
         user = request.user
@@ -164,7 +168,7 @@ class ApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         values = dict(facts.validated_data)
         co_organisers = values.pop("co_organisers", ())
         application = services.application_create(user=user, facts=values, co_organisers=co_organisers)
-        return Response(_detail(application_for_user(user, application.pk)), status=status.HTTP_201_CREATED)
+        return Response(_detail(application_for_user(user, application.pk), user), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         application = _writable(request, pk)
@@ -175,7 +179,7 @@ class ApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         co_organisers = values.pop("co_organisers", None)
         services.application_update_facts(application=application, user=request.user, facts=values,
                                           co_organisers=co_organisers)
-        return Response(_detail(application_for_user(request.user, pk)))
+        return Response(_detail(application_for_user(request.user, pk), request.user))
 
     @extend_schema(
         summary="提交申请", request=None,
@@ -190,12 +194,14 @@ class ApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             services.application_submit(application=application, user=request.user)
         except DjangoValidationError as refused:
             return _refused_submission(request, pk, refused)
-        return Response(_detail(application_for_user(request.user, pk)))
+        return Response(_detail(application_for_user(request.user, pk), request.user))
 
     @extend_schema(summary="提交前清单（尚缺什么）", responses={200: ChecklistOutputSerializer, 404: ERROR_404})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def checklist(self, request, pk=None):
-        application = application_with_contents(application_for_user(request.user, pk))
+        application = application_for_user(request.user, pk)
+        dossier_parts.require(request.user, application, dossier_parts.PLAN)
+        application = application_with_contents(application)
         return Response(ChecklistOutputSerializer(ChecklistOutputSerializer.build(
             application_checklist(application))).data)
 
@@ -217,10 +223,13 @@ def _slot_context(application: Application) -> dict:
 class DocumentListView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(summary="必备材料及其各版本", responses={200: DocumentSlotOutputSerializer(many=True), 404: ERROR_404})
+    @extend_schema(summary="必备材料及其各版本（文旅只见第 9 项；保安公司 404）",
+                   responses={200: DocumentSlotOutputSerializer(many=True), 404: ERROR_404})
     def get(self, request, pk):
         application = application_for_user(request.user, pk)
-        return Response(DocumentSlotOutputSerializer(_document_slots(application), many=True,
+        dossier = dossier_parts.require(request.user, application, dossier_parts.DOCUMENTS,
+                                        dossier_parts.SECTOR_APPROVAL)
+        return Response(DocumentSlotOutputSerializer(dossier.documents(_document_slots(application)), many=True,
                                                      context=_slot_context(application)).data)
 
     @extend_schema(summary="上传材料（新版本；旧版本保留）", request={"multipart/form-data": DocumentUploadInputSerializer},
@@ -260,7 +269,7 @@ class DocumentDownloadView(APIView):
         application = application_for_user(request.user, pk)
         version = DocumentVersion.objects.filter(
             document__application=application, document__document_type__code=code, number=number).first()
-        if version is None:
+        if version is None or not dossier_parts.dossier_for(request.user, application).may_see_document(code):
             raise NotFound(_("没有这个材料版本。"))
         return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.original_name,
                             content_type=version.content_type)
@@ -277,17 +286,21 @@ def _section_entry(application: Application, code: str):
 
 
 class SectionListView(APIView):
-    @extend_schema(summary="安全工作方案各章节", responses={200: SectionEntryOutputSerializer(many=True), 404: ERROR_404})
+    @extend_schema(summary="安全工作方案各章节（保安公司只见第 3 章）",
+                   responses={200: SectionEntryOutputSerializer(many=True), 404: ERROR_404})
     def get(self, request, pk):
         application = application_for_user(request.user, pk)
+        dossier = dossier_parts.require(request.user, application, dossier_parts.PLAN, dossier_parts.STAFFING)
         entries = application.sections.select_related("section").order_by("section__number")
-        return Response(SectionEntryOutputSerializer(entries, many=True).data)
+        return Response(SectionEntryOutputSerializer(dossier.sections(entries), many=True).data)
 
 
 class SectionDetailView(APIView):
     @extend_schema(summary="方案章节", responses={200: SectionEntryOutputSerializer, 404: ERROR_404})
     def get(self, request, pk, code):
         application = application_for_user(request.user, pk)
+        if not dossier_parts.dossier_for(request.user, application).may_see_section(code):
+            raise NotFound(_("没有这个方案章节。"))
         return Response(SectionEntryOutputSerializer(_section_entry(application, code)).data)
 
     @extend_schema(summary="保存方案章节（替换全部字段与文字说明）", request=SectionInputSerializer,
@@ -330,16 +343,21 @@ def _party_assignment(application: Application, code: str) -> PartyAssignment:
 
 
 class PartyListView(APIView):
-    @extend_schema(summary="五方责任", responses={200: PartyAssignmentOutputSerializer(many=True), 404: ERROR_404})
+    @extend_schema(summary="五方责任（保安公司只见安保服务方）",
+                   responses={200: PartyAssignmentOutputSerializer(many=True), 404: ERROR_404})
     def get(self, request, pk):
         application = application_for_user(request.user, pk)
-        return Response(PartyAssignmentOutputSerializer(_party_assignments(application), many=True).data)
+        dossier = dossier_parts.require(request.user, application, dossier_parts.PARTIES, dossier_parts.STAFFING)
+        return Response(PartyAssignmentOutputSerializer(dossier.parties(_party_assignments(application)),
+                                                        many=True).data)
 
 
 class PartyDetailView(APIView):
     @extend_schema(summary="一个责任方", responses={200: PartyAssignmentOutputSerializer, 404: ERROR_404})
     def get(self, request, pk, code):
         application = application_for_user(request.user, pk)
+        if not dossier_parts.dossier_for(request.user, application).may_see_party(code):
+            raise NotFound(_("没有这个责任方。"))
         return Response(PartyAssignmentOutputSerializer(_party_assignment(application, code)).data)
 
     @extend_schema(summary="填写责任方（单位、责任人、电话、已确认的责任项）", request=PartyInputSerializer,
@@ -393,6 +411,7 @@ class PerformerListView(APIView):
     @extend_schema(summary="演出者及曲目", responses={200: PerformerOutputSerializer(many=True), 404: ERROR_404})
     def get(self, request, pk):
         application = application_for_user(request.user, pk)
+        dossier_parts.require(request.user, application, dossier_parts.LINEUP)
         return Response(PerformerOutputSerializer(_performers(application), many=True).data)
 
     @extend_schema(summary="添加演出者", request=PerformerInputSerializer,
@@ -410,6 +429,7 @@ class PerformerDetailView(APIView):
     @extend_schema(summary="演出者", responses={200: PerformerOutputSerializer, 404: ERROR_404})
     def get(self, request, pk, performer_id):
         application = application_for_user(request.user, pk)
+        dossier_parts.require(request.user, application, dossier_parts.LINEUP)
         return Response(PerformerOutputSerializer(_performer(application, performer_id)).data)
 
     @extend_schema(summary="修改演出者（修改后重新审核）", request=PerformerInputSerializer,

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from riskassess.models import Assessment
 from riskassess.selectors import assessment_history
 
+from . import dossier as dossier_parts
 from . import access, risk
 from .selectors import application_for_user
 
@@ -57,6 +58,9 @@ class AssessmentOutputSerializer(serializers.Serializer):
     forecast = serializers.DictField()
 
     def get_override_reason(self, assessment) -> str:
+        """The police's own reason (approvals.dossier.RISK_INTERNAL): empty for the organizer."""
+        if not self.context.get("risk_internal", True):
+            return ""
         return assessment.override.reason if assessment.override_id else ""
 
 
@@ -101,11 +105,14 @@ def _reviewable(request, pk):
 
 
 class RiskView(APIView):
-    @extend_schema(summary="申请的风险评估：最新结果与历史", responses={200: RiskOutputSerializer, 404: ERRORS[404]})
+    @extend_schema(summary="申请的风险评估：最新结果与历史（公安、申请单位；调整理由仅公安）",
+                   responses={200: RiskOutputSerializer, 404: ERRORS[404]})
     def get(self, request, pk):
         application = application_for_user(request.user, pk)
+        dossier = dossier_parts.require(request.user, application, dossier_parts.RISK)
         history = list(assessment_history(application.pk)[:50])
-        return Response(RiskOutputSerializer({"latest": history[0] if history else None, "history": history}).data)
+        return Response(RiskOutputSerializer({"latest": history[0] if history else None, "history": history},
+                                             context={"risk_internal": dossier_parts.RISK_INTERNAL in dossier}).data)
 
 
 class RiskAssessView(APIView):

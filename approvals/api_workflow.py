@@ -6,14 +6,14 @@ Thin: an input serializer, a call to approvals.workflow, the application's new s
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext, gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events.models import Performer, Song
 
-from . import access, selectors, workflow
+from . import access, dossier, selectors, workflow
 from .models import Application, AuditEntry, DeferredCommitment, Permit
 
 
@@ -66,15 +66,27 @@ class VettingDecisionInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, default="")
 
 
+def _person(user) -> str | None:
+    """A user's display name, or None when there is none (never the repr of a missing user)."""
+    return None if user is None else str(user)
+
+
 class PermitDecisionOutput(serializers.Serializer):
     number = serializers.CharField()
     kind = serializers.CharField()
     issued_at = serializers.DateTimeField()
-    issued_by = serializers.CharField(source="issued_by.__str__")
-    signed_by = serializers.CharField(source="signed_by.__str__", allow_null=True, default=None)
+    issued_by = serializers.SerializerMethodField(help_text="The officer in charge (承办民警) who issued it.")
+    signed_by = serializers.SerializerMethodField(
+        help_text="The supervisor who signed it off (签批领导); null while nobody has (levels 三级/四级 need none).")
     approved_attendance = serializers.IntegerField()
     conditions = serializers.ListField(child=serializers.CharField())
     revoked_at = serializers.DateTimeField(allow_null=True)
+
+    def get_issued_by(self, permit) -> str:
+        return _person(permit.issued_by) or ""
+
+    def get_signed_by(self, permit) -> str | None:
+        return _person(permit.signed_by)
 
 
 class WorkflowApplicationStateOutput(serializers.Serializer):
@@ -100,24 +112,39 @@ class WorkflowStateOutput(WorkflowApplicationStateOutput):
     actions = serializers.ListField(child=serializers.CharField())
     deadlines = WorkflowDeadlineOutput(many=True)
     approval_blockers = serializers.ListField(child=serializers.CharField())
-
-
-class WorkflowAuditEntryOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.__str__", allow_null=True, default=None)
-    action = serializers.CharField()
-    transition = serializers.CharField()
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    reason = serializers.CharField()
-    snapshot = serializers.JSONField()
     withheld_actions = serializers.DictField(
         child=serializers.CharField(), help_text="Actions the state allows but another authority takes (e.g. the "
                                                  "city bureau for ≥ 5,000 people): action code → the reason.")
 
 
 ACTOR_KINDS = [("user", "user"), ("system", "system")]
+
+
+class WorkflowAuditEntryOutput(serializers.Serializer):
+    """One audit entry. `actor` is the person's name, null when the system acted (a deadline, an automatic
+    suspension); `actor_kind` says which; `actor_label` is what to show: the name, or "系统" / "System"."""
+
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    actor = serializers.SerializerMethodField()
+    actor_kind = serializers.SerializerMethodField()
+    actor_label = serializers.SerializerMethodField()
+    action = serializers.CharField()
+    transition = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    reason = serializers.CharField()
+    snapshot = serializers.JSONField()
+
+    def get_actor(self, entry) -> str | None:
+        return _person(entry.actor)
+
+    @extend_schema_field(serializers.ChoiceField(choices=ACTOR_KINDS))
+    def get_actor_kind(self, entry) -> str:
+        return "system" if entry.actor_id is None else "user"
+
+    def get_actor_label(self, entry) -> str:
+        return _person(entry.actor) or gettext("系统")
 
 
 class VettingResultOutput(serializers.Serializer):
@@ -245,12 +272,14 @@ class WorkflowStateApi(APIView):
 
 
 class AuditLogApi(APIView):
-    @extend_schema(operation_id="application_audit_log", summary="办理记录（只增不改）",
+    @extend_schema(operation_id="application_audit_log",
+                   summary="办理记录（只增不改）：公安全部；申请单位不含内部记录；其他角色 404",
                    responses={200: WorkflowAuditEntryOutput(many=True), 404: ERRORS[404]}, tags=["workflow"])
     def get(self, request, pk):
         application = selectors.application_for_user(request.user, pk)
+        parts = dossier.require(request.user, application, dossier.AUDIT, dossier.APPLICANT_AUDIT)
         entries = AuditEntry.objects.filter(application=application).select_related("actor").order_by("created_at", "id")
-        return Response(WorkflowAuditEntryOutput(entries, many=True).data)
+        return Response(WorkflowAuditEntryOutput(parts.audit_entries(entries), many=True).data)
 
 
 class PermitApi(APIView):
@@ -258,6 +287,7 @@ class PermitApi(APIView):
                    responses={200: PermitDecisionOutput, 404: ERRORS[404]}, tags=["workflow"])
     def get(self, request, pk):
         application = selectors.application_for_user(request.user, pk)
+        dossier.require(request.user, application, dossier.PERMIT)
         permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by"), application=application)
         return Response(PermitDecisionOutput(permit).data)
 

@@ -168,8 +168,11 @@ class ApplicationDetailOutputSerializer(serializers.ModelSerializer):
     def get_assigned_reviewer_name(self, application) -> str | None:
         return str(application.assigned_reviewer) if application.assigned_reviewer_id else None
 
-    @extend_schema_field(ChecklistOutputSerializer)
-    def get_checklist(self, application) -> dict:
+    @extend_schema_field(ChecklistOutputSerializer(allow_null=True))
+    def get_checklist(self, application) -> dict | None:
+        """Null for those who do not read the whole plan (the security company, the culture official)."""
+        if self.context.get("checklist") is None:
+            return None
         return ChecklistOutputSerializer(ChecklistOutputSerializer.build(self.context["checklist"])).data
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import dossier as dossier_parts
 from . import access, risk, selectors, services
 from .checklist import application_checklist, blocking_gaps, document_applies
 from .filters import ApplicationFilter
@@ -169,10 +170,14 @@ def application_detail(request, pk):
 
 
 def _checklist_context(request, application) -> dict:
-    """Expects the application's contents loaded (selectors.application_with_contents)."""
+    """Expects the application's contents loaded (selectors.application_with_contents). The checklist names
+    every document and section: only for those who read the whole plan (approvals.dossier.PLAN)."""
+    can_change = request.user.has_perm(access.CHANGE, application)
+    if dossier_parts.PLAN not in dossier_parts.dossier_for(request.user, application):
+        return {"checklist": None, "gaps": [], "done_count": 0, "can_change": can_change}
     items = application_checklist(application)
     return {"checklist": items, "gaps": blocking_gaps(items), "done_count": sum(item.done for item in items),
-            "can_change": request.user.has_perm(access.CHANGE, application)}
+            "can_change": can_change}
 
 
 AUDIT_RECENT = 8  # the rest of the history is folded away
@@ -220,18 +225,26 @@ def _mark_applicable_documents(application) -> None:
 
 
 def _detail_context(request, application, **extra):
+    """Only the parts of the dossier the user may see (approvals.dossier): the rest is not even loaded into
+    the template."""
+    dossier = dossier_parts.dossier_for(request.user, application)
     selectors.application_detail_contents(application)
     _mark_applicable_documents(application)
-    audit_entries = _audit_rows(application)
+    audit_entries = dossier.audit_entries(_audit_rows(application)) if dossier.any_audit else []
+    section_rows = [row for row in _section_rows(application) if dossier.may_see_section(row["entry"].section.code)]
     return _application_context(
-        application, section_rows=_section_rows(application), audit_recent=audit_entries[:AUDIT_RECENT],
-        audit_older=audit_entries[AUDIT_RECENT:], **_checklist_context(request, application), **extra)
+        application, dossier=dossier, documents=dossier.documents(application.documents.all()),
+        section_rows=section_rows, parties=dossier.parties(application.parties.all()),
+        audit_recent=audit_entries[:AUDIT_RECENT], audit_older=audit_entries[AUDIT_RECENT:],
+        **_checklist_context(request, application), **extra)
 
 
 @login_required
 @require_GET
 def application_checklist_partial(request, pk):
-    application = selectors.application_with_contents(selectors.application_for_user(request.user, pk))
+    application = selectors.application_for_user(request.user, pk)
+    dossier_parts.require(request.user, application, dossier_parts.PLAN)
+    application = selectors.application_with_contents(application)
     return render(request, "approvals/includes/checklist.html", _application_context(
         application, **_checklist_context(request, application)))
 
@@ -384,9 +397,12 @@ def document_download(request, pk, version_pk):
     """Documents are never served from a public URL: only to users who may see the application."""
     application = selectors.application_for_user(request.user, pk)
     try:
-        version = DocumentVersion.objects.select_related("document").get(
+        version = DocumentVersion.objects.select_related("document__document_type").get(
             pk=version_pk, document__application=application)
     except DocumentVersion.DoesNotExist:
+        raise Http404("No such document version.")
+    if not dossier_parts.dossier_for(request.user, application).may_see_document(
+            version.document.document_type.code):
         raise Http404("No such document version.")
     return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.original_name,
                         content_type=version.content_type)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Performer, Song, VettingStatus
 
-from . import access, selectors, workflow
+from . import access, dossier, selectors, workflow
 from .models import Application, ApplicationState, DeferredCommitment, Permit
 
 
@@ -128,6 +128,7 @@ def commitment_sign(request, pk):
 def permit_detail(request, pk):
     """许可决定书, printable."""
     application = selectors.application_for_user(request.user, pk)
+    dossier.require(request.user, application, dossier.PERMIT)
     permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by"), application=application)
     return render(request, "approvals/permit.html", {"application": application, "event": application.event,
                                                      "permit": permit})
@@ -138,6 +139,7 @@ def permit_detail(request, pk):
 def refusal_detail(request, pk):
     """不予许可决定书, printable."""
     application = selectors.application_for_user(request.user, pk)
+    dossier.require(request.user, application, dossier.PERMIT)
     if application.state != ApplicationState.REJECTED:
         raise Http404
     decision = application.audit_entries.select_related("actor").filter(transition="reject").order_by("-id").first()
@@ -148,10 +150,12 @@ def refusal_detail(request, pk):
 @login_required
 @require_GET
 def audit_log(request, pk):
-    """The whole history of one application, oldest first, with the snapshot of each step."""
+    """The whole history of one application, oldest first, with the snapshot of each step: the police's; the
+    organizer reads its view without the internal entries (approvals.dossier); anyone else gets 404."""
     application = selectors.application_for_user(request.user, pk)
+    parts = dossier.require(request.user, application, dossier.AUDIT, dossier.APPLICANT_AUDIT)
     labels = dict(ApplicationState.choices)
-    entries = list(application.audit_entries.select_related("actor").order_by("created_at", "id"))
+    entries = parts.audit_entries(application.audit_entries.select_related("actor").order_by("created_at", "id"))
     for entry in entries:
         entry.from_label = labels.get(entry.from_state, entry.from_state)
         entry.to_label = labels.get(entry.to_state, entry.to_state)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from riskassess.forms import ForecastForm, LevelOverrideForm
 from riskassess.selectors import assessment_history, current_model_version
 
+from . import dossier as dossier_parts
 from . import access, risk
 from .selectors import application_for_user
 
@@ -55,6 +56,8 @@ def _page(request, application, *, forecast_form=None, override_form=None, statu
     can_review = request.user.has_perm(access.REVIEW, application)
     initial_forecast = assessment.forecast if assessment else {}
     context = {
+        # What of the risk the user reads (the company: the deployment only; the reasons: police only).
+        "dossier": dossier_parts.dossier_for(request.user, application),
         "application": application, "event": application.event, "assessment": assessment,
         "chart": dimension_chart(assessment, version) if assessment else None,
         "deployment_rows": deployment_rows(assessment.deployment) if assessment else [],
@@ -69,6 +72,7 @@ def _page(request, application, *, forecast_form=None, override_form=None, statu
 @login_required
 def risk_detail(request, pk):
     application = application_for_user(request.user, pk)
+    dossier_parts.require(request.user, application, dossier_parts.RISK, dossier_parts.DEPLOYMENT)
     return _page(request, application)
 
 

@@ -10,11 +10,10 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from approvals.selectors import application_for_user
 
 from . import services
 from .models import PlanVersion
-from .selectors import plan_panel, plan_version_for_user, plan_versions
+from .selectors import plan_application_for_user, plan_panel, plan_version_for_user, plan_versions
 
 ERROR_400 = OpenApiResponse(description="Field-level errors: {\"field\": [\"message\"]}.")
 ERROR_403 = OpenApiResponse(description="Signed in, may see the application, may not do this.")
@@ -63,7 +62,7 @@ def _status_payload(request, application) -> dict:
 class PlanStatusView(APIView):
     @extend_schema(summary="安全工作方案PDF的状态与全部版本", responses={200: PlanStatusOutputSerializer, 404: ERROR_404})
     def get(self, request, application_pk):
-        application = application_for_user(request.user, application_pk)
+        application = plan_application_for_user(request.user, application_pk)
         return Response(_status_payload(request, application))
 
 
@@ -75,7 +74,7 @@ class PlanRegenerateView(APIView):
         responses={202: PlanStatusOutputSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404},
     )
     def post(self, request, application_pk):
-        application = application_for_user(request.user, application_pk)
+        application = plan_application_for_user(request.user, application_pk)
         if not services.plan_may_regenerate(request.user, application):
             raise PermissionDenied(_("您无权生成此申请的安全工作方案。"))
         services.plan_request(application=application, user=request.user, trigger="api")

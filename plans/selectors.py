@@ -3,10 +3,20 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from approvals import dossier
 from approvals.models import Application
 from approvals.selectors import application_for_user
 
 from .models import PlanVersion
+
+
+def plan_application_for_user(user, application_pk) -> Application:
+    """The application whose plan the user may read (approvals.dossier.PLAN_PDF: police, the organizer, the
+    named security company, which works to the approved plan), else 404: the culture official vets the lineup
+    and has no business with the plan."""
+    application = application_for_user(user, application_pk)
+    dossier.require(user, application, dossier.PLAN_PDF)
+    return application
 
 
 @dataclass(frozen=True)
@@ -33,7 +43,7 @@ def plan_panel(application: Application, versions: list[PlanVersion] | None = No
 
 def plan_version_for_user(user, application_pk, number: int | None = None) -> PlanVersion:
     """A version of a plan the user may see: the given number, or the newest ready one; else 404."""
-    application = application_for_user(user, application_pk)
+    application = plan_application_for_user(user, application_pk)
     queryset = PlanVersion.objects.filter(application=application)
     if number is None:
         queryset = queryset.filter(status=PlanVersion.Status.READY)

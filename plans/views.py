@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals.selectors import application_for_user
 
 from . import services
 from .rendering import plan_html
-from .selectors import plan_panel, plan_version_for_user, plan_versions
+from .selectors import plan_application_for_user, plan_panel, plan_version_for_user, plan_versions
 
 
 def _panel_context(request, application, versions=None):
@@ -29,7 +28,7 @@ def _panel_context(request, application, versions=None):
 @login_required
 @require_GET
 def plan_status(request, application_pk):
-    application = application_for_user(request.user, application_pk)
+    application = plan_application_for_user(request.user, application_pk)
     versions = plan_versions(application)
     context = _panel_context(request, application, versions)
     context["versions"] = versions
@@ -40,14 +39,14 @@ def plan_status(request, application_pk):
 @require_GET
 def plan_panel_partial(request, application_pk):
     """The panel alone: polled by htmx while a version is queued or rendering."""
-    application = application_for_user(request.user, application_pk)
+    application = plan_application_for_user(request.user, application_pk)
     return render(request, "plans/includes/plan_panel_body.html", _panel_context(request, application))
 
 
 @login_required
 @require_POST
 def plan_regenerate(request, application_pk):
-    application = application_for_user(request.user, application_pk)
+    application = plan_application_for_user(request.user, application_pk)
     if not services.plan_may_regenerate(request.user, application):
         raise PermissionDenied
     try:
@@ -77,7 +76,7 @@ def plan_download(request, application_pk, number=None):
 @require_GET
 def plan_preview(request, application_pk):
     """The plan as HTML, from the same template and stylesheet as the PDF (current data, not a stored version)."""
-    application = application_for_user(request.user, application_pk)
+    application = plan_application_for_user(request.user, application_pk)
     _application, content, key = services.plan_build(application.pk)
     with translation.override(settings.LANGUAGE_CODE):
         html = plan_html(content, preview=True, content_key=key,

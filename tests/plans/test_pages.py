@@ -59,12 +59,12 @@ def test_status_page_lists_versions_with_their_state(client, with_plan, django_a
     assert _url("regenerate", application) in html
 
 
-def test_culture_official_sees_the_plan_but_may_not_regenerate(client, with_plan):
+def test_culture_official_neither_sees_nor_regenerates_the_plan(client, with_plan):
+    """The official vets the lineup; the plan is not its part of the dossier (approvals.dossier, issue 10)."""
     application, people = with_plan
     client.force_login(people["culture"])
-    response = client.get(_url("status", application))
-    assert response.status_code == 200 and _url("regenerate", application) not in response.content.decode()
-    assert client.post(_url("regenerate", application)).status_code == 403
+    assert client.get(_url("status", application)).status_code == 404
+    assert client.post(_url("regenerate", application)).status_code == 404
 
 
 def test_regenerate_with_unchanged_content_keeps_the_version(client, with_plan):

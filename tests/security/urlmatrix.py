@@ -24,7 +24,7 @@ from plans.models import PlanVersion
 from tests import factories
 
 from . import fingerprint
-from .world import ALL_ROLES, COMPANY_NAMED, OTHER_REVIEWER, OTHER_SUPERVISOR, OWNER, POLICE, World
+from .world import ALL_ROLES, COMPANY_NAMED, CULTURE_ASSIGNED, OTHER_REVIEWER, OTHER_SUPERVISOR, OWNER, POLICE, World
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Answers an outsider may get; a redirect only to a sign-in page.
@@ -230,7 +230,29 @@ class Case:
         return f"{self.url} [{self.target.label}]"
 
     def legit(self) -> frozenset:
-        return frozenset() if self.route.namespace == "admin" else self.target.legit
+        if self.route.namespace == "admin":
+            return frozenset()
+        return self.target.legit - NOT_THEIR_PART.get(self.route.name, frozenset())
+
+
+# Parts of the dossier an insider of the application may not read (approvals.dossier, issue 10): on these routes
+# the culture official and the security company are outsiders, refused like anyone else. (The matrix fills a
+# document with the first one uploaded, the event plan; a section and a party with the first, not theirs.)
+_CULTURE, _COMPANY, _BOTH = frozenset({CULTURE_ASSIGNED}), frozenset({COMPANY_NAMED}), \
+    frozenset({CULTURE_ASSIGNED, COMPANY_NAMED})
+NOT_THEIR_PART = {
+    **{name: _BOTH for name in (
+        "approvals:document_download", "approvals_api:document-download", "workflow_api:audit", "review:history",
+        "approvals:checklist", "approvals_api:application-checklist", "approvals_api:section-detail",
+        "approvals_api:party-detail")},
+    **{name: _CULTURE for name in (
+        "risk:detail", "risk_api:detail", "approvals_api:section-list", "approvals_api:party-list",
+        "workflow_api:permit", "review:permit", "review:refusal", "plans:status", "plans:panel", "plans:regenerate",
+        "plans:download", "plans:download_version", "plans:preview", "plans_api:status", "plans_api:regenerate",
+        "plans_api:download")},
+    **{name: _COMPANY for name in (
+        "approvals_api:document-list", "approvals_api:performer-list", "approvals_api:performer-detail")},
+}
 
 
 def cases_for(route: Route, world: World, among: list[Target] | None = None) -> list[Case]:
