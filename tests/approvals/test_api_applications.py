@@ -399,13 +399,13 @@ def test_openapi_schema_validates_without_warnings():
 
 
 def test_committed_openapi_schema_is_current(tmp_path):
-    """Regenerate with: env -u DATABASE_URL .venv/bin/python manage.py spectacular --file docs/openapi.yaml"""
+    """Regenerate with: env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python manage.py spectacular --file docs/openapi.yaml"""
     generated = tmp_path / "openapi.yaml"
     result = subprocess.run([sys.executable, "manage.py", "spectacular", "--file", str(generated)],
                             cwd=REPO, capture_output=True, text=True, env=_env())
     assert result.returncode == 0, result.stderr
     assert generated.read_text() == (REPO / "docs" / "openapi.yaml").read_text(), (
-        "docs/openapi.yaml is stale: env -u DATABASE_URL .venv/bin/python manage.py spectacular --file docs/openapi.yaml")
+        "docs/openapi.yaml is stale: env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python manage.py spectacular --file docs/openapi.yaml")
 
 
 def test_swagger_ui_is_served_from_local_static_files(client, organizer):
