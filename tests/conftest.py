@@ -147,6 +147,30 @@ def celery_worker_over_redis(transactional_db, settings):
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker_over_redis", "pdf_worker_over_redis"}
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by flushing the database. In one process pytest-django runs those tests last, but
+    pytest-xdist hands each process whole files in its own order, so a regular test may come next in the same
+    process: put the seed rows (the serialized test database) back before it runs."""
+    yield
+    if not _is_transactional(item) or (nextitem is not None and _is_transactional(nextitem)):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    if not hasattr(connection, "_test_serialized_contents"):
+        return
+    with item.config.stash[blocking_manager_key].unblock():
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
 def pytest_collection_modifyitems(config, items):
     """Transactional tests flush the database, seeded rows included (catalogue, role groups, risk model, event-day
     thresholds): give every one of them serialized rollback so the next test finds the seed data again.
