@@ -31,6 +31,7 @@ from events.serializers import OrganisationOutputSerializer
 from . import dossier as dossier_parts
 from . import access, services
 from .checklist import application_checklist, blocking_gaps
+from .requirements import requirements_for
 from .filters import ApplicationFilter
 from .models import Application, CatalogueVersion, DocumentVersion, PartyAssignment
 from .selectors import application_for_user, application_list_queryset, application_with_contents, \
@@ -217,7 +218,7 @@ def _document_slots(application: Application) -> list:
 
 def _slot_context(application: Application) -> dict:
     event = application.event
-    return {"event": event, "organiser_count": 1 + event.co_organisers.count()}
+    return {"event": event, "requirements": requirements_for(application, documents=())}
 
 
 class DocumentListView(APIView):

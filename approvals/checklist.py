@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import Application, ApplicationDocument, DocumentType
+from .models import Application, ApplicationDocument
+from .requirements import requirements_for
 from .sections import field_label, missing_section_fields, section_is_complete
 
 
@@ -15,15 +16,6 @@ class ChecklistItem:
     done: bool
     blocking: bool  # a missing blocking item refuses submission
     note: str = ""
-
-
-def document_applies(document_type: DocumentType, *, organiser_count: int, has_performances: bool) -> bool:
-    when = document_type.required_when
-    if when == DocumentType.RequiredWhen.MULTIPLE_ORGANISERS:
-        return organiser_count >= 2
-    if when == DocumentType.RequiredWhen.HAS_PERFORMANCES:
-        return has_performances
-    return True
 
 
 def application_checklist(application: Application) -> list[ChecklistItem]:
@@ -48,14 +40,12 @@ def application_checklist(application: Application) -> list[ChecklistItem]:
         items.append(ChecklistItem("section", section.code, f"{section.number}. {section.title}", complete, True,
                                    _("缺少：") + _("、").join(missing) if missing else ""))
 
-    organiser_count = 1 + len(event.co_organisers.all())
-    for document in application.documents.all():
+    for document in requirements_for(application).applicable:
         doc_type = document.document_type
-        if not document_applies(doc_type, organiser_count=organiser_count, has_performances=event.has_performances):
-            continue
         if doc_type.filled_online:
             items.append(ChecklistItem("document", doc_type.code, f"{doc_type.number}. {doc_type.name}",
-                                       all_sections_complete, True, _("由在线填写的 11 个章节组成")))
+                                       all_sections_complete, True,
+                                       _("由在线填写的 %(n)s 个章节组成") % {"n": len(sections)}))
             continue
         provided = document.current_version_id is not None
         note = ""
@@ -77,10 +67,5 @@ def blocking_gaps(items: list[ChecklistItem]) -> list[ChecklistItem]:
 
 
 def documents_to_defer(application: Application) -> list[ApplicationDocument]:
-    event = application.event
-    organiser_count = 1 + len(event.co_organisers.all())
-    return [
-        d for d in application.documents.all()
-        if d.document_type.deferrable and d.current_version_id is None
-        and document_applies(d.document_type, organiser_count=organiser_count, has_performances=event.has_performances)
-    ]
+    """The missing documents that may follow later: recorded as "to be deferred" on submission."""
+    return requirements_for(application).deferrable

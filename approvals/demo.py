@@ -15,7 +15,7 @@ from accounts.models import User
 from events.models import AccountabilityRecord, Authority, Organisation, Performer, Song, TrainingDrill
 
 from . import services
-from .checklist import document_applies
+from .requirements import requirements_for
 
 DEMO_PASSWORD = "anbao-demo-2026"
 
@@ -132,10 +132,10 @@ def _fill(application, user, *, staff: int, upload_deferrable: bool):
                                 organisation_name=org_name, responsible_person=person, phone="13800001111",
                                 responsible_title="安全责任人",
                                 acknowledged_item_ids=assignment.party.items.values_list("pk", flat=True))
+    requirements = requirements_for(application, documents=())
     for document in application.documents.select_related("document_type"):
         doc_type = document.document_type
-        if doc_type.filled_online or not document_applies(
-                doc_type, organiser_count=event.organiser_count, has_performances=event.has_performances):
+        if doc_type.filled_online or not requirements.applies(doc_type):
             continue
         if doc_type.deferrable and not upload_deferrable:
             continue

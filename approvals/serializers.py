@@ -9,7 +9,6 @@ from events.validators import (
     EVENT_DESCRIPTION_MAX_LENGTH, SECTION_NARRATIVE_MAX_LENGTH, validate_phone, validate_single_line,
 )
 
-from .checklist import document_applies
 from .models import (
     Application, ApplicationDocument, CatalogueVersion, DocumentType, DocumentVersion, Party, PartyAssignment,
     PlanSection, ResponsibilityItem, SectionEntry,
@@ -247,9 +246,7 @@ class DocumentSlotOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_applies(self, document) -> bool:
-        event = self.context["event"]
-        return document_applies(document.document_type, organiser_count=self.context["organiser_count"],
-                                has_performances=event.has_performances)
+        return self.context["requirements"].applies(document.document_type)
 
 
 class DocumentUploadInputSerializer(serializers.Serializer):

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import dossier as dossier_parts
 from . import access, risk, selectors, services
-from .checklist import application_checklist, blocking_gaps, document_applies
+from .checklist import application_checklist, blocking_gaps
+from .requirements import requirements_for
 from .filters import ApplicationFilter
 from .forms import (
     DocumentUploadForm, EventFactsForm, PartyForm, PerformerForm, SectionForm, SongForm, VenueForm,
@@ -217,11 +218,7 @@ def _audit_rows(application):
 
 
 def _mark_applicable_documents(application) -> None:
-    event = application.event
-    organiser_count = 1 + len(event.co_organisers.all())
-    for document in application.documents.all():
-        document.applies = document_applies(document.document_type, organiser_count=organiser_count,
-                                            has_performances=event.has_performances)
+    requirements_for(application)  # sets .applies on each (prefetched) document
 
 
 def _detail_context(request, application, **extra):

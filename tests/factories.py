@@ -182,7 +182,7 @@ def create_application(organizer=None, venue=None, **fact_overrides):
 def complete_application(application, user, *, skip_deferrable=True):
     """Fill every section and party and upload every applicable non-online document."""
     from approvals import services
-    from approvals.checklist import document_applies
+    from approvals.requirements import requirements_for
 
     # A plan a reviewer would accept for the default event (3,000 people): enough staff and posts.
     realistic = {"security_staff_total": 200, "fixed_posts": 12, "patrol_posts": 8, "mobile_points": 5,
@@ -198,12 +198,8 @@ def complete_application(application, user, *, skip_deferrable=True):
             services.party_save(application=application, user=user, party_code=assignment.party.code,
                                 organisation_name="某单位", responsible_person="张三", phone="13800000000",
                                 acknowledged_item_ids=assignment.party.items.values_list("pk", flat=True))
-    event = application.event
-    for document in application.documents.select_related("document_type"):
+    for document in requirements_for(application).to_upload:
         doc_type = document.document_type
-        if doc_type.filled_online or not document_applies(
-                doc_type, organiser_count=event.organiser_count, has_performances=event.has_performances):
-            continue
         if skip_deferrable and doc_type.deferrable:
             continue
         services.document_upload(application=application, user=user, document_type_code=doc_type.code,

@@ -35,7 +35,7 @@ SECTION_DATA = {
 def fill_application(application, organizer):
     """Every section with realistic data, every party named and acknowledged, required documents uploaded."""
     from approvals import services
-    from approvals.checklist import document_applies
+    from approvals.requirements import requirements_for
 
     for entry in application.sections.select_related("section"):
         services.section_save(application=application, user=organizer, section_code=entry.section.code,
@@ -47,11 +47,9 @@ def fill_application(application, organizer):
                                 organisation_name=f"{assignment.party.name_zh}单位", responsible_person="张三",
                                 responsible_title="安全负责人", phone="13800000000",
                                 acknowledged_item_ids=assignment.party.items.values_list("pk", flat=True))
-    event = application.event
-    for document in application.documents.select_related("document_type"):
+    for document in requirements_for(application).to_upload:
         doc_type = document.document_type
-        if doc_type.filled_online or doc_type.deferrable or not document_applies(
-                doc_type, organiser_count=event.organiser_count, has_performances=event.has_performances):
+        if doc_type.deferrable:
             continue
         services.document_upload(application=application, user=organizer, document_type_code=doc_type.code,
                                  uploaded=factories.pdf_upload(f"{doc_type.code}.pdf"))
