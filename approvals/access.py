@@ -128,8 +128,10 @@ def application_sync_access(application: Application, *, actor=None, audit: bool
         "revoked": describe(changes["group_id"][1], users=False) + describe(changes["user_id"][1], users=True),
     }
     if audit:
+        # One entry per change: access_revoked when anything was taken back (the snapshot lists both ways).
+        event = AuditEntry.Event.ACCESS_REVOKED if summary["revoked"] else AuditEntry.Event.ACCESS_GRANTED
         AuditEntry.objects.create(
-            application=application, actor=actor, action=AuditEntry.Action.OTHER,
+            application=application, actor=actor, action=AuditEntry.Action.OTHER, event=event,
             reason=_("访问权限按申请现状调整（授予 %(granted)s 项，撤销 %(revoked)s 项）。") % {
                 "granted": len(summary["granted"]), "revoked": len(summary["revoked"])},
             snapshot={"access": summary})

@@ -1,6 +1,7 @@
 """Admin: the catalogue is edited here. A version used by a submitted application is frozen; administrators
 clone it into a new version (action) and make that current."""
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from guardian.admin import GuardedModelAdmin
 
 from config.versioned_admin import FrozenVersionMixin as BaseFrozenVersionMixin, VersionActionsMixin
@@ -93,6 +94,31 @@ class ApplicationAdmin(GuardedModelAdmin):
     list_select_related = ("event", "organisation")
     search_fields = ("reference", "event__name", "organisation__name")
     readonly_fields = ("state", "reference", "revision")
+    # Edits here bypass the services: the ones that matter to the review are written to the audit log.
+    AUDITED_FIELDS = ("security_level", "district", "assigned_reviewer", "culture_official")
+
+    def save_model(self, request, obj, form, change):
+        changed = [name for name in self.AUDITED_FIELDS if change and name in form.changed_data]
+        previous = {name: form.initial.get(name) for name in changed}
+        super().save_model(request, obj, form, change)
+        if changed:
+            from .audit import Event, audit_record
+
+            def value(name, raw):
+                return getattr(raw, "pk", raw)
+
+            audit_record(obj, actor=request.user, event=Event.ADMIN_CHANGE,
+                         reason=_("管理后台修改：%(fields)s") % {"fields": "、".join(
+                             str(obj._meta.get_field(name).verbose_name) for name in changed)},
+                         snapshot={"changed": {name: {"from": value(name, previous[name]),
+                                                      "to": value(name, getattr(obj, f"{name}_id", None)
+                                                                  if obj._meta.get_field(name).is_relation
+                                                                  else getattr(obj, name))}
+                                               for name in changed}})
+            if {"district", "culture_official"} & set(changed):
+                from .access import application_sync_access
+
+                application_sync_access(obj, actor=request.user)  # the grants follow who it concerns
 
 
 @admin.register(AuditEntry)

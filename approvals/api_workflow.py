@@ -1,9 +1,9 @@
 """API of the review workflow: one POST endpoint per action, plus the workflow state, audit log and permit.
 
-Thin: an input serializer, a call to approvals.workflow, the application's new state out. A stale
+The action endpoints are generated from approvals.workflow.registry (slug, operationId, summary, input
+serializer, service). Thin: the entry's input serializer, its service, the application's new state out. A stale
 `expected_revision` (someone else acted first) answers 409 Conflict.
 """
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -14,7 +14,14 @@ from rest_framework.views import APIView
 from events.models import Performer, Song
 
 from . import access, dossier, selectors, workflow
+from .audit import event_label
 from .models import Application, AuditEntry, DeferredCommitment, Permit
+from .workflow import registry
+# The actions' inputs live with the registry (their class names are the schema's components).
+from .workflow.inputs import (  # noqa: F401
+    AcceptWithDeferredInput, ApplicationResumeInput, ApplicationSuspendInput, AssigneeInput, SupervisingPartyInput,
+    WorkflowReasonInput, WorkflowRevisionInput,
+)
 
 
 class Conflict(exceptions.APIException):
@@ -24,41 +31,6 @@ class Conflict(exceptions.APIException):
 
 
 # ---------------------------------------------------------------------------------------------- serializers
-
-
-class WorkflowRevisionInput(serializers.Serializer):
-    expected_revision = serializers.IntegerField(required=False, allow_null=True, min_value=0,
-                                                 help_text="The revision the client saw; a mismatch answers 409.")
-
-
-class WorkflowReasonInput(WorkflowRevisionInput):
-    reason = serializers.CharField(allow_blank=True, default="")
-
-
-class AcceptWithDeferredInput(WorkflowRevisionInput):
-    documents = serializers.ListField(child=serializers.SlugField(), allow_empty=True,
-                                      help_text="Codes of deferrable document types.")
-    due_date = serializers.DateField()
-
-
-class ApplicationSuspendInput(WorkflowRevisionInput):
-    reasons = serializers.CharField(allow_blank=True)
-    required_changes = serializers.CharField(allow_blank=True)
-
-
-class ApplicationResumeInput(WorkflowRevisionInput):
-    changes_made = serializers.CharField(allow_blank=True)
-
-
-class AssigneeInput(serializers.Serializer):
-    user = serializers.IntegerField(help_text="Id of the user to assign.")
-
-
-class SupervisingPartyInput(serializers.Serializer):
-    organisation_name = serializers.CharField(allow_blank=True)
-    responsible_person = serializers.CharField(allow_blank=True)
-    phone = serializers.CharField(allow_blank=True)
-    responsible_title = serializers.CharField(allow_blank=True, default="")
 
 
 class VettingDecisionInput(serializers.Serializer):
@@ -130,6 +102,9 @@ class WorkflowAuditEntryOutput(serializers.Serializer):
     actor_kind = serializers.SerializerMethodField()
     actor_label = serializers.SerializerMethodField()
     action = serializers.CharField()
+    event = serializers.ChoiceField(choices=AuditEntry.Event.choices,
+                                    help_text="What happened (typed); `action` is the older, coarser kind.")
+    event_label = serializers.SerializerMethodField()
     transition = serializers.CharField()
     from_state = serializers.CharField()
     to_state = serializers.CharField()
@@ -145,6 +120,9 @@ class WorkflowAuditEntryOutput(serializers.Serializer):
 
     def get_actor_label(self, entry) -> str:
         return _person(entry.actor) or gettext("系统")
+
+    def get_event_label(self, entry) -> str:
+        return event_label(entry)
 
 
 class VettingResultOutput(serializers.Serializer):
@@ -166,17 +144,16 @@ ERRORS = {400: OpenApiResponse(description="Refused: wrong state, missing reason
 class _Action(APIView):
     """POST one workflow action on one application the user may see."""
 
-    input_serializer = WorkflowRevisionInput
-
-    def call(self, application, data: dict):
-        raise NotImplementedError
+    entry = None
 
     def post(self, request, pk):
         application = selectors.application_for_user(request.user, pk)
-        serializer = self.input_serializer(data=request.data)
+        serializer = self.entry.api_input(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
         try:
-            result = self.call(application, dict(serializer.validated_data))
+            result = self.entry.perform(application=application, actor=request.user,
+                                        expected_revision=data.get("expected_revision"), **self.entry.from_api(data))
         except workflow.ApplicationConflict as conflict:
             raise Conflict(conflict.message)
         if not isinstance(result, Application):
@@ -184,73 +161,21 @@ class _Action(APIView):
         return Response(WorkflowApplicationStateOutput(result).data)
 
 
-def _user(pk):
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
-    if user is None:
-        raise ValidationError({"user": gettext("没有这个用户。")})
-    return user
-
-
-def _action(name: str, summary: str, input_serializer, call):
+def _action_view(entry):
     """One APIView class per action, so the schema lists each with its own input."""
 
-    @extend_schema(operation_id=f"application_{name}", summary=summary, request=input_serializer,
-                   responses={200: WorkflowApplicationStateOutput, **ERRORS}, tags=["workflow"])
+    @extend_schema(operation_id=f"application_{entry.api_operation}", summary=entry.api_summary,
+                   request=entry.api_input, responses={200: WorkflowApplicationStateOutput, **ERRORS},
+                   tags=["workflow"])
     def post(self, request, pk):
         return _Action.post(self, request, pk)
 
-    return type(f"{''.join(p.title() for p in name.split('_'))}WorkflowApi", (_Action,), {
-        "input_serializer": input_serializer, "post": post,
-        "call": lambda self, application, data: call(self.request, application, data)})
+    name = "".join(p.title() for p in entry.api_operation.split("_"))
+    return type(f"{name}WorkflowApi", (_Action,), {"entry": entry, "post": post})
 
 
-def _base(request, application, data):
-    return {"application": application, "actor": request.user, "expected_revision": data.get("expected_revision")}
-
-
-ACTION_VIEWS = {
-    "accept": _action("accept", "受理", WorkflowRevisionInput,
-                      lambda r, a, d: workflow.application_accept(**_base(r, a, d))),
-    "accept-with-deferred": _action("accept_with_deferred", "容缺受理", AcceptWithDeferredInput,
-                                    lambda r, a, d: workflow.application_accept_with_deferred(
-                                        **_base(r, a, d), documents=d["documents"], due_date=d["due_date"])),
-    "return": _action("return", "退回补正", WorkflowReasonInput,
-                      lambda r, a, d: workflow.application_return(**_base(r, a, d), reason=d["reason"])),
-    "resubmit": _action("resubmit", "补正后重新提交", WorkflowRevisionInput,
-                        lambda r, a, d: workflow.application_resubmit(**_base(r, a, d))),
-    "start-review": _action("start_review", "开始审查", WorkflowRevisionInput,
-                            lambda r, a, d: workflow.application_start_review(**_base(r, a, d))),
-    "approve": _action("approve", "许可", WorkflowRevisionInput,
-                       lambda r, a, d: workflow.application_approve(**_base(r, a, d))),
-    "approve-provisionally": _action("approve_provisionally", "先批后审", WorkflowRevisionInput,
-                                     lambda r, a, d: workflow.application_approve_provisionally(**_base(r, a, d))),
-    "confirm-post-review": _action("confirm_post_review", "先批后审确认通过", WorkflowRevisionInput,
-                                   lambda r, a, d: workflow.application_confirm_post_review(**_base(r, a, d))),
-    "reject": _action("reject", "不予许可", WorkflowReasonInput,
-                      lambda r, a, d: workflow.application_reject(**_base(r, a, d), reason=d["reason"])),
-    "revoke": _action("revoke", "撤销许可", WorkflowReasonInput,
-                      lambda r, a, d: workflow.application_revoke(**_base(r, a, d), reason=d["reason"])),
-    "suspend": _action("suspend", "熔断", ApplicationSuspendInput,
-                       lambda r, a, d: workflow.application_suspend(**_base(r, a, d), reasons=d["reasons"],
-                                                                    required_changes=d["required_changes"])),
-    "resume": _action("resume", "恢复", ApplicationResumeInput,
-                      lambda r, a, d: workflow.application_resume(**_base(r, a, d), changes_made=d["changes_made"])),
-    "withdraw": _action("withdraw", "撤回申请", WorkflowReasonInput,
-                        lambda r, a, d: workflow.application_withdraw(**_base(r, a, d), reason=d["reason"])),
-    "complete": _action("complete", "办结", WorkflowRevisionInput,
-                        lambda r, a, d: workflow.application_complete(**_base(r, a, d))),
-    "assign-reviewer": _action("assign_reviewer", "分派承办民警（分局领导）", AssigneeInput,
-                               lambda r, a, d: workflow.application_assign_reviewer(
-                                   application=a, actor=r.user, reviewer=_user(d["user"]))),
-    "assign-culture-vetting": _action("assign_culture_vetting", "指派文旅审核员", AssigneeInput,
-                                      lambda r, a, d: workflow.application_assign_culture_vetting(
-                                          application=a, actor=r.user, official=_user(d["user"]))),
-    "supervising-party": _action("set_supervising_party", "填写监管部门（第五方）", SupervisingPartyInput,
-                                 lambda r, a, d: workflow.application_set_supervising_party(
-                                     application=a, actor=r.user, **d)),
-}
+# slug → view, for approvals.api_workflow_urls (workflow_api:<slug>).
+ACTION_VIEWS = {slug: _action_view(entry) for slug, entry in registry.api_actions().items()}
 
 
 # ---------------------------------------------------------------------------------------------- reads and the rest

@@ -111,9 +111,9 @@ def next_deadline_expression():
     from .models import ApplicationState as S
 
     far = Value(date(9999, 12, 31), output_field=DateField())
-    deciding = [S.ACCEPTED, S.ACCEPTED_DEFERRED, S.UNDER_REVIEW]
-    undecided = [S.SUBMITTED, S.RETURNED, *deciding]
-    live = [*undecided, S.APPROVED, S.PROVISIONALLY_APPROVED, S.SUSPENDED]
+    from .workflow.states import with_trait
+
+    deciding, undecided, live = with_trait("deciding"), with_trait("undecided"), with_trait("in_progress")
     deferred_due = Subquery(ApplicationDocument.objects.filter(
         application=OuterRef("pk"), status=ApplicationDocument.Status.DEFERRED,
     ).order_by("deferred_due_date").values("deferred_due_date")[:1], output_field=DateField())

@@ -1,8 +1,9 @@
 """Signals other apps listen to (plans, notifications, event day) so approvals never imports them.
 
 `application_transitioned` is sent after the transaction that changed the state has committed
-(transaction.on_commit), with: application (fresh instance), transition (name), from_state, to_state, actor,
-reason.
+(transaction.on_commit) by approvals.workflow's one write path (`_fire`, submission included), with:
+application (fresh instance), transition (name), from_state, to_state, actor, reason, and reassessed=True (the
+re-assessment was already enqueued in the transaction: approvals.risk.reassess_after_commit).
 """
 from django.dispatch import Signal
 

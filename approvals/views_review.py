@@ -1,9 +1,7 @@
 """Pages of the review workflow: the action forms (posted from the actions panel), permit and refusal,
-the audit log, the culture-tourism vetting list and page. Thin: parse, call a workflow service, redirect."""
-from datetime import date
-
+the audit log, the culture-tourism vetting list and page. Thin: parse, call a workflow service, redirect.
+The action forms, their services and messages are the registry's (approvals.workflow.registry)."""
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -16,64 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 from events.models import Performer, Song, VettingStatus
 
 from . import access, dossier, selectors, workflow
+from .audit import event_label
+from .workflow import registry
+from .workflow.states import state_has
 from .models import Application, ApplicationState, DeferredCommitment, Permit
 
 
-def _parse_date(value, field: str) -> date:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise ValidationError({field: _("请填写有效日期（YYYY-MM-DD）。")})
-
-
-def _user(pk, field: str):
-    user = get_user_model().objects.filter(pk=pk or None, is_active=True).first() if str(pk or "").isdigit() else None
-    if user is None:
-        raise ValidationError({field: _("请选择人员。")})
-    return user
-
-
-# Each panel action: how to call its service from the POSTed form, and what to say on success.
-def _common(request, application) -> dict:
-    return {"application": application, "actor": request.user,
-            "expected_revision": request.POST.get("expected_revision")}
-
-
-ACTIONS = {
-    "accept": (lambda r, a: workflow.application_accept(**_common(r, a)), _("已受理。")),
-    "accept_with_deferred": (lambda r, a: workflow.application_accept_with_deferred(
-        **_common(r, a), documents=r.POST.getlist("documents"), due_date=_parse_date(r.POST.get("due_date"),
-                                                                                     "due_date")),
-        _("已容缺受理，已通知申请单位签署承诺书。")),
-    "return_for_correction": (lambda r, a: workflow.application_return(**_common(r, a), reason=r.POST.get("reason")),
-                              _("已退回补正。")),
-    "start_review": (lambda r, a: workflow.application_start_review(**_common(r, a)), _("已进入审查。")),
-    "approve": (lambda r, a: workflow.application_approve(**_common(r, a)), _("已许可，许可决定书已签发。")),
-    "approve_provisionally": (lambda r, a: workflow.application_approve_provisionally(**_common(r, a)),
-                              _("已先批后审，临时许可已签发。")),
-    "confirm_post_review": (lambda r, a: workflow.application_confirm_post_review(**_common(r, a)),
-                            _("先批后审已确认通过。")),
-    "reject": (lambda r, a: workflow.application_reject(**_common(r, a), reason=r.POST.get("reason")),
-               _("已作出不予许可决定。")),
-    "suspend": (lambda r, a: workflow.application_suspend(**_common(r, a), reasons=r.POST.get("reasons"),
-                                                          required_changes=r.POST.get("required_changes")),
-                _("已熔断。")),
-    "resume": (lambda r, a: workflow.application_resume(**_common(r, a), changes_made=r.POST.get("changes_made")),
-               _("已恢复。")),
-    "revoke": (lambda r, a: workflow.application_revoke(**_common(r, a), reason=r.POST.get("reason")),
-               _("许可已撤销。")),
-    "withdraw": (lambda r, a: workflow.application_withdraw(**_common(r, a), reason=r.POST.get("reason", "")),
-                 _("申请已撤回。")),
-    "complete": (lambda r, a: workflow.application_complete(**_common(r, a)), _("已办结。")),
-    "assign_reviewer": (lambda r, a: workflow.application_assign_reviewer(
-        application=a, actor=r.user, reviewer=_user(r.POST.get("reviewer"), "reviewer")), _("已分派承办民警。")),
-    "assign_culture_vetting": (lambda r, a: workflow.application_assign_culture_vetting(
-        application=a, actor=r.user, official=_user(r.POST.get("official"), "official")), _("已指派文旅审核员。")),
-    "set_supervising_party": (lambda r, a: workflow.application_set_supervising_party(
-        application=a, actor=r.user, organisation_name=r.POST.get("organisation_name"),
-        responsible_person=r.POST.get("responsible_person"), phone=r.POST.get("phone"),
-        responsible_title=r.POST.get("responsible_title", "")), _("已填写监管部门。")),
-}
+# The page actions (review:act <name>): the registry's entries offered on pages, each with its form fields,
+# service and success message.
+ACTIONS = registry.page_actions()
 
 
 def _back(request, application):
@@ -94,18 +43,20 @@ def _report(request, error: ValidationError) -> None:
 def application_act(request, pk, action):
     """One panel action. A refusal (wrong state, missing reason, someone else was faster) comes back as a
     message on the page; a role that may not act at all gets 403."""
-    if action not in ACTIONS:
+    entry = ACTIONS.get(action)
+    if entry is None:
         raise Http404
     application = selectors.application_for_user(request.user, pk)
-    call, success = ACTIONS[action]
     try:
-        call(request, application)
+        values = {name: parse(request.POST) for name, parse in entry.form.items()}
+        entry.perform(application=application, actor=request.user,
+                      expected_revision=request.POST.get("expected_revision"), **values)
     except workflow.ApplicationConflict as conflict:
         messages.error(request, conflict.message)
     except ValidationError as error:
         _report(request, error)
     else:
-        messages.success(request, success)
+        messages.success(request, entry.success)
     return _back(request, application)
 
 
@@ -159,7 +110,7 @@ def audit_log(request, pk):
     for entry in entries:
         entry.from_label = labels.get(entry.from_state, entry.from_state)
         entry.to_label = labels.get(entry.to_state, entry.to_state)
-        entry.action_label = workflow.ACTION_LABELS.get(entry.transition) or entry.get_action_display()
+        entry.action_label = event_label(entry)
     return render(request, "approvals/review/audit_log.html", {"application": application, "entries": entries})
 
 
@@ -191,7 +142,7 @@ def vetting_detail(request, pk):
     """The lineup and setlist of one assigned event, with a decision form for each performer and song."""
     application = selectors.application_for_user(request.user, pk, perm=access.VET)
     performers = application.event.performers.prefetch_related("songs").select_related("vetted_by")
-    can_vet = application.state in workflow.VETTING_STATES and request.user.is_culture_official
+    can_vet = state_has(application.state, "vetting_open") and request.user.is_culture_official
     return render(request, "approvals/review/vetting_detail.html", {
         "application": application, "event": application.event, "performers": performers, "can_vet": can_vet})
 

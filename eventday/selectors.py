@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts import roles
 from approvals import access as approval_access
 from approvals.models import ApplicationState
+from approvals.workflow.states import with_trait
 from approvals.selectors import applications_visible_to
 from events.models import AccountabilityRecord, Event, Organisation, TrainingDrill
 
@@ -16,8 +17,7 @@ from . import crowd
 from .models import Alert, EventTally, Incident, IncidentKind, OccupancyPolicy, Zone, ZoneMinute
 
 # States in which an event has (or had) a permit: what the event-day pages and statistics list.
-PERMITTED_STATES = (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED, ApplicationState.SUSPENDED,
-                    ApplicationState.REVOKED, ApplicationState.COMPLETED)
+PERMITTED_STATES = with_trait("event_day_listed")
 
 
 def events_visible_to(user, *, perm: str = approval_access.VIEW) -> QuerySet:

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from approvals import access as approval_access
 from approvals.models import ApplicationState
+from approvals.workflow.states import with_trait
 from events.models import AccountabilityRecord, Event, Organisation, TrainingDrill
 
 from . import crowd
 from .models import Alert, EventTally, Gate, GateDevice, GateReading, Incident, OccupancyPolicy, Zone, ZoneMinute
 
 # Readings are accepted only while the permit is in force.
-LIVE_STATES = (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED)
+LIVE_STATES = with_trait("live_on_event_day")
 MAX_BATCH = 5000
 # "Last seen" is for spotting a dead counter: a write per batch would buy nothing.
 LAST_SEEN_RESOLUTION = timedelta(seconds=30)

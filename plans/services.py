@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from approvals import access
 from approvals.models import Application, AuditEntry
+from approvals.workflow.states import with_trait
 from outbox.services import enqueue
 
 from .content import FORMAL_STATES, load_application, plan_content, plan_content_key
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 # The PDF is the approved document: it is generated from approval on (the preview works in any state).
 RENDERABLE_STATES = FORMAL_STATES
 # Transitions that generate the plan on their own (approvals.signals.application_transitioned).
-TRIGGER_STATES = (Application.State.APPROVED, Application.State.PROVISIONALLY_APPROVED)
+TRIGGER_STATES = with_trait("permit_in_force")
 # A version queued or rendering for longer than this was lost (the broker or a worker died): requeue it.
 STALE_AFTER = timedelta(seconds=getattr(settings, "PLAN_RENDER_TIME_LIMIT", 180) * 2)
 
@@ -83,6 +84,7 @@ def plan_request(*, application: Application, user=None, trigger: str = "regener
     PlanVersion.objects.filter(application=application, number__lt=number).exclude(
         status=PlanVersion.Status.READY).update(status=PlanVersion.Status.SUPERSEDED)
     AuditEntry.objects.create(application=application, actor=user, action=AuditEntry.Action.OTHER,
+                              event=AuditEntry.Event.PLAN_REQUESTED,
                               reason=_("生成安全工作方案第 %(n)s 版") % {"n": number},
                               snapshot={"plan_version": number, "content_key": key, "trigger": trigger})
     _enqueue(version)

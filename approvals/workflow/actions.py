@@ -1,13 +1,17 @@
-"""The review workflow: every change of an application's state after submission, and culture-tourism vetting.
+"""The workflow's services: every change of an application's state (submission included), assignments and
+culture-tourism vetting.
 
-Each service: keyword-only arguments; one transaction; the row locked (select_for_update) and the caller's
+One path for every state change (`_fire`): the row locked (select_for_update) and the caller's
 `expected_revision` compared (a mismatch raises ApplicationConflict, shown as 409 / "已被他人修改"); state, role
-and object permission checked and the input validated before any write; an AuditEntry; notifications to the
-people concerned (emails after commit); approvals.signals.application_transitioned after commit.
-The transition table itself is on the model (Application.accept, .approve, ... with django-fsm).
+and object permission checked (`_check_transition`, from the fsm table) and the input validated before any write;
+the write; one typed audit event (approvals.audit); notifications to the people concerned (in-app now, e-mail
+through the outbox after commit); after commit approvals.signals.application_transitioned, whose receivers
+re-assess the risk (approvals.risk) and render the plan (plans, through the outbox).
+The transition table itself is on the model (Application.accept, .approve, ... with django-fsm); what each
+action is called, takes and needs is approvals.workflow.registry.
 """
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.contrib.auth import get_user_model
@@ -16,43 +20,34 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import ConcurrentTransition
 
 from accounts import roles
 from events.models import Performer, Song, VettingStatus
 
-from . import access, deadlines, signals
-from .checklist import document_applies
-from .models import (
+from .. import access, deadlines, signals
+from ..audit import Event, transition_event
+from ..models import (
     Application, ApplicationDocument, ApplicationState, AuditEntry, DeferredCommitment, PartyAssignment, Permit,
     PermitNumberSequence, Suspension,
 )
-from .services import audit
+from ..requirements import Requirements, requirements_for
+from ..services import audit
+from . import fsm
+from .states import state_has, with_trait
 
 logger = logging.getLogger(__name__)
 S = ApplicationState
 
-# What each transition is called on buttons and in messages.
-ACTION_LABELS = {
-    "submit": gettext_lazy("提交"),
-    "return_for_correction": gettext_lazy("退回补正"),
-    "accept": gettext_lazy("受理"),
-    "accept_with_deferred": gettext_lazy("容缺受理"),
-    "start_review": gettext_lazy("开始审查"),
-    "approve": gettext_lazy("许可"),
-    "approve_provisionally": gettext_lazy("先批后审"),
-    "confirm_post_review": gettext_lazy("先批后审确认通过"),
-    "reject": gettext_lazy("不予许可"),
-    "suspend": gettext_lazy("熔断"),
-    "resume": gettext_lazy("恢复"),
-    "revoke": gettext_lazy("撤销许可"),
-    "withdraw": gettext_lazy("撤回申请"),
-    "complete": gettext_lazy("办结"),
-}
-VETTING_STATES = (S.ACCEPTED, S.ACCEPTED_DEFERRED, S.UNDER_REVIEW, S.PROVISIONALLY_APPROVED)
-ASSIGNABLE_STATES = (S.SUBMITTED, S.ACCEPTED, S.ACCEPTED_DEFERRED, S.UNDER_REVIEW, S.APPROVED,
-                     S.PROVISIONALLY_APPROVED, S.SUSPENDED)
+def _label(name: str) -> str:
+    """What the action is called on buttons and in messages (approvals.workflow.registry)."""
+    from .registry import REGISTRY
+
+    entry = REGISTRY.get(name)
+    return str(entry.label) if entry else name
+# Kept for callers of the older names: the states come from their traits (approvals.workflow.states).
+VETTING_STATES = with_trait("vetting_open")
+ASSIGNABLE_STATES = with_trait("assignable")
 
 
 class ApplicationConflict(Exception):
@@ -81,14 +76,13 @@ def _lock(application: Application | int, expected_revision=None) -> Application
     return locked
 
 
-def _check_transition(application: Application, name: str, actor) -> None:
+def _check_transition(application: Application, name: str, actor, *, state_refusal: str = "") -> None:
     """From the right state (else a clear 400), by a user whose role may fire it (else 403)."""
-    method = getattr(application, name)
-    label = ACTION_LABELS[name]
-    if not can_proceed(method, check_conditions=False):
-        raise ValidationError(_("申请当前状态为“%(state)s”，不能%(action)s。") % {
+    label = _label(name)
+    if not fsm.allows(application, name):
+        raise ValidationError(state_refusal or _("申请当前状态为“%(state)s”，不能%(action)s。") % {
             "state": application.get_state_display(), "action": label})
-    if actor is None or not method._django_fsm.has_transition_perm(application, application.state, actor):
+    if actor is None or not fsm.permits(application, name, actor):
         raise PermissionDenied(authority_refusal(application, name, actor)
                                or _("您无权对此申请执行“%(action)s”。") % {"action": label})
 
@@ -104,9 +98,9 @@ def authority_refusal(application: Application, name: str, user) -> str | None:
             not application.user_may(user, access.REVIEW):
         return None
     if name == "resume":
-        return application.resume_refusal(user, action=ACTION_LABELS[name])
+        return application.resume_refusal(user, action=_label(name))
     if name in DECISION_TRANSITIONS:
-        return application.decision_refusal(user, action=ACTION_LABELS[name])
+        return application.decision_refusal(user, action=_label(name))
     return None
 
 
@@ -129,7 +123,12 @@ def _snapshot(application: Application, **extra) -> dict:
 
 def _fire(application: Application, name: str, *, actor, reason: str = "", snapshot: dict | None = None,
           args=()) -> AuditEntry:
-    """Change the state (checks already done), bump the revision, audit, signal after commit, notify."""
+    """The one write path of a state change (the caller locked the row and checked state, role and input):
+    change the state, bump the revision, one typed audit event, the re-assessment enqueued (outbox, runs after
+    commit), the people concerned told (e-mails through the outbox), application_transitioned after commit (the
+    plan PDF on approval: plans, through the outbox)."""
+    from ..risk import reassess_after_commit
+
     from_state = application.state
     try:
         getattr(application, name)(*args)
@@ -139,11 +138,14 @@ def _fire(application: Application, name: str, *, actor, reason: str = "", snaps
         raise ApplicationConflict()
     # The revision this transition produced (callers may have taken their snapshot before the bump).
     snapshot = {**(snapshot if snapshot is not None else _snapshot(application)), "revision": application.revision}
-    entry = audit(application, actor=actor, action=AuditEntry.Action.TRANSITION, transition=name,
-                  from_state=from_state, to_state=application.state, reason=reason, snapshot=snapshot)
+    entry = audit(application, actor=actor, event=transition_event(name, from_state=from_state),
+                  action=AuditEntry.Action.TRANSITION, transition=name, from_state=from_state,
+                  to_state=application.state, reason=reason, snapshot=snapshot)
+    reassess_after_commit(application, trigger=name)
     transaction.on_commit(partial(
         signals.application_transitioned.send, sender=Application, application=application, transition=name,
-        from_state=from_state, to_state=application.state, actor=actor, reason=reason), robust=True)
+        from_state=from_state, to_state=application.state, actor=actor, reason=reason, reassessed=True),
+        robust=True)
     _tell_transition(application, entry, actor=actor)
     return entry
 
@@ -182,7 +184,7 @@ def _tell(application: Application, *, users, verb: str, message: str, dedupe_ke
 def _tell_transition(application: Application, entry: AuditEntry, *, actor) -> None:
     message = _("“%(event)s”（%(reference)s）：%(action)s，当前状态：%(state)s。") % {
         "event": application.event.name, "reference": application.reference,
-        "action": ACTION_LABELS.get(entry.transition, entry.transition), "state": application.get_state_display()}
+        "action": _label(entry.transition), "state": application.get_state_display()}
     if entry.reason:
         message += "\n" + _("理由：%(reason)s") % {"reason": entry.reason}
     _tell(application, users=_people_concerned(application, police=actor is None), verb=entry.transition,
@@ -204,12 +206,10 @@ def _set_decision_clock(application: Application) -> None:
         _today(), days=catalogue.decision_days, working_days=catalogue.decision_days_are_working_days)
 
 
-def _applicable_documents(application: Application) -> list[ApplicationDocument]:
-    event = application.event
-    organiser_count = event.organiser_count
-    return [d for d in application.documents.select_related("document_type").select_for_update(of=("self",))
-            if not d.document_type.filled_online and document_applies(
-                d.document_type, organiser_count=organiser_count, has_performances=event.has_performances)]
+def _locked_requirements(application: Application) -> Requirements:
+    """The application's document requirements (approvals.requirements), its document rows locked."""
+    return requirements_for(application, documents=application.documents.select_related("document_type")
+                            .select_for_update(of=("self",)))
 
 
 # ---------------------------------------------------------------------------------------------- reads for pages
@@ -217,7 +217,7 @@ def _applicable_documents(application: Application) -> list[ApplicationDocument]
 
 def approval_blockers(application: Application) -> list[str]:
     """Every reason the application cannot be approved now (vetting, commitment, fuse flags, event started)."""
-    from .risk import fuse_flags_blocking_approval
+    from ..risk import fuse_flags_blocking_approval
 
     reasons = list(application.vetting_blockers())
     unsigned = application.deferred_commitments.filter(signed_at__isnull=True)
@@ -232,9 +232,9 @@ def approval_blockers(application: Application) -> list[str]:
 def application_deadlines(application: Application, today: date | None = None) -> list[deadlines.Deadline]:
     """The deadlines that still matter in the application's state, soonest first."""
     today = today or _today()
-    if application.state in (S.DRAFT, S.REJECTED, S.REVOKED, S.WITHDRAWN, S.COMPLETED):
+    if not state_has(application.state, "in_progress"):
         return []
-    deciding = application.state in (S.ACCEPTED, S.ACCEPTED_DEFERRED, S.UNDER_REVIEW)
+    deciding = state_has(application.state, "deciding")
     deferred = sorted({d.deferred_due_date for d in application.documents.all()
                        if d.status == ApplicationDocument.Status.DEFERRED and d.deferred_due_date})
     return deadlines.deadlines_of(
@@ -264,50 +264,6 @@ def culture_official_choices() -> list:
                 .select_related("authority").order_by("username"))
 
 
-PANEL_TRANSITIONS = ("accept", "accept_with_deferred", "return_for_correction", "start_review", "approve",
-                     "approve_provisionally", "confirm_post_review", "reject", "suspend", "resume", "revoke",
-                     "withdraw", "complete")
-
-
-def withheld_actions(application: Application, user) -> dict[str, str]:
-    """Actions the state allows but this officer's authority does not, each with the reason (shown on the
-    panel instead of a dead end: e.g. a district supervisor and a city-level approval)."""
-    if not user.is_authenticated:
-        return {}
-    withheld = {}
-    for name in PANEL_TRANSITIONS:
-        method = getattr(application, name)
-        if can_proceed(method, check_conditions=False) and \
-                not method._django_fsm.has_transition_perm(application, application.state, user):
-            reason = authority_refusal(application, name, user)
-            if reason:
-                withheld[name] = reason
-    return withheld
-
-
-def available_actions(application: Application, user) -> list[str]:
-    """The action codes the user may take now (state and role; conditions are shown as blockers)."""
-    if not user.is_authenticated:
-        return []
-    actions = [name for name in PANEL_TRANSITIONS
-               if can_proceed(getattr(application, name), check_conditions=False)
-               and getattr(application, name)._django_fsm.has_transition_perm(application, application.state, user)]
-    police = user.is_police and application.user_may(user, access.REVIEW)
-    if police and user.is_supervisor and application.state in ASSIGNABLE_STATES:
-        actions.append("assign_reviewer")
-    if police and application.event.has_performances and application.state in VETTING_STATES:
-        actions.append("assign_culture_vetting")
-    if police and application.state in ASSIGNABLE_STATES:
-        actions.append("set_supervising_party")
-    if user.is_organizer and application.user_may(user, access.CHANGE) and \
-            application.deferred_commitments.filter(signed_at__isnull=True).exists():
-        actions.append("sign_commitment")
-    if user.is_culture_official and application.user_may(user, access.VET) and \
-            application.state in VETTING_STATES:
-        actions.append("vet")
-    return actions
-
-
 # ---------------------------------------------------------------------------------------------- acceptance
 
 
@@ -316,7 +272,7 @@ def application_accept(*, application: Application, actor, expected_revision=Non
     """受理: every applicable document is there (missing deferrable ones need accept-with-deferred)."""
     application = _lock(application, expected_revision)
     _check_transition(application, "accept", actor)
-    missing = [d.document_type.name for d in _applicable_documents(application) if d.current_version_id is None]
+    missing = [d.document_type.name for d in _locked_requirements(application).missing]
     if missing:
         raise ValidationError(_("材料不齐：%(docs)s。请容缺受理或退回补正。") % {"docs": _("、").join(missing)})
     _set_decision_clock(application)
@@ -334,20 +290,12 @@ def application_accept_with_deferred(*, application: Application, actor, documen
     codes = {str(c) for c in (documents or []) if str(c).strip()}
     if not codes:
         raise ValidationError({"documents": _("请选择容缺补交的材料。")})
-    applicable = {d.document_type.code: d for d in _applicable_documents(application)}
-    errors = []
-    for code in sorted(codes):
-        document = applicable.get(code)
-        if document is None:
-            errors.append(_("“%(code)s”不是本申请需要的材料。") % {"code": code})
-        elif not document.document_type.deferrable:
-            errors.append(_("“%(doc)s”不可容缺。") % {"doc": document.document_type.name})
-        elif document.current_version_id is not None:
-            errors.append(_("“%(doc)s”已上传，无需容缺。") % {"doc": document.document_type.name})
+    requirements = _locked_requirements(application)
+    errors = requirements.deferral_errors(codes)
     if errors:
         raise ValidationError({"documents": errors})
-    left_out = [d.document_type.name for code, d in applicable.items()
-                if d.current_version_id is None and code not in codes]
+    applicable = requirements.by_code()
+    left_out = [d.document_type.name for d in requirements.left_out(codes)]
     if left_out:
         raise ValidationError({"documents": _("以下材料缺失且未列入容缺，请一并容缺或退回补正：%(docs)s")
                                % {"docs": _("、").join(left_out)}})
@@ -388,7 +336,7 @@ def deferred_commitment_sign(*, commitment: DeferredCommitment, actor) -> Deferr
     if commitment.signed_at is not None:
         raise ValidationError(_("承诺书已于 %(when)s 签署。") % {
             "when": timezone.localtime(commitment.signed_at).strftime("%Y-%m-%d %H:%M")})
-    if application.state in (S.REJECTED, S.REVOKED, S.WITHDRAWN, S.COMPLETED):
+    if state_has(application.state, "terminal"):
         raise ValidationError(_("申请已终结，无需签署。"))
     commitment.signed_by = actor
     commitment.signed_at = timezone.now()
@@ -409,20 +357,63 @@ def application_return(*, application: Application, actor, reason: str, expected
     return application
 
 
+def submission_flags(application: Application, *, now=None) -> dict:
+    """Flags fixed at submission, for the inbox: late (less than the lead time), city-level (headcount)."""
+    now = now or timezone.now()
+    catalogue = application.catalogue
+    event = application.event
+    return {
+        "is_late": event.start_at - now < timedelta(days=catalogue.submission_lead_days),
+        "needs_city_decision": event.expected_attendance >= catalogue.city_level_threshold,
+    }
+
+
 @transaction.atomic
-def application_resubmit(*, application: Application, actor, expected_revision=None) -> Application:
-    """Hand a returned application in again (the organizer's submit service, plus signal and notification)."""
-    from .services import application_submit
+def application_submit(*, application: Application, actor, expected_revision=None) -> Application:
+    """Hand the application in, the first time or again after a return (the one submit path: the organizer's
+    page, POST /api/applications/<id>/submit/ and …/workflow/resubmit/ all call this).
+
+    Refused with the list of what is missing until every blocking item is there; missing deferrable documents
+    are recorded as "to be deferred". A resubmission goes to the bureau of the venue's district now (the venue
+    may have moved while returned). The bureau's officers are told (the assigned officer, or the whole district
+    bureau while nobody is assigned), and the risk is re-assessed after commit."""
+    from ..checklist import application_checklist, blocking_gaps, documents_to_defer
+    from ..selectors import application_with_contents
+    from ..services import _follow_venue_district
 
     application = _lock(application, expected_revision)
-    from_state = application.state
-    application = application_submit(application=application, user=actor)
-    transaction.on_commit(partial(
-        signals.application_transitioned.send, sender=Application, application=application, transition="submit",
-        from_state=from_state, to_state=application.state, actor=actor, reason=""), robust=True)
-    entry = application.audit_entries.filter(transition="submit").order_by("-id").first()
-    _tell_transition(application, entry, actor=actor)
+    _check_transition(application, "submit", actor, state_refusal=_(
+        "申请当前状态为“%(state)s”，不能重复提交。") % {"state": application.get_state_display()})
+    application_with_contents(application)
+    event = application.event
+    if event.start_at <= timezone.now():
+        raise ValidationError({"start_at": _("活动开始时间已过，不能提交。")})
+    gaps = blocking_gaps(application_checklist(application))
+    if gaps:
+        raise ValidationError({"__all__": [
+            _("尚缺：%(item)s") % {"item": g.label} + (_("（%(note)s）") % {"note": g.note} if g.note else "")
+            for g in gaps]})
+    deferred = documents_to_defer(application)
+    for document in deferred:
+        document.status = ApplicationDocument.Status.TO_BE_DEFERRED
+        document.save(update_fields=["status"])
+    flags = submission_flags(application)
+    application.is_late = flags["is_late"]
+    application.needs_city_decision = flags["needs_city_decision"]
+    application.submitted_at = timezone.now()
+    _follow_venue_district(application, actor=actor)
+    _fire(application, "submit", actor=actor, snapshot={
+        **flags, "to_be_deferred": [d.document_type.code for d in deferred],
+        "expected_attendance": event.expected_attendance, "start_at": event.start_at.isoformat(),
+        "district": application.district_id})
+    # From submission on the district bureau (and the bureaus above it) and the named security company see it;
+    # a bureau or company it no longer concerns stops seeing it.
+    access.application_sync_access(application, actor=actor)
     return application
+
+
+# Resubmitting after a return is submitting: the same service (kept under its API name).
+application_resubmit = application_submit
 
 
 @transaction.atomic
@@ -500,15 +491,15 @@ def application_approve(*, application: Application, actor, expected_revision=No
     entry_snapshot = _snapshot(application, conditions=permit_conditions(application))
     _fire(application, "approve", actor=actor, snapshot=entry_snapshot)
     permit = _issue_permit(application, actor=actor, kind=Permit.Kind.APPROVED)
-    audit(application, actor=actor, action=AuditEntry.Action.OTHER, reason=_("签发许可决定书 %(n)s") % {
-        "n": permit.number}, snapshot={"permit": permit.number, "conditions": permit.conditions})
+    audit(application, actor=actor, event=Event.PERMIT_ISSUED, reason=_("签发许可决定书 %(n)s") % {
+        "n": permit.number}, snapshot={"permit": permit.number, "kind": permit.kind, "conditions": permit.conditions})
     return application
 
 
 @transaction.atomic
 def application_approve_provisionally(*, application: Application, actor, expected_revision=None) -> Application:
     """先批后审: only level 四级 and a clean record; the post-review is due N days before the event."""
-    from .risk import fuse_flags_blocking_approval
+    from ..risk import fuse_flags_blocking_approval
 
     application = _lock(application, expected_revision)
     _check_transition(application, "approve_provisionally", actor)
@@ -524,8 +515,8 @@ def application_approve_provisionally(*, application: Application, actor, expect
     _fire(application, "approve_provisionally", actor=actor,
           snapshot=_snapshot(application, post_review_due_date=due.isoformat()))
     permit = _issue_permit(application, actor=actor, kind=Permit.Kind.PROVISIONAL)
-    audit(application, actor=actor, action=AuditEntry.Action.OTHER, reason=_("签发先批后审临时许可 %(n)s") % {
-        "n": permit.number}, snapshot={"permit": permit.number, "conditions": permit.conditions})
+    audit(application, actor=actor, event=Event.PERMIT_ISSUED, reason=_("签发先批后审临时许可 %(n)s") % {
+        "n": permit.number}, snapshot={"permit": permit.number, "kind": permit.kind, "conditions": permit.conditions})
     return application
 
 
@@ -595,7 +586,7 @@ def application_suspend_automatically(*, application: Application, reasons: str,
                                       cause: str) -> Application | None:
     """The daily deadline check suspends (no actor); None when the application no longer holds a permit."""
     application = _lock(application)
-    if application.state not in (S.APPROVED, S.PROVISIONALLY_APPROVED):
+    if not state_has(application.state, "permit_in_force"):
         return None
     _suspend(application, actor=None, reasons=reasons, required_changes=required_changes, cause=cause)
     return application
@@ -654,11 +645,12 @@ def _ensure_police(application: Application, actor, *, supervisor: bool = False)
 
 
 @transaction.atomic
-def application_assign_reviewer(*, application: Application, actor, reviewer) -> Application:
+def application_assign_reviewer(*, application: Application, actor, reviewer,
+                                expected_revision=None) -> Application:
     """A supervisor names the officer in charge (承办民警)."""
-    application = _lock(application)
+    application = _lock(application, expected_revision)
     _ensure_police(application, actor, supervisor=True)
-    if application.state not in ASSIGNABLE_STATES:
+    if not state_has(application.state, "assignable"):
         raise ValidationError(_("申请当前状态为“%(state)s”，不能分派。") % {"state": application.get_state_display()})
     if reviewer is None or not reviewer.is_police or not application.user_may(reviewer, access.REVIEW):
         raise ValidationError({"reviewer": _("只能分派给本分局（或上级市局）的审批民警。")})
@@ -674,14 +666,15 @@ def application_assign_reviewer(*, application: Application, actor, reviewer) ->
 
 
 @transaction.atomic
-def application_assign_culture_vetting(*, application: Application, actor, official) -> Application:
+def application_assign_culture_vetting(*, application: Application, actor, official,
+                                       expected_revision=None) -> Application:
     """Ask a culture-tourism official to vet the lineup; the official then sees this event (and only the
     events assigned to them)."""
-    application = _lock(application)
+    application = _lock(application, expected_revision)
     _ensure_police(application, actor)
     if not application.event.has_performances:
         raise ValidationError(_("该活动没有演出，无需文旅审核。"))
-    if application.state not in VETTING_STATES:
+    if not state_has(application.state, "vetting_open"):
         raise ValidationError(_("申请当前状态为“%(state)s”，不能指派文旅审核。") % {
             "state": application.get_state_display()})
     if official is None or not official.is_culture_official:
@@ -701,9 +694,10 @@ def application_assign_culture_vetting(*, application: Application, actor, offic
 
 @transaction.atomic
 def application_set_supervising_party(*, application: Application, actor, organisation_name: str,
-                                      responsible_person: str, phone: str, responsible_title: str = "") -> PartyAssignment:
+                                      responsible_person: str, phone: str, responsible_title: str = "",
+                                      expected_revision=None) -> PartyAssignment:
     """The bureau names the fifth party (监管部门) and its responsible officer."""
-    application = _lock(application)
+    application = _lock(application, expected_revision)
     _ensure_police(application, actor)
     assignment = application.parties.select_related("party").filter(party__named_by_organizer=False).first()
     if assignment is None:
@@ -729,7 +723,7 @@ def _vet(item, *, application_id: int | None, kind: str, actor, decision: str, r
     application = _lock(application_id)
     if actor is None or not actor.is_culture_official or not application.user_may(actor, access.VET):
         raise PermissionDenied(_("只有指派的文旅审核员可以审核演出内容。"))
-    if application.state not in VETTING_STATES:
+    if not state_has(application.state, "vetting_open"):
         raise ValidationError(_("申请当前状态为“%(state)s”，不能审核演出内容。") % {
             "state": application.get_state_display()})
     if decision not in (VettingStatus.APPROVED, VettingStatus.STRUCK):
@@ -780,8 +774,8 @@ def deadlines_enforce(*, today: date | None = None) -> dict:
     still missing on the due date, or whose post-review is overdue. Safe to run twice a day."""
     today = today or _today()
     counts = {"reminded": 0, "suspended": 0}
-    live = (S.ACCEPTED_DEFERRED, S.UNDER_REVIEW, S.APPROVED, S.PROVISIONALLY_APPROVED, S.SUSPENDED)
-    commitments = (DeferredCommitment.objects.filter(missed_at__isnull=True, application__state__in=live)
+    commitments = (DeferredCommitment.objects.filter(missed_at__isnull=True,
+                                                     application__state__in=with_trait("deferred_watched"))
                    .select_related("application__event", "application__catalogue").prefetch_related("documents__document_type"))
     for commitment in commitments:
         outstanding = commitment.outstanding_documents()
@@ -837,7 +831,7 @@ def _deferred_missed(commitment: DeferredCommitment, names: str) -> int:
     if commitment.missed_at is not None:
         return 0
     application = commitment.application
-    if application.state not in (S.APPROVED, S.PROVISIONALLY_APPROVED):
+    if not state_has(application.state, "permit_in_force"):
         # No permit to suspend yet: tell once; the approval is blocked by the fuse flag meanwhile.
         _tell(application, users=_people_concerned(application, police=True), verb="deferred_missed",
               dedupe_key=f"deferred_missed:{commitment.pk}",

@@ -1,0 +1,83 @@
+"""What each workflow action takes: the API's input serializers (their names are the OpenAPI components) and
+the page form's fields, both read by approvals.workflow.registry."""
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+
+class WorkflowRevisionInput(serializers.Serializer):
+    expected_revision = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                                 help_text="The revision the client saw; a mismatch answers 409.")
+
+
+class WorkflowReasonInput(WorkflowRevisionInput):
+    reason = serializers.CharField(allow_blank=True, default="")
+
+
+class AcceptWithDeferredInput(WorkflowRevisionInput):
+    documents = serializers.ListField(child=serializers.SlugField(), allow_empty=True,
+                                      help_text="Codes of deferrable document types.")
+    due_date = serializers.DateField()
+
+
+class ApplicationSuspendInput(WorkflowRevisionInput):
+    reasons = serializers.CharField(allow_blank=True)
+    required_changes = serializers.CharField(allow_blank=True)
+
+
+class ApplicationResumeInput(WorkflowRevisionInput):
+    changes_made = serializers.CharField(allow_blank=True)
+
+
+class AssigneeInput(serializers.Serializer):
+    user = serializers.IntegerField(help_text="Id of the user to assign.")
+
+
+class SupervisingPartyInput(serializers.Serializer):
+    organisation_name = serializers.CharField(allow_blank=True)
+    responsible_person = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+    responsible_title = serializers.CharField(allow_blank=True, default="")
+
+
+# ---------------------------------------------------------------------------------------------- page form fields
+# Each: (POSTed data) → the service's value, raising ValidationError on the field (shown as a page message).
+
+
+def text(name: str, default=None):
+    return lambda data: data.get(name, default)
+
+
+def text_list(name: str):
+    return lambda data: data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
+
+
+def iso_date(name: str):
+    def parse(data) -> date:
+        try:
+            return date.fromisoformat((data.get(name) or "").strip())
+        except ValueError:
+            raise ValidationError({name: _("请填写有效日期（YYYY-MM-DD）。")})
+    return parse
+
+
+def active_user(name: str):
+    def parse(data):
+        pk = data.get(name)
+        user = get_user_model().objects.filter(pk=pk or None, is_active=True).first() \
+            if str(pk or "").isdigit() else None
+        if user is None:
+            raise ValidationError({name: _("请选择人员。")})
+        return user
+    return parse
+
+
+def api_user(pk):
+    """The API's assignee (AssigneeInput.user) as a user, or a 400 on "user"."""
+    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise ValidationError({"user": _("没有这个用户。")})
+    return user
