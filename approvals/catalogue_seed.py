@@ -5,10 +5,24 @@ catalogue versions, never by editing this file.
 """
 
 
+# The fields the risk model reads, each declared by the fact it feeds (`"risk_input"` of a field, read by
+# approvals.risk): the key may change in a later catalogue version, the declaration carries the meaning.
+RISK_INPUTS = {
+    "security_staff_total": "security_staff_total", "fixed_posts": "fixed_posts", "patrol_posts": "patrol_posts",
+    "mobile_points": "mobile_points", "core_area_m2": "core_area_m2", "warning_area_m2": "warning_area_m2",
+    "control_area_m2": "control_area_m2", "real_name_tickets": "real_name_tickets",
+    "public_sale_percent": "public_sale_percent", "refund_mechanism": "refund_mechanism",
+    "parking_spaces_arranged": "parking_spaces_arranged", "shuttle_buses": "shuttle_buses",
+    "road_closures": "road_closures",
+}
+
+
 def _f(key, zh, en, kind="int", required=True, minimum=0):
     field = {"key": key, "label_zh": zh, "label_en": en, "type": kind, "required": required}
     if kind in ("int", "decimal"):
         field["min"] = minimum
+    if key in RISK_INPUTS:
+        field["risk_input"] = RISK_INPUTS[key]
     return field
 
 

@@ -15,11 +15,25 @@ from . import access, risk
 from .selectors import application_for_user
 
 CHART_BAR_HEIGHT, CHART_GAP, CHART_LABEL_WIDTH, CHART_BAR_WIDTH = 22, 10, 170, 300
+# Bar colours by the levels' severity, most severe first (the thresholds are the model's levels, not code).
+LEVEL_COLOURS = ("#dc3545", "#fd7e14", "#ffc107", "#198754")
+
+
+def _level_bands(version) -> list[tuple[float, str]]:
+    """(threshold, colour) per level of the model version, most severe first."""
+    levels = sorted(version.levels.all(), key=lambda level: -level.min_total) if version else []
+    return [(level.min_total, LEVEL_COLOURS[min(rank, len(LEVEL_COLOURS) - 1)])
+            for rank, level in enumerate(levels)]
+
+
+def _colour(score, bands) -> str:
+    return next((colour for threshold, colour in bands if score >= threshold), LEVEL_COLOURS[-1])
 
 
 def dimension_chart(assessment, version) -> dict:
     """Geometry of the server-side SVG bar chart of the dimension scores (no script needed to draw it)."""
     dimensions = {d.code: d for d in version.dimensions.all()} if version else {}
+    bands = _level_bands(version)
     bars = []
     for index, (code, score) in enumerate(assessment.dimension_scores.items()):
         dimension = dimensions.get(code)
@@ -27,12 +41,12 @@ def dimension_chart(assessment, version) -> dict:
         bars.append({
             "code": code, "label": dimension.name if dimension else code, "score": score,
             "y": y, "text_y": y + CHART_BAR_HEIGHT * 0.7, "width": round(CHART_BAR_WIDTH * score / 100, 1),
-            "colour": "#dc3545" if score >= 80 else "#fd7e14" if score >= 60 else "#ffc107" if score >= 40 else "#198754",
+            "colour": _colour(score, bands),
         })
     height = len(bars) * (CHART_BAR_HEIGHT + CHART_GAP)
     return {"bars": bars, "height": height, "label_width": CHART_LABEL_WIDTH, "bar_width": CHART_BAR_WIDTH,
             "bar_height": CHART_BAR_HEIGHT, "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 50,
-            "ticks": [{"x": CHART_LABEL_WIDTH + CHART_BAR_WIDTH * t / 100, "value": t} for t in (0, 40, 60, 80, 100)]}
+            "ticks": [{"x": CHART_LABEL_WIDTH + CHART_BAR_WIDTH * t / 100, "value": t} for t in sorted({0, 100, *(round(threshold) for threshold, _colour in bands)})]}
 
 
 def deployment_rows(deployment: dict) -> list[dict]:
@@ -60,6 +74,7 @@ def _page(request, application, *, forecast_form=None, override_form=None, statu
         "dossier": dossier_parts.dossier_for(request.user, application),
         "application": application, "event": application.event, "assessment": assessment,
         "chart": dimension_chart(assessment, version) if assessment else None,
+        "stale": risk.assessment_staleness(application),
         "deployment_rows": deployment_rows(assessment.deployment) if assessment else [],
         "history": list(assessment_history(application.pk)[:30]),
         "can_review": can_review,

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from config.versioned_admin import FrozenVersionMixin as BaseFrozenVersionMixin, VersionActionsMixin
 
-from .models import Assessment, LevelOverride, RiskDimension, RiskFactor, RiskLevel, RiskModelVersion
+from .models import (
+    Assessment, LevelOverride, RiskDimension, RiskFactor, RiskLevel, RiskModelVersion, StaleAssessment,
+)
 
 
 def version_is_frozen(version) -> bool:
@@ -118,3 +120,11 @@ class AssessmentAdmin(ReadOnlyAdmin):
 class LevelOverrideAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "application", "level", "actor", "reason")
     list_select_related = ("application", "actor")
+
+
+@admin.register(StaleAssessment)
+class StaleAssessmentAdmin(ReadOnlyAdmin):
+    """Applications waiting for (or failing) their re-assessment after a change: the outbox relay retries."""
+
+    list_display = ("application", "trigger", "requested_at", "attempts", "failed_at", "error")
+    list_select_related = ("application",)

@@ -126,7 +126,8 @@ class RiskFactor(models.Model):
 
 
 class RiskLevel(models.Model):
-    """A security level: its threshold on the total, staffing ratio and egress band (thresholds are data)."""
+    """A security level: its threshold on the total, staffing ratio and egress band, and the rules that follow
+    from it (whether a supervisor must sign, whether 先批后审 is open): all data, edited in the admin."""
 
     class EgressBand(models.TextChoices):
         HIGH = "high", _("高风险")
@@ -140,6 +141,11 @@ class RiskLevel(models.Model):
     min_total = models.FloatField(_("总分下限"), validators=[MinValueValidator(0), MaxValueValidator(100)])
     attendees_per_guard = models.PositiveIntegerField(_("每名安保人员对应观众数"), validators=[MinValueValidator(1)])
     egress_band = models.CharField(_("疏散时间上限档"), max_length=10, choices=EgressBand.choices)
+    requires_sign_off = models.BooleanField(
+        _("须分局领导签批"), default=False,
+        help_text=_("此等级（按计算与生效等级中较高者）的许可决定须由分局领导作出。"))
+    allows_provisional = models.BooleanField(
+        _("可先批后审"), default=False, help_text=_("此等级（生效等级）的活动可申请先批后审。"))
 
     class Meta:
         verbose_name = _("安保等级")
@@ -228,3 +234,25 @@ def level_name(code: str, name_zh: str | None = None, name_en: str | None = None
     """A level code (一级 … 四级) in the reader's language."""
     default_zh, default_en = _DEFAULT_LEVEL_NAMES.get(code, (code, code))
     return pick_language(name_zh or default_zh, name_en or default_en)
+
+
+class StaleAssessment(models.Model):
+    """An application whose stored assessment may no longer match its facts: set in the transaction of the
+    change (an upload, a section, a transition), cleared by the re-assessment task once it has run. A failed
+    run stays here with its error, so a stale level is visible rather than silently kept."""
+
+    application = models.OneToOneField("approvals.Application", on_delete=models.CASCADE,
+                                       related_name="stale_assessment")
+    requested_at = models.DateTimeField(_("请求时间"))
+    trigger = models.CharField(_("触发原因"), max_length=30, blank=True)
+    attempts = models.PositiveIntegerField(_("失败次数"), default=0)
+    failed_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待重新评估")
+        verbose_name_plural = _("待重新评估")
+        ordering = ["requested_at"]
+
+    def __str__(self):
+        return f"{self.application_id} {self.trigger}"

@@ -1,4 +1,6 @@
 """Reads of the risk model and of stored assessments (permission checks happen in approvals before these)."""
+from dataclasses import dataclass
+
 from django.db.models import Max, Prefetch, QuerySet
 
 from .models import Assessment, LevelOverride, RiskFactor, RiskLevel, RiskModelVersion
@@ -16,6 +18,22 @@ def level_order() -> list[str]:
     the total), so comparing two levels reads the rows rather than a list written in code."""
     return list(RiskLevel.objects.filter(version__is_current=True).order_by("-min_total", "id")
                 .values_list("code", flat=True))
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    """What follows from a level of the current model (RiskLevel rows: data, edited in the admin)."""
+
+    code: str
+    name: str
+    requires_sign_off: bool
+    allows_provisional: bool
+
+
+def level_rules() -> list[LevelRule]:
+    """The levels of the current model with their rules, most severe first (one query)."""
+    return [LevelRule(level.code, level.name, level.requires_sign_off, level.allows_provisional)
+            for level in RiskLevel.objects.filter(version__is_current=True).order_by("-min_total", "id")]
 
 
 def _newest_ids(model, application_ids):
