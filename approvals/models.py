@@ -202,9 +202,8 @@ def _may_act_as_organizer(application, user) -> bool:
     return bool(user and user.is_organizer and application.user_may(user, "approvals.change_application"))
 
 
-# Security levels. Their order is data (riskassess RiskLevel rows, by threshold on the total); the code names
-# only the bureau's rule of where a supervisor's signature starts.
-SIGN_OFF_FROM_LEVEL = "二级"
+# Security levels. Their order and their rules are data (riskassess RiskLevel rows: threshold on the total,
+# requires_sign_off, allows_provisional); no level code is written here.
 
 
 def level_is_at_least(level: str, threshold: str, order: list[str]) -> bool:
@@ -431,10 +430,27 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """The more severe of the computed and the effective (possibly overridden) level."""
         return more_severe_level(self.security_level, self.computed_security_level, self.level_order())
 
+    def level_rules(self) -> dict:
+        """The current model's levels by code, with their rules (riskassess LevelRule), read once per instance."""
+        rules = self.__dict__.get("_level_rules")
+        if rules is None:
+            from riskassess.selectors import level_rules
+
+            rules = self.__dict__["_level_rules"] = {rule.code: rule for rule in level_rules()}
+        return rules
+
     @property
     def requires_sign_off(self) -> bool:
-        return self.needs_city_decision or level_is_at_least(self.sign_off_level, SIGN_OFF_FROM_LEVEL,
-                                                              self.level_order())
+        """A city-level decision, or a level whose row says a supervisor signs (RiskLevel.requires_sign_off), by
+        the more severe of the computed and the effective level. A level the model does not know counts as
+        needing the signature (fail safe); no level (not assessed) does not."""
+        if self.needs_city_decision:
+            return True
+        level = self.sign_off_level
+        if not level:
+            return False
+        rule = self.level_rules().get(level)
+        return rule is None or rule.requires_sign_off
 
     def decided_by_city(self, user) -> bool:
         """The user belongs to a city police bureau above the application's district (Order 505 Art. 12)."""
@@ -453,7 +469,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
             return gettext("预计人数达到 %(threshold)s 人的申请须由市公安局决定（%(action)s）；分局审查后报市局审批。") % {
                 "threshold": self.catalogue.city_level_threshold, "action": action}
         if self.requires_sign_off and not user.is_supervisor:
-            return gettext("安保等级为一级/二级或需市级决定的申请，须由分局领导签批（%(action)s）。") % {"action": action}
+            signed = [rule.name for rule in self.level_rules().values() if rule.requires_sign_off]
+            return gettext("安保等级为%(levels)s或需市级决定的申请，须由分局领导签批（%(action)s）。") % {
+                "levels": "/".join(signed) or gettext("（无）"), "action": action}
         return None
 
     def resume_refusal(self, user, action: str = "") -> str | None:
@@ -495,15 +513,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return []
 
     def provisional_blockers(self) -> list[str]:
-        """先批后审 only for the model's lowest level (四级) and an organizer with a clean record. The effective
-        level counts: only a supervisor may set it below the computed one (approvals.risk)."""
+        """先批后审 only for a level whose row allows it (RiskLevel.allows_provisional; seeded: 四级) and an
+        organizer with a clean record. The effective level counts: only a supervisor may set it below the
+        computed one (approvals.risk)."""
         from django.utils.translation import gettext
 
         reasons = []
-        order = self.level_order()
-        if not order or self.security_level != order[-1]:
-            reasons.append(gettext("先批后审仅适用于安保等级为四级的活动（当前：%(level)s）。")
-                           % {"level": self.security_level or gettext("未评估")})
+        rules = self.level_rules()
+        rule = rules.get(self.security_level)
+        if rule is None or not rule.allows_provisional:
+            allowed = [r.name for r in rules.values() if r.allows_provisional]
+            reasons.append(gettext("先批后审仅适用于安保等级为%(levels)s的活动（当前：%(level)s）。") % {
+                "levels": gettext("、").join(allowed) or gettext("（无）"),
+                "level": rule.name if rule else (self.security_level or gettext("未评估"))})
         reasons += organisation_record_blockers(self.organisation_id, exclude_application=self.pk)
         return reasons
 

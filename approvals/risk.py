@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext as _
 
@@ -22,7 +22,7 @@ from riskassess.facts import (
     EventFacts, ExitFacts, ForecastFacts, OrganiserRecord, OverdueDocument, PerformerFacts, SecurityCompanyRecord,
     SecurityPlanFacts, TicketingFacts, TrafficFacts, VenueFacts,
 )
-from riskassess.models import Assessment, level_name
+from riskassess.models import Assessment, StaleAssessment, level_name
 from riskassess.scoring import assess as score_event
 from riskassess.selectors import current_model_version, latest_assessments, latest_overrides
 
@@ -31,12 +31,16 @@ from .models import Application, ApplicationDocument, ApplicationState, AuditEnt
 
 logger = logging.getLogger(__name__)
 
-# The plan sections the model reads (keys as in approvals/catalogue_seed.py).
-RISK_SECTIONS = ("security_staff", "buffer_zones", "ticketing_screening", "traffic")
+# The facts the model reads from the plan. Which field feeds which is declared in the catalogue: a field of a
+# PlanSection with "risk_input": "<fact>" (approvals/catalogue_seed.py), so renaming a key in a new catalogue
+# version keeps the fact.
+RISK_INPUT_FACTS = (
+    "security_staff_total", "fixed_posts", "patrol_posts", "mobile_points", "core_area_m2", "warning_area_m2",
+    "control_area_m2", "real_name_tickets", "public_sale_percent", "refund_mechanism", "parking_spaces_arranged",
+    "shuttle_buses", "road_closures",
+)
 BATCH_SIZE = 500
 ACCOUNTABILITY_YEARS = 3
-# Level codes as stored in Application.security_level (the seeded model's codes: 一级 highest … 四级 lowest).
-HIGHEST_LEVEL, LOWEST_LEVEL = "一级", "四级"
 SUSPENDABLE_STATES = (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED)
 
 
@@ -64,7 +68,7 @@ class _BatchRows:
     exits: dict  # venue id → [(width, kind)]
     performers: dict  # event id → [performer values]
     songs: dict  # performer id → [(title, vetting status)]
-    sections: dict  # application id → merged section data
+    sections: dict  # application id → {fact name: value} of the plan fields declared as risk inputs
     overdue_documents: dict  # application id → [(name, due date)]
 
 
@@ -90,9 +94,13 @@ def _applications_for_facts(application_ids, *, today) -> tuple[list[Application
     songs = _group(Song.objects.filter(performer_id__in=[p["id"] for p in performers])
                    .order_by("order", "id").values("performer_id", "title", "vetting_status"), "performer_id")
     sections: dict = {}
-    for application_id, data in SectionEntry.objects.filter(
-            application_id__in=ids, section__code__in=RISK_SECTIONS).values_list("application_id", "data"):
-        sections.setdefault(application_id, {}).update(data or {})
+    for application_id, data, fields in SectionEntry.objects.filter(
+            application_id__in=ids, section__fields__icontains='"risk_input"',
+    ).values_list("application_id", "data", "section__fields"):
+        facts = sections.setdefault(application_id, {})
+        for key, fact in _risk_inputs(fields):
+            if key in (data or {}):
+                facts[fact] = data[key]
     overdue = _group(ApplicationDocument.objects.filter(
         application_id__in=ids, status=ApplicationDocument.Status.DEFERRED, deferred_due_date__lt=today,
     ).order_by("document_type__number").values("application_id", "document_type__name_zh", "deferred_due_date"),
@@ -105,6 +113,12 @@ def _applications_for_facts(application_ids, *, today) -> tuple[list[Application
         overdue_documents={app: [(row["document_type__name_zh"], row["deferred_due_date"]) for row in rows]
                            for app, rows in overdue.items()},
     )
+
+
+def _risk_inputs(fields) -> list[tuple[str, str]]:
+    """(field key, fact name) of a section's fields that the catalogue declares as risk inputs."""
+    return [(f["key"], f["risk_input"]) for f in fields or []
+            if isinstance(f, dict) and f.get("risk_input") in RISK_INPUT_FACTS and "key" in f]
 
 
 def _organiser_records(organisation_ids, *, now) -> dict[int, OrganiserRecord]:
@@ -345,15 +359,58 @@ def fuse_flags_blocking_approval(application) -> list[str]:
     return fuse_flags_by_application([application.pk]).get(application.pk, [])
 
 
-def reassess_on_change(sender, application, **kwargs):
-    """Receiver of approvals.signals.application_changed: re-assess (history is kept; no new row when nothing
-    the reviewer sees has changed). Sent after commit, so a failure here must not break the request."""
-    what = kwargs.get("what") or kwargs.get("transition") or "change"
+# ---------------------------------------------------------------------------------------------- derived state
+
+
+def reassess_after_commit(application, *, trigger: str = "change") -> None:
+    """Call in the transaction of any change the risk model reads (an upload, a section, the lineup, a state
+    change): marks the application's assessment stale (riskassess StaleAssessment) and enqueues the
+    re-assessment through the outbox, so it runs after commit, outside the request, and is not lost when the
+    broker is away. Repeated calls before the task runs coalesce into one marker; the task is idempotent."""
+    from outbox.services import enqueue
+
+    from .tasks import reassess
+
+    # One upsert: a marker still pending (or failed) takes the newer request; its own task runs again.
+    StaleAssessment.objects.bulk_create(
+        [StaleAssessment(application_id=application.pk, requested_at=timezone.now(), trigger=str(trigger)[:30])],
+        update_conflicts=True, unique_fields=["application"], update_fields=["requested_at", "trigger"])
+    enqueue(reassess, application.pk)
+
+
+def reassess_pending(application_id: int) -> bool:
+    """The re-assessment task's work: re-score one application if it is marked stale. Only a changed result
+    adds a history row. A failure is recorded on the marker (with its error), logged and raised: the outbox
+    relay runs the task again. Returns whether it re-assessed."""
+    marker = StaleAssessment.objects.filter(application_id=application_id).first()
+    if marker is None:
+        return False  # already done by an earlier run of the same or a later request
     try:
-        assess_applications([application.pk], actor=kwargs.get("actor"), trigger=f"change:{what}",
-                             only_if_changed=True)
-    except Exception:  # noqa: BLE001 - logged; the next change or a reviewer's click assesses again
-        logger.exception("Risk re-assessment of application %s failed", application.pk)
+        assess_applications([application_id], trigger=f"change:{marker.trigger}"[:30], only_if_changed=True)
+    except Exception as error:
+        StaleAssessment.objects.filter(pk=marker.pk).update(
+            attempts=F("attempts") + 1, failed_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000])
+        logger.exception("Risk re-assessment of application %s failed; its assessment stays marked stale",
+                         application_id)
+        raise
+    # A change that arrived while this ran bumped requested_at: its marker stays for its own task.
+    StaleAssessment.objects.filter(pk=marker.pk, requested_at=marker.requested_at).delete()
+    return True
+
+
+def assessment_staleness(application) -> StaleAssessment | None:
+    """The application's pending or failed re-assessment, if any (shown next to the level)."""
+    return StaleAssessment.objects.filter(application_id=application.pk).first()
+
+
+def reassess_on_change(sender, application, **kwargs):
+    """Receiver of approvals.signals.application_changed and application_transitioned (sent after commit) for
+    senders that do not call reassess_after_commit in their own transaction yet. The services' changes say
+    `reassessed=True`: they already enqueued it."""
+    if kwargs.get("reassessed"):
+        return
+    what = kwargs.get("what") or kwargs.get("transition") or "change"
+    reassess_after_commit(application, trigger=what)
 
 
 # Transitions (accepting with deferred documents, approving, suspending…) change what the flags read too.

@@ -45,9 +45,13 @@ def _ensure_editable(application: Application, user) -> None:
 
 
 def notify_changed(application: Application, *, actor, what: str) -> None:
-    """Tell listeners (risk re-assessment) after commit that the facts the risk model reads changed."""
+    """The facts the risk model reads changed: the re-assessment is enqueued in this transaction (through the
+    outbox, run after commit: approvals.risk.reassess_after_commit), and listeners are told after commit."""
+    from .risk import reassess_after_commit
+
+    reassess_after_commit(application, trigger=what)
     transaction.on_commit(partial(signals.application_changed.send, sender=Application,
-                                  application=application, actor=actor, what=what))
+                                  application=application, actor=actor, what=what, reassessed=True))
 
 
 def _lock(application: Application) -> Application:
@@ -175,6 +179,8 @@ def document_upload(*, application: Application, user, document_type_code: str, 
     audit(application, actor=user, action=AuditEntry.Action.DOCUMENT_UPLOADED, snapshot={
         "document": document.document_type.code, "version": number, "sha256": version.sha256,
         "size": version.size, "previous_status": previous_status})
+    # A delivered deferred document clears its overdue flag: the stored flags follow after commit.
+    notify_changed(application, actor=user, what="document")
     return version
 
 

@@ -101,7 +101,8 @@ def _facts_page(request, *, application=None):
         initial["co_organisers"] = list(event.co_organisers.all())
     form = EventFactsForm(data, initial=initial, organisation=organisation)
     venue_form, exits, new_venue = _venue_forms(request, data)
-    context = {"form": form, "venue_form": venue_form, "exits": exits, "no_permit": None}
+    context = {"form": form, "venue_form": venue_form, "exits": exits, "no_permit": None,
+               "catalogue": application.catalogue if application else selectors.current_catalogue()}
     if application is not None:
         context.update(_application_context(application))
     template = "approvals/application_facts.html" if application else "approvals/application_create.html"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import Application, ApplicationDocument, PartyAssignment, SectionEntry
+from approvals.requirements import requirements_for
 from approvals.sections import field_label
 from events.bilingual import pick_language
 from events.models import Performer, Song, VettingStatus
@@ -281,7 +282,7 @@ def _deferred_documents(application: Application) -> list[dict]:
     return [
         {"number": document.document_type.number, "name": document.document_type.name,
          "status": document.get_status_display(), "due_date": _local(document.deferred_due_date, "%Y-%m-%d")}
-        for document in application.documents.all()
+        for document in requirements_for(application).applicable
         if document.status in DEFERRED_STATUSES
     ]
 

@@ -3,7 +3,8 @@ from django import template
 from django.utils import timezone
 
 from approvals import workflow
-from approvals.models import ApplicationDocument, ApplicationState, Permit
+from approvals.models import ApplicationState, Permit
+from approvals.requirements import requirements_for
 
 register = template.Library()
 
@@ -23,9 +24,8 @@ def workflow_panel(application, request) -> dict:
     if "approve_provisionally" in panel["actions"]:
         panel["provisional_blockers"] = application.provisional_blockers()
     if "accept_with_deferred" in panel["actions"]:
-        panel["deferrable"] = [d for d in application.documents.select_related("document_type")
-                               if d.document_type.deferrable and d.current_version_id is None
-                               and d.status != ApplicationDocument.Status.PROVIDED]
+        # The form's defaults are exactly what the service accepts: the missing deferrable documents that apply.
+        panel["deferrable"] = requirements_for(application).deferrable
         panel["latest_due"] = workflow.latest_deferred_due(application)
     if "assign_reviewer" in panel["actions"]:
         panel["reviewers"] = workflow.reviewer_choices(application)
