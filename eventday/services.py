@@ -295,8 +295,15 @@ def _ensure_operator(user, event: Event) -> None:
 @transaction.atomic
 def zone_create(*, event: Event, kind: str, name: str, usable_area_m2: int, safe_density=None,
                 order: int = 0) -> Zone:
+    if safe_density is None:
+        # One source for the safe density: the risk model's crowd figures (the density its capacity uses).
+        from decimal import Decimal
+
+        from riskassess.selectors import planning_density
+
+        safe_density = Decimal(str(round(planning_density(), 2)))
     zone = Zone(event=event, kind=kind, name=name, usable_area_m2=usable_area_m2, order=order,
-                safe_density=safe_density if safe_density is not None else OccupancyPolicy.current().default_safe_density)
+                safe_density=safe_density)
     zone.full_clean()
     zone.save()
     EventTally.objects.get_or_create(event=event)

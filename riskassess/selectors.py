@@ -13,6 +13,11 @@ def current_model_version() -> RiskModelVersion:
     ).get(is_current=True)
 
 
+def planning_density() -> float:
+    """The safe (planning) density of the current model, persons per m²: the one source for safe capacities."""
+    return RiskModelVersion.objects.filter(is_current=True).values_list("planning_density", flat=True).get()
+
+
 def level_order() -> list[str]:
     """The level codes of the current model, most severe first: the order is data (each level's threshold on
     the total), so comparing two levels reads the rows rather than a list written in code."""

@@ -84,3 +84,14 @@ def test_every_plan_field_the_model_reads_is_declared_in_the_seeded_catalogue():
     declared = {f["risk_input"] for section in CatalogueVersion.objects.get(is_current=True).plan_sections.all()
                 for f in section.fields if f.get("risk_input")}
     assert declared == set(risk.RISK_INPUT_FACTS)
+
+
+def test_a_zone_without_its_own_density_takes_the_risk_models_safe_density():
+    from decimal import Decimal
+
+    from eventday.services import zone_create
+
+    RiskModelVersion.objects.filter(is_current=True).update(planning_density=1.5)
+    application = factories.create_application()
+    zone = zone_create(event=application.event, kind="core", name="核心区", usable_area_m2=1000)
+    assert zone.safe_density == Decimal("1.50") and zone.safe_capacity == 1500
