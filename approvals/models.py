@@ -202,6 +202,11 @@ def _may_act_as_organizer(application, user) -> bool:
     return bool(user and user.is_organizer and application.user_may(user, "approvals.change_application"))
 
 
+def _may_submit(application, user) -> bool:
+    """Whoever may change the application hands it in (its organisation's staff)."""
+    return bool(user and application.user_may(user, "approvals.change_application"))
+
+
 # Security levels. Their order and their rules are data (riskassess RiskLevel rows: threshold on the total,
 # requires_sign_off, allows_provisional); no level code is written here.
 
@@ -321,7 +326,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     # Transitions: fired only from services (approvals/services.py, approvals/workflow.py) inside atomic().
     @transition(field=state, source=[ApplicationState.DRAFT, ApplicationState.RETURNED],
-                target=ApplicationState.SUBMITTED)
+                target=ApplicationState.SUBMITTED, permission=_may_submit)
     def submit(self):
         """Organizer hands the application in (again, after a return for correction)."""
 
@@ -491,8 +496,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def has_permit(self) -> bool:
-        return self.state in (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED,
-                              ApplicationState.SUSPENDED)
+        from .workflow.states import state_has
+
+        return state_has(self.state, "permit_held")
 
     def vetting_blockers(self) -> list[str]:
         """Why culture-tourism vetting still blocks a decision (empty: settled or not needed)."""
@@ -531,7 +537,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_editable_by_organizer(self) -> bool:
-        return self.state in (ApplicationState.DRAFT, ApplicationState.RETURNED)
+        from .workflow.states import state_has
+
+        return state_has(self.state, "organizer_may_edit")
 
 
 class ApplicationUserObjectPermission(UserObjectPermissionBase):
@@ -668,10 +676,44 @@ class AuditEntry(models.Model):
         REMINDER = "reminder", _("到期提醒")
         OTHER = "other", _("其他")
 
+    class Event(models.TextChoices):
+        """What happened, typed (approvals.audit): every entry has one; `action` is the older, coarser kind."""
+
+        CREATED = "created", _("创建申请")
+        EDITED = "edited", _("修改内容")
+        DOCUMENT_UPLOADED = "document_uploaded", _("上传材料")
+        SUBMITTED = "submitted", pgettext_lazy("audit event", "提交申请")
+        RESUBMITTED = "resubmitted", pgettext_lazy("audit event", "补正后重新提交")
+        RETURNED = "returned", pgettext_lazy("audit event", "退回补正")
+        ACCEPTED = "accepted", pgettext_lazy("audit event", "受理")
+        ACCEPTED_WITH_DEFERRED = "accepted_with_deferred", pgettext_lazy("audit event", "容缺受理")
+        REVIEW_STARTED = "review_started", pgettext_lazy("audit event", "开始审查")
+        APPROVED = "approved", pgettext_lazy("audit event", "许可")
+        PROVISIONALLY_APPROVED = "provisionally_approved", pgettext_lazy("audit event", "先批后审")
+        POST_REVIEW_CONFIRMED = "post_review_confirmed", pgettext_lazy("audit event", "先批后审确认通过")
+        REJECTED = "rejected", pgettext_lazy("audit event", "不予许可")
+        SUSPENDED = "suspended", pgettext_lazy("audit event", "熔断")
+        RESUMED = "resumed", pgettext_lazy("audit event", "恢复")
+        REVOKED = "revoked", pgettext_lazy("audit event", "撤销许可")
+        WITHDRAWN = "withdrawn", pgettext_lazy("audit event", "撤回申请")
+        COMPLETED = "completed", pgettext_lazy("audit event", "办结")
+        PERMIT_ISSUED = "permit_issued", pgettext_lazy("audit event", "签发许可决定书")
+        PLAN_REQUESTED = "plan_requested", pgettext_lazy("audit event", "生成安全工作方案")
+        LEVEL_OVERRIDDEN = "level_overridden", _("调整安保等级")
+        VETTED = "vetted", _("演出审核")
+        ASSIGNED = "assigned", _("分派")
+        COMMITMENT_SIGNED = "commitment_signed", _("签署容缺承诺")
+        REMINDER = "reminder", _("到期提醒")
+        ACCESS_GRANTED = "access_granted", pgettext_lazy("audit event", "授予访问权限")
+        ACCESS_REVOKED = "access_revoked", pgettext_lazy("audit event", "撤销访问权限")
+        ADMIN_CHANGE = "admin_change", pgettext_lazy("audit event", "管理后台修改")
+        OTHER = "other", _("其他")
+
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     action = models.CharField(max_length=30, choices=Action.choices)
+    event = models.CharField(_("事项"), max_length=30, choices=Event.choices, blank=True, db_index=True)
     transition = models.CharField(max_length=50, blank=True)
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30, blank=True)
@@ -687,6 +729,10 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
+        if not self.event:  # written with only the older action: its event follows from it
+            from .audit import event_of
+
+            self.event = event_of(self.action, transition=self.transition, from_state=self.from_state)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -28,6 +28,7 @@ from riskassess.selectors import current_model_version, latest_assessments, late
 
 from . import access, signals
 from .models import Application, ApplicationDocument, ApplicationState, AuditEntry, SectionEntry
+from .workflow.states import with_trait
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ RISK_INPUT_FACTS = (
 )
 BATCH_SIZE = 500
 ACCOUNTABILITY_YEARS = 3
-SUSPENDABLE_STATES = (ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED)
+SUSPENDABLE_STATES = with_trait("permit_in_force")
 
 
 # ---------------------------------------------------------------------------------------------- loading facts

@@ -2,26 +2,20 @@
 
 Every function: keyword-only arguments, one transaction, validation before writing, an audit row.
 """
-from datetime import timedelta
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from events.models import Event
 from events.services import venue_create  # noqa: F401  (re-exported for the pages)
 
 from . import access, signals
-from .checklist import application_checklist, blocking_gaps, documents_to_defer
-from .models import (
-    Application, ApplicationDocument, ApplicationState, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry,
-)
+from .models import Application, ApplicationDocument, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry
 from .sections import clean_section_data
 from .uploads import check_upload
-from .selectors import application_with_contents, current_catalogue
+from .selectors import current_catalogue
 
 EVENT_FACT_FIELDS = (
     "name", "kind", "venue", "start_at", "end_at", "expected_attendance", "rated_capacity", "ticketed",
@@ -29,11 +23,13 @@ EVENT_FACT_FIELDS = (
 )
 
 
-def audit(application, *, actor, action, reason="", snapshot=None, transition="", from_state="", to_state=""):
-    return AuditEntry.objects.create(
-        application=application, actor=actor, action=action, reason=reason, snapshot=snapshot or {},
-        transition=transition, from_state=from_state, to_state=to_state,
-    )
+def audit(application, *, actor, action="", reason="", snapshot=None, transition="", from_state="", to_state="",
+          event=""):
+    """One audit entry (approvals.audit: the typed event, derived from the action when not given)."""
+    from .audit import audit_record
+
+    return audit_record(application, actor=actor, action=action, event=event, reason=reason, snapshot=snapshot,
+                        transition=transition, from_state=from_state, to_state=to_state)
 
 
 def _ensure_editable(application: Application, user) -> None:
@@ -231,61 +227,22 @@ def party_save(*, application: Application, user, party_code: str, organisation_
 
 
 def submission_flags(application: Application, *, now=None) -> dict:
-    now = now or timezone.now()
-    catalogue = application.catalogue
-    event = application.event
-    return {
-        "is_late": event.start_at - now < timedelta(days=catalogue.submission_lead_days),
-        "needs_city_decision": event.expected_attendance >= catalogue.city_level_threshold,
-    }
+    from .workflow import submission_flags as flags
+
+    return flags(application, now=now)
 
 
-@transaction.atomic
 def application_submit(*, application: Application, user) -> Application:
-    """Hand the application in. Refused with the list of what is missing until every blocking item is there;
-    missing deferrable documents are recorded as "to be deferred"."""
-    application = _lock(application)
-    if not user.has_perm(access.CHANGE, application):
-        raise PermissionDenied(_("您无权提交此申请。"))
-    if not can_proceed(application.submit):
-        raise ValidationError(_("申请当前状态为“%(state)s”，不能重复提交。") % {"state": application.get_state_display()})
-    application_with_contents(application)
-    event = application.event
-    if event.start_at <= timezone.now():
-        raise ValidationError({"start_at": _("活动开始时间已过，不能提交。")})
-    gaps = blocking_gaps(application_checklist(application))
-    if gaps:
-        raise ValidationError({"__all__": [
-            _("尚缺：%(item)s") % {"item": g.label} + (_("（%(note)s）") % {"note": g.note} if g.note else "")
-            for g in gaps]})
-    deferred = documents_to_defer(application)
-    for document in deferred:
-        document.status = ApplicationDocument.Status.TO_BE_DEFERRED
-        document.save(update_fields=["status"])
-    from_state = application.state
-    application.submit()
-    flags = submission_flags(application)
-    application.is_late = flags["is_late"]
-    application.needs_city_decision = flags["needs_city_decision"]
-    application.submitted_at = timezone.now()
-    application.revision += 1
-    application.save()
-    # A resubmission goes to the bureau of the venue's district now (the venue may have moved while returned).
-    _follow_venue_district(application, actor=user)
-    audit(application, actor=user, action=AuditEntry.Action.TRANSITION, transition="submit", from_state=from_state,
-          to_state=application.state, snapshot={
-              **flags, "revision": application.revision, "to_be_deferred": [d.document_type.code for d in deferred],
-              "expected_attendance": event.expected_attendance, "start_at": event.start_at.isoformat(),
-              "district": application.district_id})
-    # From submission on the district bureau (and the bureaus above it) and the named security company see it;
-    # a bureau or company it no longer concerns stops seeing it.
-    access.application_sync_access(application, actor=user)
-    return application
+    """Hand the application in: the organizer's name for the one submit service, approvals.workflow's
+    `application_submit` (state, checklist, flags, audit, the bureau told, re-assessment after commit)."""
+    from .workflow import application_submit as submit
+
+    return submit(application=application, actor=user)
 
 
 # ---------------------------------------------------------------------------------------------- lineup
 # (Imported here so this section can be appended without touching the module's header.)
-from events.models import Performer, Song, VettingStatus  # noqa: E402
+from events.models import Performer, Song, VettingStatus
 
 PERFORMER_FIELDS = ("name", "genre", "genre_intensity", "audience_interaction", "order")
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from approvals.models import Application, ApplicationDocument, PartyAssignment, SectionEntry
 from approvals.requirements import requirements_for
 from approvals.sections import field_label
+from approvals.workflow.states import with_trait
 from events.bilingual import pick_language
 from events.models import Performer, Song, VettingStatus
 
@@ -24,10 +25,7 @@ from events.models import Performer, Song, VettingStatus
 LAYOUT_VERSION = 1
 
 # States in which the plan is the formal, approved document (else the preview is marked as a draft).
-FORMAL_STATES = (
-    Application.State.APPROVED, Application.State.PROVISIONALLY_APPROVED, Application.State.SUSPENDED,
-    Application.State.COMPLETED,
-)
+FORMAL_STATES = with_trait("formal_plan")
 DEFERRED_STATUSES = (ApplicationDocument.Status.DEFERRED, ApplicationDocument.Status.TO_BE_DEFERRED)
 
 CHINESE_NUMERALS = "零一二三四五六七八九十"

@@ -1,4 +1,5 @@
-"""{% workflow_panel application request as panel %}: what the actions panel may offer this user."""
+"""{% workflow_panel application request as panel %}: what the actions panel may offer this user, drawn from
+the action registry (approvals.workflow.registry): its buttons and forms, each entry's include and labels."""
 from django import template
 from django.utils import timezone
 
@@ -16,8 +17,11 @@ def workflow_panel(application, request) -> dict:
     panel = {"actions": set(actions), "any": bool(actions), "deadlines": workflow.application_deadlines(application),
              "commitments": [], "blockers": [], "today": timezone.localdate()}
     # What the state allows but another authority decides (e.g. the city bureau): said, not silently missing.
-    panel["withheld"] = [{"code": code, "label": workflow.ACTION_LABELS[code], "reason": reason}
+    panel["withheld"] = [{"code": code, "label": workflow.REGISTRY[code].label, "reason": reason}
                          for code, reason in workflow.withheld_actions(application, user).items()]
+    entries = workflow.panel_entries(application, user)
+    panel["buttons"] = [entry for entry in entries if entry.is_button]
+    panel["forms"] = [entry for entry in entries if not entry.is_button]
     panel["any"] = panel["any"] or bool(panel["withheld"])
     if {"approve", "confirm_post_review"} & panel["actions"]:
         panel["blockers"] = workflow.approval_blockers(application)
@@ -42,3 +46,9 @@ def workflow_panel(application, request) -> dict:
     panel["permit"] = Permit.objects.filter(application=application).first()
     panel["rejected"] = application.state == ApplicationState.REJECTED
     return panel
+
+
+@register.simple_tag
+def state_label(application, request) -> str:
+    """The state as this user should read it: plain language for the organizer (approvals.workflow.states)."""
+    return workflow.label_for(application.state, getattr(request, "user", None))
