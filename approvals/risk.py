@@ -33,7 +33,7 @@ from .workflow.states import with_trait
 logger = logging.getLogger(__name__)
 
 # The facts the model reads from the plan. Which field feeds which is declared in the catalogue: a field of a
-# PlanSection with "risk_input": "<fact>" (approvals/catalogue_seed.py), so renaming a key in a new catalogue
+# PlanSection with "risk_input": "<fact>" (approvals/catalogue/seed.py), so renaming a key in a new catalogue
 # version keeps the fact.
 RISK_INPUT_FACTS = (
     "security_staff_total", "fixed_posts", "patrol_posts", "mobile_points", "core_area_m2", "warning_area_m2",

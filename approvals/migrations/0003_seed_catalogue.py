@@ -1,7 +1,7 @@
 """Seed the first catalogue version (9 documents, 11 sections, 5 parties)."""
 from django.db import migrations
 
-from approvals.catalogue_seed import seed_catalogue
+from approvals.catalogue.seed import seed_catalogue
 
 
 def forwards(apps, schema_editor):

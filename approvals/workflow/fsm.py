@@ -2,7 +2,7 @@
 Transition objects: which states a transition starts from, and whether a user's role may fire it."""
 from functools import cache
 
-from ..models import Application
+from ..applications.models import Application
 
 
 @cache

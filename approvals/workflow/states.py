@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import pgettext_lazy
 
-from ..models import ApplicationState
+from ..applications.models import ApplicationState
 
 S = ApplicationState
 

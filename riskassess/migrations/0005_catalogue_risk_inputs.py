@@ -4,7 +4,7 @@ Added to every existing catalogue version whose field still has the seeded key. 
 the facts) so the approvals migrations stay linear; it only touches approvals.PlanSection.fields."""
 from django.db import migrations
 
-# The seeded keys and the fact each one feeds (as in approvals/catalogue_seed.py, frozen here).
+# The seeded keys and the fact each one feeds (as in approvals/catalogue/seed.py, frozen here).
 RISK_INPUTS = {
     "security_staff_total": "security_staff_total", "fixed_posts": "fixed_posts", "patrol_posts": "patrol_posts",
     "mobile_points": "mobile_points", "core_area_m2": "core_area_m2", "warning_area_m2": "warning_area_m2",

@@ -3,7 +3,7 @@ model reads are declared in the catalogue ("risk_input"), not guessed by key."""
 import pytest
 
 from approvals import risk, services
-from approvals.admin import catalogue_clone
+from approvals.catalogue.admin import catalogue_clone
 from approvals.models import Application, CatalogueVersion
 from riskassess.admin import model_version_clone
 from riskassess.models import RiskLevel, RiskModelVersion

@@ -1,0 +1,128 @@
+"""What the review workflow records beyond the state: 容缺 commitments, suspensions (熔断), permits and their
+number sequence."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..applications.models import Application, ApplicationDocument, ApplicationState
+
+
+def organisation_record_blockers(organisation_id, *, exclude_application=None, now=None) -> list[str]:
+    """A clean record: at least one completed event, no suspension (熔断) in the past year."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    now = now or timezone.now()
+    reasons = []
+    completed = Application.objects.filter(organisation_id=organisation_id, state=ApplicationState.COMPLETED)
+    if not completed.exists():
+        reasons.append(gettext("申请单位尚无已完成的活动记录。"))
+    suspensions = Suspension.objects.filter(application__organisation_id=organisation_id,
+                                            suspended_at__gte=now - timedelta(days=365))
+    if exclude_application is not None:
+        suspensions = suspensions.exclude(application_id=exclude_application)
+    if suspensions.exists():
+        reasons.append(gettext("申请单位近一年内有活动被熔断。"))
+    return reasons
+
+
+class DeferredCommitment(models.Model):
+    """容缺承诺: the documents the organizer promises to deliver by the due date, and its signature."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="deferred_commitments")
+    documents = models.ManyToManyField(ApplicationDocument, related_name="commitments", verbose_name=_("容缺材料"))
+    due_date = models.DateField(_("补交期限"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("受理民警"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("承诺人"))
+    signed_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+    missed_at = models.DateTimeField(_("逾期处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("容缺承诺书")
+        verbose_name_plural = _("容缺承诺书")
+        ordering = ["application", "-created_at"]
+
+    def __str__(self):
+        return f"{self.application.reference} {self.due_date}"
+
+    def outstanding_documents(self):
+        return [d for d in self.documents.all() if d.status != ApplicationDocument.Status.PROVIDED]
+
+    @property
+    def is_fulfilled(self) -> bool:
+        return not self.outstanding_documents()
+
+
+class Suspension(models.Model):
+    """熔断: why the permit was suspended, what must change, and (later) what changed and who resumed it."""
+
+    class Cause(models.TextChoices):
+        REVIEWER = "reviewer", _("民警决定")
+        DEFERRED_MISSED = "deferred_missed", _("容缺材料逾期未补交")
+        POST_REVIEW_OVERDUE = "post_review_overdue", _("先批后审逾期未完成")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="suspensions")
+    from_state = models.CharField(max_length=30, choices=ApplicationState.choices)
+    cause = models.CharField(_("熔断来源"), max_length=30, choices=Cause.choices, default=Cause.REVIEWER)
+    reasons = models.TextField(_("熔断原因"))
+    required_changes = models.TextField(_("恢复须整改事项"))
+    automatic = models.BooleanField(_("系统自动熔断"), default=False)
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    # The bureau that suspended (kept as it was then): only it or an authority above it may resume.
+    suspending_authority = models.ForeignKey("events.Authority", verbose_name=_("作出熔断的机关"), null=True,
+                                             blank=True, on_delete=models.PROTECT, related_name="+")
+    suspended_at = models.DateTimeField(_("熔断时间"), db_index=True)
+    changes_made = models.TextField(_("整改情况"), blank=True)
+    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    resumed_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("熔断记录")
+        verbose_name_plural = _("熔断记录")
+        ordering = ["application", "-suspended_at"]
+
+    def __str__(self):
+        return f"{self.application.reference} {self.suspended_at:%Y-%m-%d}"
+
+
+class PermitNumberSequence(models.Model):
+    """The last permit number issued in a year (locked row, so numbers are never duplicated or skipped)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Permit(models.Model):
+    """许可决定书: the permit, its number and conditions. Kept when suspended or revoked (revoked_at)."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", _("安全许可")
+        PROVISIONAL = "provisional", _("先批后审临时许可")
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="permit")
+    number = models.CharField(_("许可文号"), max_length=40, unique=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.APPROVED)
+    issued_at = models.DateTimeField(_("签发时间"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("承办民警"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("签批领导"))
+    approved_attendance = models.PositiveIntegerField(_("许可人数"))
+    conditions = models.JSONField(_("许可条件"), default=list, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("安全许可决定书")
+        verbose_name_plural = _("安全许可决定书")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return self.number
