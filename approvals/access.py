@@ -16,7 +16,7 @@ Every service that changes one of those facts calls it inside its transaction, w
 
 Grants go to organisation/authority groups, never to each staff member, so staff changes need no re-granting;
 the culture official's grant is the exception because one official, not the department, is assigned.
-Visibility everywhere (lists, pages, API, event day) reads these grants only (approvals.selectors).
+Visibility everywhere (lists, pages, API, event day) reads these grants only (approvals.applications.selectors).
 """
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext as _

@@ -1,6 +1,6 @@
 """Risk API of one application: the latest assessment with its history, re-assess with a forecast, override.
 
-Reads start from approvals.selectors (another organisation's id → 404); the writes are police-only (403).
+Reads start from approvals.applications.selectors (another organisation's id → 404); the writes are police-only (403).
 """
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -14,7 +14,7 @@ from riskassess.selectors import assessment_history
 
 from . import dossier as dossier_parts
 from . import access, risk
-from .selectors import application_for_user
+from .applications.selectors import application_for_user
 
 ERRORS = {
     400: OpenApiResponse(description="Field-level errors: {\"field\": [\"message\"]}."),

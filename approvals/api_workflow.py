@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from events.models import Performer, Song
 
-from . import access, dossier, selectors, workflow
+from . import access, dossier, workflow
+from .applications import selectors
 from .audit import event_label
 from .models import Application, AuditEntry, DeferredCommitment, Permit
 from .workflow import registry

@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.models import User
 from events.models import Performer, Song, Venue
 
-from . import demo, services, workflow
+from . import demo, workflow
+from .applications import services
 from .models import Application, ApplicationDocument, ApplicationState, AuditEntry
 
 REJECTED_DEMO = "滨湖电音派对"

@@ -447,7 +447,7 @@ def override_level(*, application, actor, level, reason) -> Assessment:
 
 
 def _audit_override(application, *, actor, reason, snapshot):
-    from .services import audit  # here, not at the top: services may one day import this module
+    from .applications.services import audit  # here, not at the top: services may one day import this module
 
     audit(application, actor=actor, action=AuditEntry.Action.LEVEL_OVERRIDDEN, reason=reason, snapshot=snapshot)
 
@@ -464,7 +464,7 @@ class SuspensionCandidate:
 def suspension_candidates(user) -> list[SuspensionCandidate]:
     """Approved events the police user may act on whose fuse flags say 熔断: flags computed fresh, in a fixed
     number of queries for any number of events."""
-    from .selectors import applications_visible_to
+    from .applications.selectors import applications_visible_to
 
     if not user.is_authenticated or not (user.is_police or user.is_superuser):
         return []

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Performer, Song, VettingStatus
 
-from . import access, dossier, selectors, workflow
+from . import access, dossier, workflow
+from .applications import selectors
 from .audit import event_label
 from .workflow import registry
 from .workflow.states import state_has

@@ -12,7 +12,7 @@ from riskassess.selectors import assessment_history, current_model_version
 
 from . import dossier as dossier_parts
 from . import access, risk
-from .selectors import application_for_user
+from .applications.selectors import application_for_user
 
 CHART_BAR_HEIGHT, CHART_GAP, CHART_LABEL_WIDTH, CHART_BAR_WIDTH = 22, 10, 170, 300
 # Bar colours by the levels' severity, most severe first (the thresholds are the model's levels, not code).

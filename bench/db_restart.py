@@ -131,7 +131,7 @@ def prepare(devices: int) -> dict:
 
     from accounts.models import User
     from approvals.models import Application
-    from approvals.selectors import current_catalogue
+    from approvals.applications.selectors import current_catalogue
     from events.models import Authority, Event, Organisation, Venue
     from eventday import services
 

@@ -74,7 +74,7 @@ def seed(rng: random.Random) -> None:
 
     from accounts import roles
     from approvals.models import Application, ApplicationGroupObjectPermission, ApplicationState
-    from approvals.selectors import current_catalogue
+    from approvals.applications.selectors import current_catalogue
     from events.models import Authority, Event, Organisation, Venue, VenueExit
 
     started = time.perf_counter()
@@ -168,7 +168,7 @@ def bare_urlconf():
     from rest_framework.pagination import PageNumberPagination
 
     from approvals.models import Application, ApplicationState
-    from approvals.selectors import application_list_queryset
+    from approvals.applications.selectors import application_list_queryset
 
     class BareSerializer(serializers.ModelSerializer):
         event_name = serializers.CharField(source="event.name")
@@ -244,7 +244,7 @@ def main():
     from django.test import Client, override_settings
 
     from accounts import roles
-    from approvals import views
+    from approvals.applications import views
     from approvals.models import Application
 
     call_command("migrate", verbosity=0)

@@ -59,7 +59,7 @@ def live_event(hours: float):
 
     from accounts.models import User
     from approvals.models import Application
-    from approvals.selectors import current_catalogue
+    from approvals.applications.selectors import current_catalogue
     from events.models import Authority, Event, Organisation, Venue
     from eventday import services
 

@@ -83,7 +83,7 @@ def seed(target: int) -> None:
 
     from accounts.models import User
     from approvals.models import Application, ApplicationGroupObjectPermission, ApplicationState
-    from approvals.selectors import current_catalogue
+    from approvals.applications.selectors import current_catalogue
     from events.models import Authority, Event, Organisation, Venue
 
     if not User.objects.filter(username="organizer").exists():
@@ -163,7 +163,7 @@ def targets(path: Path) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.models import User
-    from approvals.selectors import applications_visible_to
+    from approvals.applications.selectors import applications_visible_to
     from eventday.models import Zone
     from riskassess.models import Assessment
 

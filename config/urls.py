@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
+from approvals.applications import urls as application_urls
 
 # The admin is for staff only (Django's own check); its login is throttled by django-axes like the portal's.
 admin.site.site_header = _("anbao 安保 管理")
@@ -23,7 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("events/", include("events.urls")),
-    path("applications/", include("approvals.urls")),
+    path("applications/", include(application_urls.pages)),
     path("review/", include("approvals.urls_review")),
     path("applications/", include("approvals.urls_risk")),
     path("risk/", include("riskassess.urls")),
@@ -36,7 +37,7 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger-ui"),
     path("api/auth/", include("accounts.api_urls")),
     path("api/", include("events.api_urls")),
-    path("api/", include("approvals.api_urls")),
+    path("api/", include(application_urls.api_urls)),
     path("api/", include("approvals.api_workflow_urls")),
     path("api/", include("approvals.api_risk_urls")),
     path("api/", include("riskassess.api_urls")),

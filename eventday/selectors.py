@@ -10,7 +10,7 @@ from accounts import roles
 from approvals import access as approval_access
 from approvals.models import ApplicationState
 from approvals.workflow.states import with_trait
-from approvals.selectors import applications_visible_to
+from approvals.applications.selectors import applications_visible_to
 from events.models import AccountabilityRecord, Event, Organisation, TrainingDrill
 
 from . import crowd

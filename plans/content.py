@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import Application, ApplicationDocument, PartyAssignment, SectionEntry
-from approvals.requirements import requirements_for
-from approvals.sections import field_label
+from approvals.applications.requirements import requirements_for
+from approvals.applications.sections import field_label
 from approvals.workflow.states import with_trait
 from events.bilingual import pick_language
 from events.models import Performer, Song, VettingStatus

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from approvals import dossier
 from approvals.models import Application
-from approvals.selectors import application_for_user
+from approvals.applications.selectors import application_for_user
 
 from .models import PlanVersion
 

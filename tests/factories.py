@@ -172,7 +172,7 @@ def event_facts(venue, **overrides) -> dict:
 
 def create_application(organizer=None, venue=None, **fact_overrides):
     """A draft application created through the service, as an organizer would."""
-    from approvals.services import application_create
+    from approvals.applications.services import application_create
 
     organizer = organizer or OrganizerUserFactory()
     venue = venue or VenueFactory(owner=organizer.organisation)
@@ -181,8 +181,8 @@ def create_application(organizer=None, venue=None, **fact_overrides):
 
 def complete_application(application, user, *, skip_deferrable=True):
     """Fill every section and party and upload every applicable non-online document."""
-    from approvals import services
-    from approvals.requirements import requirements_for
+    from approvals.applications import services
+    from approvals.applications.requirements import requirements_for
 
     # A plan a reviewer would accept for the default event (3,000 people): enough staff and posts.
     realistic = {"security_staff_total": 200, "fixed_posts": 12, "patrol_posts": 8, "mobile_points": 5,
@@ -209,7 +209,7 @@ def complete_application(application, user, *, skip_deferrable=True):
 
 
 def submitted_application(organizer=None, **fact_overrides):
-    from approvals.services import application_submit
+    from approvals.applications.services import application_submit
 
     organizer = organizer or OrganizerUserFactory()
     application = create_application(organizer, **fact_overrides)

@@ -181,7 +181,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
         return f"AB{timezone.localdate():%Y}{secrets.token_hex(4).upper()}"
 
-    # Transitions: fired only from services (approvals/services.py, approvals/workflow.py) inside atomic().
+    # Transitions: fired only from services (approvals/applications/services.py, approvals/workflow/actions.py) inside atomic().
     @transition(field=state, source=[ApplicationState.DRAFT, ApplicationState.RETURNED],
                 target=ApplicationState.SUBMITTED, permission=_may_submit)
     def submit(self):

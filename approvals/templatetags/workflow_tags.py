@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from approvals import workflow
 from approvals.models import ApplicationState, Permit
-from approvals.requirements import requirements_for
+from approvals.applications.requirements import requirements_for
 
 register = template.Library()
 

@@ -31,8 +31,8 @@ from ..models import (
     Application, ApplicationDocument, ApplicationState, AuditEntry, DeferredCommitment, PartyAssignment, Permit,
     PermitNumberSequence, Suspension,
 )
-from ..requirements import Requirements, requirements_for
-from ..services import audit
+from ..applications.requirements import Requirements, requirements_for
+from ..applications.services import audit
 from . import fsm
 from .states import state_has, with_trait
 
@@ -207,7 +207,7 @@ def _set_decision_clock(application: Application) -> None:
 
 
 def _locked_requirements(application: Application) -> Requirements:
-    """The application's document requirements (approvals.requirements), its document rows locked."""
+    """The application's document requirements (approvals.applications.requirements), its document rows locked."""
     return requirements_for(application, documents=application.documents.select_related("document_type")
                             .select_for_update(of=("self",)))
 
@@ -377,9 +377,9 @@ def application_submit(*, application: Application, actor, expected_revision=Non
     are recorded as "to be deferred". A resubmission goes to the bureau of the venue's district now (the venue
     may have moved while returned). The bureau's officers are told (the assigned officer, or the whole district
     bureau while nobody is assigned), and the risk is re-assessed after commit."""
-    from ..checklist import application_checklist, blocking_gaps, documents_to_defer
-    from ..selectors import application_with_contents
-    from ..services import _follow_venue_district
+    from ..applications.checklist import application_checklist, blocking_gaps, documents_to_defer
+    from ..applications.selectors import application_with_contents
+    from ..applications.services import _follow_venue_district
 
     application = _lock(application, expected_revision)
     _check_transition(application, "submit", actor, state_refusal=_(

@@ -238,7 +238,7 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "events.models.Event.Kind",
         "VenueExitKindEnum": "events.models.VenueExit.Kind",
         "OrganisationKindEnum": "events.models.Organisation.Kind",
-        "ChecklistItemKindEnum": "approvals.serializers.CHECKLIST_ITEM_KINDS",
+        "ChecklistItemKindEnum": "approvals.applications.serializers.CHECKLIST_ITEM_KINDS",
     },
 }
 

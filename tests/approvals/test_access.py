@@ -3,12 +3,13 @@ fixed number of queries, idempotent, audited."""
 import pytest
 from django.contrib.auth.models import Permission
 
-from approvals import access, services, workflow
+from approvals import access, workflow
+from approvals.applications import services
 from approvals.access import application_sync_access
 from approvals.models import (
     ApplicationGroupObjectPermission, ApplicationUserObjectPermission, AuditEntry,
 )
-from approvals.selectors import applications_visible_to
+from approvals.applications.selectors import applications_visible_to
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import Application, ApplicationState
-from approvals.selectors import current_catalogue, inbox_queryset
+from approvals.applications.selectors import current_catalogue, inbox_queryset
 from events.models import Event
 from tests import factories
 

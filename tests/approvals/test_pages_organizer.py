@@ -498,7 +498,7 @@ def test_the_districts_reviewer_does_not_see_drafts(client, draft):
 def test_a_co_organiser_may_read_but_not_edit(client, organizer, other_organizer):
     venue = factories.VenueFactory(owner=organizer.organisation)
     application = factories.create_application(organizer, venue=venue)
-    from approvals.services import application_update_facts
+    from approvals.applications.services import application_update_facts
     application_update_facts(application=application, user=organizer, facts={},
                              co_organisers=[other_organizer.organisation])
     client.force_login(other_organizer)

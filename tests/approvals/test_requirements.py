@@ -1,4 +1,4 @@
-"""Which documents apply, which are missing, which may be deferred: one function (approvals.requirements) that
+"""Which documents apply, which are missing, which may be deferred: one function (approvals.applications.requirements) that
 the checklist, the 容缺 panel and its service, the API and the plan all follow."""
 import re
 
@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from approvals import workflow
-from approvals.checklist import application_checklist, documents_to_defer
-from approvals.requirements import requirements_for
+from approvals.applications.checklist import application_checklist, documents_to_defer
+from approvals.applications.requirements import requirements_for
 from tests import factories
 from tests.approvals.workflow_helpers import (  # noqa: F401
     days_from_today, no_fuse_flags, reviewer_of, submitted,

@@ -2,7 +2,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals import services, signals
+from approvals.applications import services
+from approvals import signals
 from approvals.models import AuditEntry
 from events.models import Performer, Song, VettingStatus
 from tests import factories

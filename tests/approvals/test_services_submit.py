@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from approvals.models import ApplicationDocument, ApplicationState, AuditEntry
-from approvals.services import application_submit, application_update_facts, section_save
+from approvals.applications.services import application_submit, application_update_facts, section_save
 from tests import factories
 
 
@@ -114,7 +114,7 @@ def test_section_type_error_is_field_level_and_keeps_previous_content(organizer,
 
 
 def test_the_named_security_company_sees_the_submitted_application_and_no_other(organizer):
-    from approvals.selectors import applications_visible_to
+    from approvals.applications.selectors import applications_visible_to
 
     company, other_company = factories.SecurityCompanyFactory(), factories.SecurityCompanyFactory()
     guard = factories.UserFactory(organisation=company, role="security_company")

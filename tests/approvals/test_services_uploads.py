@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals.models import DocumentVersion
-from approvals.services import document_upload, section_save
+from approvals.applications.services import document_upload, section_save
 from tests import factories
 
 
@@ -259,14 +259,14 @@ def test_pdf_that_cannot_be_parsed_is_refused(draft, organizer):
 
 
 def test_pdf_with_too_many_objects_is_refused_without_walking_them(draft, organizer, monkeypatch):
-    from approvals import uploads
+    from approvals.applications import uploads
 
     monkeypatch.setattr(uploads, "PDF_MAX_OBJECTS", 3)
     assert "过于复杂" in refused_message(draft, organizer, "huge.pdf", packed_in_object_stream(one_page_writer()))
 
 
 def test_pdf_check_stops_at_its_time_budget(draft, organizer, monkeypatch):
-    from approvals import uploads
+    from approvals.applications import uploads
 
     monkeypatch.setattr(uploads, "PDF_CHECK_SECONDS", 0)
     assert "过于复杂" in refused_message(draft, organizer, "slow.pdf", packed_in_object_stream(one_page_writer()))

@@ -6,7 +6,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from approvals import services, workflow
+from approvals.applications import services
+from approvals import workflow
 from approvals.models import ApplicationDocument, AuditEntry, DeferredCommitment, Suspension
 from approvals.tasks import deadlines_check
 from notifications.models import Notification

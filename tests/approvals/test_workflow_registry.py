@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
-from approvals import services, workflow
+from approvals.applications import services
+from approvals import workflow
 from approvals.audit import TRANSITION_EVENTS
 from approvals.models import Application, ApplicationState, AuditEntry
 from approvals.workflow import fsm, registry

@@ -3,7 +3,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from approvals import signals, workflow
-from approvals.selectors import applications_visible_to
+from approvals.applications.selectors import applications_visible_to
 from tests import factories
 from tests.approvals.workflow_helpers import (  # noqa: F401
     lineup, no_fuse_flags, organizer_of, reviewer_of, songs_of, submitted, supervisor_of, under_review,

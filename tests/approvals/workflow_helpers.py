@@ -20,7 +20,7 @@ def submitted(organizer=None, *, upload_deferrable=True, **facts) -> Application
     organizer = organizer or factories.OrganizerUserFactory()
     application = factories.create_application(organizer, **facts)
     factories.complete_application(application, organizer, skip_deferrable=not upload_deferrable)
-    from approvals.services import application_submit
+    from approvals.applications.services import application_submit
 
     return application_submit(application=application, user=organizer)
 

@@ -14,7 +14,7 @@ def test_the_deferral_panel_submitted_with_its_defaults_accepts_the_application(
     organizer = factories.OrganizerUserFactory(username="organizer-defer")
     application = factories.create_application(organizer, name="湖滨市集", has_performances=False)
     factories.complete_application(application, organizer)  # every document but the deferrable ones
-    from approvals.services import application_submit
+    from approvals.applications.services import application_submit
 
     application = application_submit(application=application, user=organizer)
     factories.ReviewerFactory(username="officer-defer", authority=application.district)

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from approvals.models import Application, ApplicationState, PlanSection
-from approvals.selectors import current_catalogue
+from approvals.applications.selectors import current_catalogue
 from tests import factories
 
 from .conftest import DESKTOP, MOBILE, login

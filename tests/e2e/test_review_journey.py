@@ -4,9 +4,9 @@ and resumes the permit."""
 import pytest
 from playwright.sync_api import expect
 
-from approvals import services
+from approvals.applications import services
 from approvals.models import Application, ApplicationState
-from approvals.requirements import requirements_for
+from approvals.applications.requirements import requirements_for
 from tests import factories
 
 from .conftest import login

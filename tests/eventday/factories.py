@@ -1,6 +1,5 @@
 """Event-day test data: approved (live) applications with zones, gates and a counter device."""
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -9,21 +8,16 @@ from approvals.models import Application
 from eventday import services
 from eventday.models import GateDevice, Zone
 from events.models import Event
-from tests import factories
+from tests.support import builder
 
 
 def approved_application(organizer=None, *, live=True, state="approved", **fact_overrides):
-    """A submitted application moved straight to `state` (test factories only; the workflow does it for real),
-    its event running now when `live`."""
-    application = factories.submitted_application(organizer, **fact_overrides)
-    Application.objects.filter(pk=application.pk).update(state=state)
+    """An application taken through the workflow to `state` (approved; or e.g. suspended after approval), its
+    event running now when `live` (tests.support.builder)."""
+    made = builder.application(organizer, **fact_overrides).filled().reach(state)
     if live:
-        now = timezone.now().replace(microsecond=0)
-        Event.objects.filter(pk=application.event_id).update(start_at=now - timedelta(hours=1),
-                                                             end_at=now + timedelta(hours=5))
-    application.refresh_from_db()
-    application.event.refresh_from_db()
-    return application
+        made.running_now()
+    return made.build()
 
 
 @dataclass
@@ -58,7 +52,7 @@ def live_event(organizer=None, *, state="approved", live=True, bound_gates=None,
 
 def district_reviewer(application):
     """A police reviewer of the application's district (sees and reviews it)."""
-    return factories.ReviewerFactory(authority=application.district)
+    return builder.reviewer_for(application)
 
 
 def reading(gate, sequence, count_in=0, count_out=0, *, at=None) -> services.Reading:

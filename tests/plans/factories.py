@@ -34,8 +34,8 @@ SECTION_DATA = {
 
 def fill_application(application, organizer):
     """Every section with realistic data, every party named and acknowledged, required documents uploaded."""
-    from approvals import services
-    from approvals.requirements import requirements_for
+    from approvals.applications import services
+    from approvals.applications.requirements import requirements_for
 
     for entry in application.sections.select_related("section"):
         services.section_save(application=application, user=organizer, section_code=entry.section.code,
@@ -70,7 +70,7 @@ def approved_application(*, struck_song: bool = True, struck_performer: bool = F
     other = factories.PerformerFactory(event=application.event, name=STRUCK_PERFORMER, genre="重金属", order=2)
     other_song = factories.SongFactory(performer=other, title="钢铁洪流", order=1)
     fill_application(application, organizer)
-    from approvals.services import application_submit
+    from approvals.applications.services import application_submit
 
     application = application_submit(application=application, user=organizer)
     supervisor = factories.SupervisorFactory(authority=application.district)
@@ -86,7 +86,7 @@ def approved_application(*, struck_song: bool = True, struck_performer: bool = F
             workflow.deferred_commitment_sign(commitment=commitment, actor=organizer)
     else:
         for code in missing:
-            from approvals import services
+            from approvals.applications import services
 
             services.document_upload(application=application, user=organizer, document_type_code=code,
                                      uploaded=factories.pdf_upload(f"{code}.pdf"))

@@ -12,7 +12,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.urls import reverse
 
-from approvals.requirements import requirements_for
+from approvals.applications.requirements import requirements_for
 from approvals.models import Application
 from config.celery import app
 from notifications.models import Notification

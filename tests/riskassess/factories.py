@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from approvals import services
+from approvals.applications import services
 from riskassess.facts import (
     EventFacts, ExitFacts, OrganiserRecord, PerformerFacts, SecurityCompanyRecord, SecurityPlanFacts, TicketingFacts,
     TrafficFacts, VenueFacts,

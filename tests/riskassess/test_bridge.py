@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from approvals import risk, services
+from approvals import risk
+from approvals.applications import services
 from approvals.models import Application, ApplicationDocument, AuditEntry
 from events.models import AccountabilityRecord, Performer, Song, TrainingDrill, VettingStatus
 from riskassess.models import Assessment, RiskModelVersion

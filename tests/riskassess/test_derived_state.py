@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import risk, services
+from approvals import risk
+from approvals.applications import services
 from approvals.tasks import reassess
 from outbox.models import OutboxMessage
 from riskassess.models import Assessment, StaleAssessment

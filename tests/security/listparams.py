@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from approvals.filters import ApplicationFilter
-from approvals.selectors import INBOX_SORTS
+from approvals.applications.filters import ApplicationFilter
+from approvals.applications.selectors import INBOX_SORTS
 from eventday.forms import StatisticsFilterForm
 from events.models import Authority, Venue
 

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.test import Client
 
 from accounts import roles
-from approvals import services as approval_services
+from approvals.applications import services as approval_services
 from approvals import workflow
 from approvals.models import Application, ApplicationGroupObjectPermission
-from approvals.selectors import applications_visible_to
+from approvals.applications.selectors import applications_visible_to
 from eventday.selectors import events_visible_to
 from events.models import Event, VettingStatus
 from tests import factories

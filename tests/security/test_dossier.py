@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from approvals import risk, services, workflow
+from approvals import risk, workflow
+from approvals.applications import services
 from approvals.models import AuditEntry, DocumentVersion, Permit
 from tests import factories
 from tests.plans.factories import fill_application

@@ -91,7 +91,7 @@ def test_a_description_at_the_limit_is_accepted(organizer, draft):
 
 
 def save_section(organizer, draft, narrative):
-    from approvals.services import section_save
+    from approvals.applications.services import section_save
 
     section_save(application=draft, user=organizer, section_code="overview", raw_data={}, narrative=narrative)
 
@@ -317,7 +317,7 @@ def test_phone_fields_on_the_models_use_the_one_validator():
 
 
 def test_narrative_model_field_and_form_and_serializer_share_one_limit():
-    from approvals.serializers import SectionInputSerializer
+    from approvals.applications.serializers import SectionInputSerializer
 
     assert SectionEntry._meta.get_field("narrative").max_length == SECTION_NARRATIVE_MAX_LENGTH
     assert SectionInputSerializer().fields["narrative"].max_length == SECTION_NARRATIVE_MAX_LENGTH

@@ -137,7 +137,7 @@ def test_redoc_which_loads_fonts_from_the_internet_is_not_served(client, organiz
 
 
 def test_authenticated_pages_and_document_downloads_are_not_stored_by_caches(client, organizer, draft):
-    from approvals import services
+    from approvals.applications import services
 
     version = services.document_upload(application=draft, user=organizer, document_type_code="event_plan",
                                        uploaded=factories.pdf_upload())

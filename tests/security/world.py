@@ -10,7 +10,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts import roles
-from approvals import services as approval_services
+from approvals.applications import services as approval_services
 from approvals import workflow
 from approvals.models import Application, ApplicationDocument, DeferredCommitment
 from eventday import services as eventday_services

@@ -9,7 +9,7 @@ from events.validators import (
     EVENT_DESCRIPTION_MAX_LENGTH, SECTION_NARRATIVE_MAX_LENGTH, validate_phone, validate_single_line,
 )
 
-from .models import (
+from ..models import (
     Application, ApplicationDocument, CatalogueVersion, DocumentType, DocumentVersion, Party, PartyAssignment,
     PlanSection, ResponsibilityItem, SectionEntry,
 )

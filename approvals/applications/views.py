@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import dossier as dossier_parts
-from . import access, risk, selectors, services
+from .. import dossier as dossier_parts
+from .. import access, risk
+from . import selectors, services
 from .checklist import application_checklist, blocking_gaps
 from .requirements import requirements_for
 from .filters import ApplicationFilter
@@ -28,7 +29,7 @@ from .forms import (
 )
 from events.models import Event
 
-from .models import ApplicationDocument, ApplicationState, DocumentVersion
+from ..models import ApplicationDocument, ApplicationState, DocumentVersion
 from .sections import field_label
 
 LIST_PAGE_SIZE = 20

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import Application, ApplicationDocument
+from ..models import Application, ApplicationDocument
 from .requirements import requirements_for
 from .sections import field_label, missing_section_fields, section_is_complete
 

@@ -1,16 +1,32 @@
-"""API URLs of the organizer's journey (mounted under /api/)."""
+"""URLs of one application: the organizer's pages and the reviewer inbox (namespace "approvals", mounted at
+/applications/) and its API (namespace "approvals_api", mounted at /api/). config/urls.py mounts both."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, views
 
-app_name = "approvals_api"
+pages = ([
+    path("", views.application_list, name="list"),
+    path("new/", views.application_create, name="create"),
+    path("inbox/", views.reviewer_inbox, name="inbox"),
+    path("inbox/suspension-candidates/", views.inbox_suspension_candidates, name="inbox_candidates"),
+    path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/checklist/", views.application_checklist_partial, name="checklist"),
+    path("<int:pk>/facts/", views.application_edit_facts, name="edit_facts"),
+    path("<int:pk>/sections/", views.application_sections, name="sections"),
+    path("<int:pk>/parties/", views.application_parties, name="parties"),
+    path("<int:pk>/documents/", views.application_documents, name="documents"),
+    path("<int:pk>/documents/versions/<int:version_pk>/download/", views.document_download,
+         name="document_download"),
+    path("<int:pk>/lineup/", views.application_lineup, name="lineup"),
+    path("<int:pk>/submit/", views.application_submit, name="submit"),
+], "approvals")
 
 router = SimpleRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
 router.register("applications", api.ApplicationViewSet, basename="application")
 
-urlpatterns = [
+api_urls = ([
     path("catalogue/", api.CatalogueView.as_view(), name="catalogue"),
     *router.urls,
     path("applications/<int:pk>/documents/", api.DocumentListView.as_view(), name="document-list"),
@@ -27,4 +43,4 @@ urlpatterns = [
          name="song-list"),
     path("applications/<int:pk>/performers/<int:performer_id>/songs/<int:song_id>/", api.SongDetailView.as_view(),
          name="song-detail"),
-]
+], "approvals_api")

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from events.models import Event
 from events.services import venue_create  # noqa: F401  (re-exported for the pages)
 
-from . import access, signals
-from .models import Application, ApplicationDocument, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry
+from .. import access, signals
+from ..models import Application, ApplicationDocument, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry
 from .sections import clean_section_data
 from .uploads import check_upload
 from .selectors import current_catalogue
@@ -26,7 +26,7 @@ EVENT_FACT_FIELDS = (
 def audit(application, *, actor, action="", reason="", snapshot=None, transition="", from_state="", to_state="",
           event=""):
     """One audit entry (approvals.audit: the typed event, derived from the action when not given)."""
-    from .audit import audit_record
+    from ..audit import audit_record
 
     return audit_record(application, actor=actor, action=action, event=event, reason=reason, snapshot=snapshot,
                         transition=transition, from_state=from_state, to_state=to_state)
@@ -43,7 +43,7 @@ def _ensure_editable(application: Application, user) -> None:
 def notify_changed(application: Application, *, actor, what: str) -> None:
     """The facts the risk model reads changed: the re-assessment is enqueued in this transaction (through the
     outbox, run after commit: approvals.risk.reassess_after_commit), and listeners are told after commit."""
-    from .risk import reassess_after_commit
+    from ..risk import reassess_after_commit
 
     reassess_after_commit(application, trigger=what)
     transaction.on_commit(partial(signals.application_changed.send, sender=Application,
@@ -227,7 +227,7 @@ def party_save(*, application: Application, user, party_code: str, organisation_
 
 
 def submission_flags(application: Application, *, now=None) -> dict:
-    from .workflow import submission_flags as flags
+    from ..workflow import submission_flags as flags
 
     return flags(application, now=now)
 
@@ -235,7 +235,7 @@ def submission_flags(application: Application, *, now=None) -> dict:
 def application_submit(*, application: Application, user) -> Application:
     """Hand the application in: the organizer's name for the one submit service, approvals.workflow's
     `application_submit` (state, checklist, flags, audit, the bureau told, re-assessment after commit)."""
-    from .workflow import application_submit as submit
+    from ..workflow import application_submit as submit
 
     return submit(application=application, actor=user)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import Application, ApplicationDocument, DocumentType
+from ..models import Application, ApplicationDocument, DocumentType
 
 
 def organiser_count(event) -> int:

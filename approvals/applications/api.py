@@ -1,6 +1,6 @@
 """DRF endpoints of the organizer's journey: catalogue, organisations, applications and their contents.
 
-Thin: every read starts from approvals.selectors (another organisation's id → 404), every write is a service
+Thin: every read starts from approvals.applications.selectors (another organisation's id → 404), every write is a service
 (a seen-but-not-allowed write → 403, invalid data → 400 with field-level messages).
 """
 import json
@@ -28,12 +28,13 @@ from events.models import Organisation, Performer, Song
 from events.selectors import own_organisation, venues_usable_by
 from events.serializers import OrganisationOutputSerializer
 
-from . import dossier as dossier_parts
-from . import access, services
+from .. import dossier as dossier_parts
+from .. import access
+from . import services
 from .checklist import application_checklist, blocking_gaps
 from .requirements import requirements_for
 from .filters import ApplicationFilter
-from .models import Application, CatalogueVersion, DocumentVersion, PartyAssignment
+from ..models import Application, CatalogueVersion, DocumentVersion, PartyAssignment
 from .selectors import application_for_user, application_list_queryset, application_with_contents, \
     applications_visible_to
 from .serializers import (

@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, ApplicationState
+from ..models import Application, ApplicationState
 
 
 class ApplicationFilter(django_filters.FilterSet):

@@ -2,11 +2,11 @@
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
-from .models import (
+from ..models import (
     Application, ApplicationDocument, ApplicationGroupObjectPermission, ApplicationUserObjectPermission,
     CatalogueVersion, PartyAssignment, SectionEntry,
 )
-from .access import VIEW
+from ..access import VIEW
 
 
 def current_catalogue() -> CatalogueVersion:
@@ -108,10 +108,10 @@ def next_deadline_expression():
     from django.db.models import Case, DateField, F, OuterRef, Subquery, Value, When
     from django.db.models.functions import Coalesce, Least, TruncDate
 
-    from .models import ApplicationState as S
+    from ..models import ApplicationState as S
 
     far = Value(date(9999, 12, 31), output_field=DateField())
-    from .workflow.states import with_trait
+    from ..workflow.states import with_trait
 
     deciding, undecided, live = with_trait("deciding"), with_trait("undecided"), with_trait("in_progress")
     deferred_due = Subquery(ApplicationDocument.objects.filter(
@@ -139,7 +139,7 @@ def inbox_queryset(user, params) -> QuerySet:
     Each row's event, venue, organisation, bureau and reviewer come in the same query (no query per row).
     """
     from .filters import ApplicationFilter
-    from .models import ApplicationState
+    from ..models import ApplicationState
 
     queryset = application_list_queryset(user).exclude(state=ApplicationState.DRAFT)
     queryset = ApplicationFilter(params, queryset=queryset).qs.annotate(next_deadline=next_deadline_expression())
@@ -158,7 +158,7 @@ def application_detail_contents(application: Application) -> Application:
     everything the detail page draws, in a fixed number of queries."""
     from django.db.models import prefetch_related_objects
 
-    from .models import DocumentVersion
+    from ..models import DocumentVersion
 
     application_with_contents(application)
     prefetch_related_objects(
