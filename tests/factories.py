@@ -171,50 +171,27 @@ def event_facts(venue, **overrides) -> dict:
 
 
 def create_application(organizer=None, venue=None, **fact_overrides):
-    """A draft application created through the service, as an organizer would."""
-    from approvals.applications.services import application_create
+    """A draft application created through the service, as an organizer would (tests.support.builder)."""
+    from tests.support.builder import application
 
-    organizer = organizer or OrganizerUserFactory()
-    venue = venue or VenueFactory(owner=organizer.organisation)
-    return application_create(user=organizer, facts=event_facts(venue, **fact_overrides))
+    return application(organizer, venue=venue, **fact_overrides).build()
 
 
 def complete_application(application, user, *, skip_deferrable=True):
-    """Fill every section and party and upload every applicable non-online document."""
-    from approvals.applications import services
-    from approvals.applications.requirements import requirements_for
+    """Fill every section and party and upload every applicable non-online document (not the deferrable ones
+    unless `skip_deferrable=False`)."""
+    from tests.support.builder import builder_for
 
-    # A plan a reviewer would accept for the default event (3,000 people): enough staff and posts.
-    realistic = {"security_staff_total": 200, "fixed_posts": 12, "patrol_posts": 8, "mobile_points": 5,
-                 "approved_headcount": application.event.expected_attendance, "stewards": 60,
-                 "parking_spaces_arranged": 800, "screening_lanes": 12}
-    for entry in application.sections.select_related("section"):
-        data = {f["key"]: realistic.get(f["key"], (f.get("min") or 0) + 10) if f["type"] in ("int", "decimal") else
-                (True if f["type"] == "bool" else "已落实") for f in entry.section.fields}
-        services.section_save(application=application, user=user, section_code=entry.section.code,
-                              raw_data=data, narrative="按方案执行。")
-    for assignment in application.parties.select_related("party"):
-        if assignment.party.named_by_organizer:
-            services.party_save(application=application, user=user, party_code=assignment.party.code,
-                                organisation_name="某单位", responsible_person="张三", phone="13800000000",
-                                acknowledged_item_ids=assignment.party.items.values_list("pk", flat=True))
-    for document in requirements_for(application).to_upload:
-        doc_type = document.document_type
-        if skip_deferrable and doc_type.deferrable:
-            continue
-        services.document_upload(application=application, user=user, document_type_code=doc_type.code,
-                                 uploaded=pdf_upload(f"{doc_type.code}.pdf"))
+    builder_for(application, organizer=user).filled(skip_deferrable=skip_deferrable)
     application.refresh_from_db()
     return application
 
 
 def submitted_application(organizer=None, **fact_overrides):
-    from approvals.applications.services import application_submit
+    """Filled (deferrable documents left to defer) and handed in."""
+    from tests.support.builder import application
 
-    organizer = organizer or OrganizerUserFactory()
-    application = create_application(organizer, **fact_overrides)
-    complete_application(application, organizer)
-    return application_submit(application=application, user=organizer)
+    return application(organizer, **fact_overrides).filled(skip_deferrable=True).submitted().build()
 
 
 class PerformerFactory(factory.django.DjangoModelFactory):

@@ -3,12 +3,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from approvals.applications import services
 from riskassess.facts import (
     EventFacts, ExitFacts, OrganiserRecord, PerformerFacts, SecurityCompanyRecord, SecurityPlanFacts, TicketingFacts,
     TrafficFacts, VenueFacts,
 )
 from tests import factories
+from tests.support import builder
 
 
 def venue_facts(**overrides) -> VenueFacts:
@@ -39,18 +39,8 @@ def performer(name="乐队", intensity=2, interaction=2, **overrides) -> Perform
 
 
 def fill_sections(application, user, **values):
-    """Save the plan sections the risk model reads, with the given field values."""
-    by_section = {
-        "security_staff": ("security_staff_total", "fixed_posts", "patrol_posts", "mobile_points"),
-        "buffer_zones": ("core_area_m2", "warning_area_m2", "control_area_m2"),
-        "ticketing_screening": ("screening_lanes", "real_name_tickets", "public_sale_percent", "refund_mechanism"),
-        "traffic": ("parking_spaces_arranged", "shuttle_buses", "road_closures"),
-    }
-    for code, keys in by_section.items():
-        data = {k: values[k] for k in keys if k in values}
-        if data:
-            services.section_save(application=application, user=user, section_code=code, raw_data=data,
-                                  narrative="按方案执行。")
+    """Save the plan sections the risk model reads, with the given field values (each in its section)."""
+    builder.builder_for(application, organizer=user).with_sections(by=user, **values)
 
 
 def event_start(days=40, hour=10):

@@ -1,0 +1,1 @@
+"""Shared test support: the one application builder (tests.support.builder)."""
