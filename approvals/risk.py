@@ -370,7 +370,7 @@ def reassess_after_commit(application, *, trigger: str = "change") -> None:
     broker is away. Repeated calls before the task runs coalesce into one marker; the task is idempotent."""
     from outbox.services import enqueue
 
-    from .tasks import reassess
+    from .workflow.tasks import reassess
 
     # One upsert: a marker still pending (or failed) takes the newer request; its own task runs again.
     StaleAssessment.objects.bulk_create(

@@ -1,4 +1,4 @@
-"""The Celery application; tasks live in each app's tasks.py."""
+"""The Celery application; tasks live in each app's tasks.py (or a sub-package's, listed below)."""
 import os
 
 from celery import Celery
@@ -10,3 +10,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 app = Celery("anbao")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Apps whose tasks live in a sub-package (approvals: each sub-domain has its own tasks.py).
+app.autodiscover_tasks(["approvals.workflow"])

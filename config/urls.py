@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 from approvals.applications import urls as application_urls
+from approvals.workflow import urls as workflow_urls
 
 # The admin is for staff only (Django's own check); its login is throttled by django-axes like the portal's.
 admin.site.site_header = _("anbao 安保 管理")
@@ -25,7 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("events/", include("events.urls")),
     path("applications/", include(application_urls.pages)),
-    path("review/", include("approvals.urls_review")),
+    path("review/", include(workflow_urls.pages)),
     path("applications/", include("approvals.urls_risk")),
     path("risk/", include("riskassess.urls")),
     path("plans/", include("plans.urls")),
@@ -38,7 +39,7 @@ urlpatterns = [
     path("api/auth/", include("accounts.api_urls")),
     path("api/", include("events.api_urls")),
     path("api/", include(application_urls.api_urls)),
-    path("api/", include("approvals.api_workflow_urls")),
+    path("api/", include(workflow_urls.api_urls)),
     path("api/", include("approvals.api_risk_urls")),
     path("api/", include("riskassess.api_urls")),
     path("api/", include("plans.api_urls")),

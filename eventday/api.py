@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.sessions import passive
-from approvals.api_workflow import Conflict
+from approvals.workflow.api import Conflict
 from approvals.workflow import ApplicationConflict
 from events.models import AccountabilityRecord, Authority, Venue
 

@@ -140,7 +140,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     computed_security_level = models.CharField(_("模型计算等级"), max_length=10, blank=True)
     # Optimistic concurrency: bumped on every state change.
     revision = models.PositiveIntegerField(default=0, editable=False)
-    # Deadlines of the review (approvals/deadlines.py computes them).
+    # Deadlines of the review (approvals/workflow/deadlines.py computes them).
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     decision_due_date = models.DateField(_("决定期限"), null=True, blank=True, db_index=True)
     post_review_due_date = models.DateField(_("先批后审完成期限"), null=True, blank=True)
@@ -187,7 +187,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def submit(self):
         """Organizer hands the application in (again, after a return for correction)."""
 
-    # The rest of the table. Fired only from approvals/workflow.py, which checks the revision, explains
+    # The rest of the table. Fired only from approvals/workflow/actions.py, which checks the revision, explains
     # refusals, audits, notifies. `permission` says which role may fire each one.
     @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.RETURNED,
                 permission=_may_review)

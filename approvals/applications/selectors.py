@@ -100,7 +100,7 @@ INBOX_SORT_CHOICES = [
 
 
 def next_deadline_expression():
-    """The soonest date that matters for each row (see approvals.deadlines): the decision clock while deciding,
+    """The soonest date that matters for each row (see approvals.workflow.deadlines): the decision clock while deciding,
     the event start until decided, the post-review of a provisional permit, the earliest deferred-document due
     date. Rows with none (decided and done) get a far date, so they sort last."""
     from datetime import date

@@ -25,7 +25,8 @@ from django_fsm import ConcurrentTransition
 from accounts import roles
 from events.models import Performer, Song, VettingStatus
 
-from .. import access, deadlines, signals
+from .. import access, signals
+from . import deadlines
 from ..audit import Event, transition_event
 from ..models import (
     Application, ApplicationDocument, ApplicationState, AuditEntry, DeferredCommitment, PartyAssignment, Permit,

@@ -1,5 +1,5 @@
-"""The one table of workflow actions: the API endpoints (approvals.api_workflow), the page action view
-(approvals.views_review) and the actions panel (templates/approvals/includes/actions_panel.html through
+"""The one table of workflow actions: the API endpoints (approvals.workflow.api), the page action view
+(approvals.workflow.views) and the actions panel (templates/approvals/includes/actions_panel.html through
 approvals.templatetags.workflow_tags) are all generated from `REGISTRY`.
 
 Each entry says what the action is called (button, confirmation, success message), what it takes (the API's

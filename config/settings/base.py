@@ -265,7 +265,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = json.loads(os.environ.get("CELERY_BROKER_TRANS
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE: dict = {
-    # Deferred-document reminders and automatic suspensions, overdue post-reviews (approvals/workflow.py).
+    # Deferred-document reminders and automatic suspensions, overdue post-reviews (approvals/workflow/tasks.py).
     "approvals-deadlines-daily": {"task": "approvals.tasks.deadlines_check", "schedule": crontab(hour=6, minute=0)},
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
 }

@@ -9,7 +9,7 @@ from django.utils import timezone
 from approvals.applications import services
 from approvals import workflow
 from approvals.models import ApplicationDocument, AuditEntry, DeferredCommitment, Suspension
-from approvals.tasks import deadlines_check
+from approvals.workflow.tasks import deadlines_check
 from notifications.models import Notification
 from tests import factories
 from tests.approvals.workflow_helpers import (  # noqa: F401

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from approvals import risk
 from approvals.applications import services
-from approvals.tasks import reassess
+from approvals.workflow.tasks import reassess
 from outbox.models import OutboxMessage
 from riskassess.models import Assessment, StaleAssessment
 from tests import factories

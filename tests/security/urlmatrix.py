@@ -17,7 +17,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from approvals.models import Application, ApplicationDocument, DocumentVersion, PartyAssignment, SectionEntry
-from approvals.views_review import ACTIONS as REVIEW_ACTIONS
+from approvals.workflow.views import ACTIONS as REVIEW_ACTIONS
 from eventday.models import Alert, Gate, GateDevice, Incident, IncidentKind, Zone
 from events.models import Event, Organisation, Performer, Song, Venue
 from plans.models import PlanVersion

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Performer, Song, VettingStatus
 
-from . import access, dossier, workflow
-from .applications import selectors
-from .audit import event_label
-from .workflow import registry
-from .workflow.states import state_has
-from .models import Application, ApplicationState, DeferredCommitment, Permit
+from .. import access, dossier, workflow
+from ..applications import selectors
+from ..audit import event_label
+from . import registry
+from .states import state_has
+from ..models import Application, ApplicationState, DeferredCommitment, Permit
 
 
 # The page actions (review:act <name>): the registry's entries offered on pages, each with its form fields,

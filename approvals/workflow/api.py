@@ -13,13 +13,13 @@ from rest_framework.views import APIView
 
 from events.models import Performer, Song
 
-from . import access, dossier, workflow
-from .applications import selectors
-from .audit import event_label
-from .models import Application, AuditEntry, DeferredCommitment, Permit
-from .workflow import registry
+from .. import access, dossier, workflow
+from ..applications import selectors
+from ..audit import event_label
+from ..models import Application, AuditEntry, DeferredCommitment, Permit
+from . import registry
 # The actions' inputs live with the registry (their class names are the schema's components).
-from .workflow.inputs import (  # noqa: F401
+from .inputs import (  # noqa: F401
     AcceptWithDeferredInput, ApplicationResumeInput, ApplicationSuspendInput, AssigneeInput, SupervisingPartyInput,
     WorkflowReasonInput, WorkflowRevisionInput,
 )
@@ -175,7 +175,7 @@ def _action_view(entry):
     return type(f"{name}WorkflowApi", (_Action,), {"entry": entry, "post": post})
 
 
-# slug → view, for approvals.api_workflow_urls (workflow_api:<slug>).
+# slug → view, for approvals.workflow.urls (workflow_api:<slug>).
 ACTION_VIEWS = {slug: _action_view(entry) for slug, entry in registry.api_actions().items()}
 
 
