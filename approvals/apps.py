@@ -7,7 +7,8 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("安全许可审批")
 
     def ready(self):
-        from . import risk, signals
+        from .risk import bridge as risk
+        from . import signals
 
         # Re-assess the risk whenever what the model reads changes (signal sent after commit).
         signals.application_changed.connect(risk.reassess_on_change, dispatch_uid="approvals.risk.reassess")

@@ -3,7 +3,7 @@
 `application_transitioned` is sent after the transaction that changed the state has committed
 (transaction.on_commit) by approvals.workflow's one write path (`_fire`, submission included), with:
 application (fresh instance), transition (name), from_state, to_state, actor, reason, and reassessed=True (the
-re-assessment was already enqueued in the transaction: approvals.risk.reassess_after_commit).
+re-assessment was already enqueued in the transaction: approvals.risk.bridge.reassess_after_commit).
 """
 from django.dispatch import Signal
 

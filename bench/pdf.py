@@ -93,7 +93,7 @@ def clone_applications(application, count: int) -> list:
     from django.db import transaction
 
     from approvals.models import Application, ApplicationDocument, SectionEntry
-    from approvals.risk import latest_assessment
+    from approvals.risk.bridge import latest_assessment
     from events.models import Performer, Song
 
     def copy(instance, **changes):

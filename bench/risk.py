@@ -8,7 +8,7 @@ with exits, lineups with struck acts, plan sections, overdue deferred documents,
 records); --reseed starts over. It then prints:
   1. pure scoring: riskassess.scoring.assess on facts already in memory (target ≥ 5,000 a second);
   2. pure scoring plus the stored JSON form (what every stored assessment costs in Python);
-  3. the full path: approvals.risk.assess_applications loading the applications from the database in batches,
+  3. the full path: approvals.risk.bridge.assess_applications loading the applications from the database in batches,
      scoring and storing an Assessment each — with its query count, which must not grow with the batch count
      beyond a fixed number per batch;
   4. the read-only check the approve guard and the dashboard use (fuse flags, nothing stored).
@@ -178,7 +178,7 @@ def load_all_facts(ids):
     from django.conf import settings
     from django.utils import timezone, translation
 
-    from approvals import risk
+    from approvals.risk import bridge as risk
     from riskassess.facts import SecurityCompanyRecord
     from riskassess.services import forecast_from_json
 
@@ -225,7 +225,7 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from approvals import risk
+    from approvals.risk import bridge as risk
     from riskassess import scoring
     from riskassess.models import Assessment
     from riskassess.selectors import current_model_version

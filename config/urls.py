@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 from approvals.applications import urls as application_urls
+from approvals.risk import urls as risk_urls
 from approvals.workflow import urls as workflow_urls
 
 # The admin is for staff only (Django's own check); its login is throttled by django-axes like the portal's.
@@ -27,7 +28,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("applications/", include(application_urls.pages)),
     path("review/", include(workflow_urls.pages)),
-    path("applications/", include("approvals.urls_risk")),
+    path("applications/", include(risk_urls.pages)),
     path("risk/", include("riskassess.urls")),
     path("plans/", include("plans.urls")),
     path("eventday/", include("eventday.urls")),
@@ -40,7 +41,7 @@ urlpatterns = [
     path("api/", include("events.api_urls")),
     path("api/", include(application_urls.api_urls)),
     path("api/", include(workflow_urls.api_urls)),
-    path("api/", include("approvals.api_risk_urls")),
+    path("api/", include(risk_urls.api_urls)),
     path("api/", include("riskassess.api_urls")),
     path("api/", include("plans.api_urls")),
     path("api/", include("eventday.api_urls")),

@@ -242,7 +242,7 @@ def _deployment(deployment: dict) -> dict:
 
 
 def _risk(application: Application) -> dict | None:
-    from approvals.risk import latest_assessment
+    from approvals.risk.bridge import latest_assessment
 
     assessment = latest_assessment(application)
     if assessment is None:

@@ -7,7 +7,7 @@ module is a demo hook, not part of the model.
 
 def load_demo(stdout) -> None:
     from approvals.models import Application
-    from approvals.risk import assess_applications
+    from approvals.risk.bridge import assess_applications
 
     applications = list(Application.objects.select_related("event").order_by("pk"))
     assessments = {a.application_id: a for a in assess_applications(applications, trigger="demo")}

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from approvals import risk
+from approvals.risk import bridge as risk
 from events.models import Performer
 from tests import factories
 from tests.riskassess.factories import application_with_venue, fill_sections

@@ -42,8 +42,8 @@ def _ensure_editable(application: Application, user) -> None:
 
 def notify_changed(application: Application, *, actor, what: str) -> None:
     """The facts the risk model reads changed: the re-assessment is enqueued in this transaction (through the
-    outbox, run after commit: approvals.risk.reassess_after_commit), and listeners are told after commit."""
-    from ..risk import reassess_after_commit
+    outbox, run after commit: approvals.risk.bridge.reassess_after_commit), and listeners are told after commit."""
+    from ..risk.bridge import reassess_after_commit
 
     reassess_after_commit(application, trigger=what)
     transaction.on_commit(partial(signals.application_changed.send, sender=Application,

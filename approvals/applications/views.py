@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import dossier as dossier_parts
-from .. import access, risk
+from .. import access
+from ..risk import bridge as risk
 from . import selectors, services
 from .checklist import application_checklist, blocking_gaps
 from .requirements import requirements_for

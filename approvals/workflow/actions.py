@@ -128,7 +128,7 @@ def _fire(application: Application, name: str, *, actor, reason: str = "", snaps
     change the state, bump the revision, one typed audit event, the re-assessment enqueued (outbox, runs after
     commit), the people concerned told (e-mails through the outbox), application_transitioned after commit (the
     plan PDF on approval: plans, through the outbox)."""
-    from ..risk import reassess_after_commit
+    from ..risk.bridge import reassess_after_commit
 
     from_state = application.state
     try:
@@ -218,7 +218,7 @@ def _locked_requirements(application: Application) -> Requirements:
 
 def approval_blockers(application: Application) -> list[str]:
     """Every reason the application cannot be approved now (vetting, commitment, fuse flags, event started)."""
-    from ..risk import fuse_flags_blocking_approval
+    from ..risk.bridge import fuse_flags_blocking_approval
 
     reasons = list(application.vetting_blockers())
     unsigned = application.deferred_commitments.filter(signed_at__isnull=True)
@@ -500,7 +500,7 @@ def application_approve(*, application: Application, actor, expected_revision=No
 @transaction.atomic
 def application_approve_provisionally(*, application: Application, actor, expected_revision=None) -> Application:
     """先批后审: only level 四级 and a clean record; the post-review is due N days before the event."""
-    from ..risk import fuse_flags_blocking_approval
+    from ..risk.bridge import fuse_flags_blocking_approval
 
     application = _lock(application, expected_revision)
     _check_transition(application, "approve_provisionally", actor)

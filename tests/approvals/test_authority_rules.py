@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from approvals import risk, workflow
+from approvals.risk import bridge as risk
+from approvals import workflow
 from approvals.models import Application, Suspension
 from tests.factories import grant_police_access
 from riskassess.models import LevelOverride

@@ -112,7 +112,7 @@ def test_fuse_flags_block_approval_with_their_reasons(monkeypatch):
     application = submitted()
     reviewer = reviewer_of(application)
     application = under_review(application, reviewer)
-    monkeypatch.setattr("approvals.risk.fuse_flags_blocking_approval",
+    monkeypatch.setattr("approvals.risk.bridge.fuse_flags_blocking_approval",
                         lambda application: ["预计人数超过场所安全容量"])
     with pytest.raises(ValidationError, match="安全容量"):
         workflow.application_approve(application=application, actor=reviewer)

@@ -13,7 +13,7 @@ from tests.support import builder
 @pytest.fixture
 def no_fuse_flags(monkeypatch):
     """The risk model's hard rules are tested by the risk engineer; these tests pin the workflow alone."""
-    monkeypatch.setattr("approvals.risk.fuse_flags_blocking_approval", lambda application: [])
+    monkeypatch.setattr("approvals.risk.bridge.fuse_flags_blocking_approval", lambda application: [])
 
 
 def submitted(organizer=None, *, upload_deferrable=True, **facts) -> Application:

@@ -2,7 +2,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from approvals import risk
+from approvals.risk import bridge as risk
 from tests import factories
 
 from .factories import application_with_venue, fill_sections

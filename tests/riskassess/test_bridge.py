@@ -1,4 +1,4 @@
-"""approvals.risk: facts built from the database, stored assessments, re-assessment on change, overrides,
+"""approvals.risk.bridge: facts built from the database, stored assessments, re-assessment on change, overrides,
 fuse flags that block approval, suspension candidates, and a fixed number of queries per batch."""
 from datetime import timedelta
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from approvals import risk
+from approvals.risk import bridge as risk
 from approvals.applications import services
 from approvals.models import Application, ApplicationDocument, AuditEntry
 from events.models import AccountabilityRecord, Performer, Song, TrainingDrill, VettingStatus

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from approvals import risk
+from approvals.risk import bridge as risk
 from events.models import Performer
 from tests import factories
 

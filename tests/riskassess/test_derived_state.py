@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import risk
+from approvals.risk import bridge as risk
 from approvals.applications import services
-from approvals.workflow.tasks import reassess
+from approvals.risk.tasks import reassess
 from outbox.models import OutboxMessage
 from riskassess.models import Assessment, StaleAssessment
 from tests import factories

@@ -2,7 +2,7 @@
 model reads are declared in the catalogue ("risk_input"), not guessed by key."""
 import pytest
 
-from approvals import risk
+from approvals.risk import bridge as risk
 from approvals.applications import services
 from approvals.catalogue.admin import catalogue_clone
 from approvals.models import Application, CatalogueVersion

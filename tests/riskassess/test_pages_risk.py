@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from approvals import risk
+from approvals.risk import bridge as risk
 from approvals.models import AuditEntry
 from events.models import Performer
 from riskassess.models import Assessment

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from approvals import risk, workflow
+from approvals.risk import bridge as risk
+from approvals import workflow
 from approvals.applications import services
 from approvals.models import AuditEntry, DocumentVersion, Permit
 from tests import factories

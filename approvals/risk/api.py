@@ -12,9 +12,10 @@ from rest_framework.views import APIView
 from riskassess.models import Assessment
 from riskassess.selectors import assessment_history
 
-from . import dossier as dossier_parts
-from . import access, risk
-from .applications.selectors import application_for_user
+from .. import dossier as dossier_parts
+from .. import access
+from . import bridge as risk
+from ..applications.selectors import application_for_user
 
 ERRORS = {
     400: OpenApiResponse(description="Field-level errors: {\"field\": [\"message\"]}."),

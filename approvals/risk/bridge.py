@@ -26,9 +26,9 @@ from riskassess.models import Assessment, StaleAssessment, level_name
 from riskassess.scoring import assess as score_event
 from riskassess.selectors import current_model_version, latest_assessments, latest_overrides
 
-from . import access, signals
-from .models import Application, ApplicationDocument, ApplicationState, AuditEntry, SectionEntry
-from .workflow.states import with_trait
+from .. import access, signals
+from ..models import Application, ApplicationDocument, ApplicationState, AuditEntry, SectionEntry
+from ..workflow.states import with_trait
 
 logger = logging.getLogger(__name__)
 
@@ -370,7 +370,7 @@ def reassess_after_commit(application, *, trigger: str = "change") -> None:
     broker is away. Repeated calls before the task runs coalesce into one marker; the task is idempotent."""
     from outbox.services import enqueue
 
-    from .workflow.tasks import reassess
+    from .tasks import reassess
 
     # One upsert: a marker still pending (or failed) takes the newer request; its own task runs again.
     StaleAssessment.objects.bulk_create(
@@ -447,7 +447,7 @@ def override_level(*, application, actor, level, reason) -> Assessment:
 
 
 def _audit_override(application, *, actor, reason, snapshot):
-    from .applications.services import audit  # here, not at the top: services may one day import this module
+    from ..applications.services import audit  # here, not at the top: services may one day import this module
 
     audit(application, actor=actor, action=AuditEntry.Action.LEVEL_OVERRIDDEN, reason=reason, snapshot=snapshot)
 
@@ -464,7 +464,7 @@ class SuspensionCandidate:
 def suspension_candidates(user) -> list[SuspensionCandidate]:
     """Approved events the police user may act on whose fuse flags say 熔断: flags computed fresh, in a fixed
     number of queries for any number of events."""
-    from .applications.selectors import applications_visible_to
+    from ..applications.selectors import applications_visible_to
 
     if not user.is_authenticated or not (user.is_police or user.is_superuser):
         return []

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 from riskassess.forms import ForecastForm, LevelOverrideForm
 from riskassess.selectors import assessment_history, current_model_version
 
-from . import dossier as dossier_parts
-from . import access, risk
-from .applications.selectors import application_for_user
+from .. import dossier as dossier_parts
+from .. import access
+from . import bridge as risk
+from ..applications.selectors import application_for_user
 
 CHART_BAR_HEIGHT, CHART_GAP, CHART_LABEL_WIDTH, CHART_BAR_WIDTH = 22, 10, 170, 300
 # Bar colours by the levels' severity, most severe first (the thresholds are the model's levels, not code).
