@@ -29,11 +29,9 @@ GATES = [
 
 def demo_event() -> Event | None:
     """The evening concert of the core demo, else the approved event nearest to now."""
-    try:
-        from approvals.demo import EVENING_CONCERT
-    except ImportError:  # pragma: no cover
-        EVENING_CONCERT = None
-    event = Event.objects.filter(name=EVENING_CONCERT).order_by("-start_at").first() if EVENING_CONCERT else None
+    from approvals.demo.core import EVENING_CONCERT
+
+    event = Event.objects.filter(name=EVENING_CONCERT).order_by("-start_at").first()
     if event is None:
         application = (Application.objects.filter(state__in=services.LIVE_STATES).select_related("event")
                        .order_by("event__start_at").first())

@@ -2,7 +2,7 @@
 from django.core.management import call_command
 
 from accounts.models import User
-from approvals.demo import DEMO_PASSWORD
+from approvals.demo.core import DEMO_PASSWORD
 from approvals.models import Application
 
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from approvals import demo
+from approvals.demo import core as demo
 from approvals.models import Application
 
 pytestmark = pytest.mark.django_db

@@ -88,7 +88,7 @@ def test_the_three_results_differ(results):
 
 
 def test_demo_hook_assesses_the_demo_applications(db):
-    from approvals.demo import FESTIVAL, LANTERN_FAIR, MARATHON, load_core_demo
+    from approvals.demo.core import FESTIVAL, LANTERN_FAIR, MARATHON, load_core_demo
     from approvals.models import Application
     from riskassess.demo import load_demo
 

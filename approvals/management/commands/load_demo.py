@@ -1,19 +1,16 @@
 """Load realistic demo data (organisations, venues, users for every role, applications in several states)."""
-import importlib
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from approvals.demo import DEMO_PASSWORD, DEMO_USERS, load_core_demo
+from approvals.demo.core import DEMO_PASSWORD, DEMO_USERS, load_core_demo
+from approvals.demo.workflow import advance_demo_applications
+from eventday.demo import load_demo as load_eventday_demo
+from plans.demo import load_demo as load_plans_demo
+from riskassess.demo import load_demo as load_riskassess_demo
 
-# Each later app adds its part of the demo, in this order (a missing module is skipped).
-DEMO_HOOKS = [
-    ("approvals.demo_workflow", "advance_demo_applications"),
-    ("riskassess.demo", "load_demo"),
-    ("plans.demo", "load_demo"),
-    ("eventday.demo", "load_demo"),
-]
+# Each later app adds its part of the demo, in this order.
+DEMO_HOOKS = [advance_demo_applications, load_riskassess_demo, load_plans_demo, load_eventday_demo]
 
 
 class Command(BaseCommand):
@@ -35,12 +32,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded.")
         else:
             load_core_demo(self.stdout)
-            for module_name, function_name in DEMO_HOOKS:
-                try:
-                    module = importlib.import_module(module_name)
-                except ModuleNotFoundError:
-                    continue
-                getattr(module, function_name)(self.stdout)
+            for hook in DEMO_HOOKS:
+                hook(self.stdout)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

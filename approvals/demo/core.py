@@ -14,8 +14,8 @@ from accounts import roles
 from accounts.models import User
 from events.models import AccountabilityRecord, Authority, Organisation, Performer, Song, TrainingDrill
 
-from .applications import services
-from .applications.requirements import requirements_for
+from ..applications import services
+from ..applications.requirements import requirements_for
 
 DEMO_PASSWORD = "anbao-demo-2026"
 

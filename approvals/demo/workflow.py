@@ -13,9 +13,10 @@ from django.utils import timezone
 from accounts.models import User
 from events.models import Performer, Song, Venue
 
-from . import demo, workflow
-from .applications import services
-from .models import Application, ApplicationDocument, ApplicationState, AuditEntry
+from . import core as demo
+from .. import workflow
+from ..applications import services
+from ..models import Application, ApplicationDocument, ApplicationState, AuditEntry
 
 REJECTED_DEMO = "滨湖电音派对"
 HISTORY_DEMO = "2025古城中秋灯会"
@@ -134,7 +135,7 @@ def advance_demo_applications(stdout) -> None:
         if not Application.objects.filter(organisation=lantern.organisation, state=ApplicationState.COMPLETED).exists():
             _completed_history(lantern.created_by, lantern.event.venue)
         lantern = workflow.application_accept(application=lantern, actor=reviewer2)
-        from .risk.bridge import assess_application, override_level
+        from ..risk.bridge import assess_application, override_level
 
         if assess_application(application=lantern).level != "四级":
             # Lowering the level below the computed one is a supervisor's decision (the city bureau's here).
