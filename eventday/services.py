@@ -359,10 +359,8 @@ def event_suspend(*, event: Event, user, reasons: str, required_changes: str, ex
         errors["required_changes"] = _("请填写恢复活动须整改的事项。")
     if errors:
         raise ValidationError(errors)
-    try:
-        from approvals.workflow import application_suspend
-    except ImportError:
-        raise ValidationError(_("审批流程模块尚未就绪，暂不能熔断。"))
+    from approvals.workflow import application_suspend
+
     return application_suspend(application=event.application, actor=user, reasons=reasons,
                                required_changes=required_changes, expected_revision=expected_revision)
 

@@ -51,10 +51,6 @@ def _may_resume(application, user) -> bool:
     return _may_review(application, user) and application.resume_refusal(user) is None
 
 
-def _may_supervise(application, user) -> bool:
-    return _may_review(application, user) and user.is_supervisor
-
-
 def _may_act_as_organizer(application, user) -> bool:
     return bool(user and user.is_organizer and application.user_may(user, "approvals.change_application"))
 

@@ -22,7 +22,7 @@ from riskassess.facts import (
     EventFacts, ExitFacts, ForecastFacts, OrganiserRecord, OverdueDocument, PerformerFacts, SecurityCompanyRecord,
     SecurityPlanFacts, TicketingFacts, TrafficFacts, VenueFacts,
 )
-from riskassess.models import Assessment, StaleAssessment, level_name
+from riskassess.models import Assessment, StaleAssessment
 from riskassess.scoring import assess as score_event
 from riskassess.selectors import current_model_version, latest_assessments, latest_overrides
 
@@ -478,9 +478,3 @@ def suspension_candidates(user) -> list[SuspensionCandidate]:
     applications = Application.objects.select_related("event", "organisation").in_bulk(flagged)
     return sorted((SuspensionCandidate(applications[pk], reasons[pk]) for pk in flagged if pk in applications),
                   key=lambda c: c.application.event.start_at)
-
-
-def security_level_name(code: str) -> str:
-    """一级 … 四级 for a stored level code (Application.security_level)."""
-    return level_name(code) if code else ""
-

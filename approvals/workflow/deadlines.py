@@ -72,7 +72,3 @@ def deadlines_of(*, today: date, event_start: date, decision_due: date | None = 
     if post_review_due:
         found.append(Deadline("post_review", post_review_due, today))
     return sorted(found, key=lambda d: (d.due, d.kind))
-
-
-def most_urgent(deadlines: list[Deadline]) -> Deadline | None:
-    return min(deadlines, key=lambda d: d.due, default=None)

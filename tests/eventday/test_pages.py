@@ -133,7 +133,6 @@ def test_statistics_sum_the_year_for_the_users_district_and_export(client):
 
 
 def test_a_reviewer_suspends_the_event_from_the_dashboard(client):
-    pytest.importorskip("approvals.workflow", reason="approvals.workflow.application_suspend has not landed yet")
     live = live_event()
     reviewer = district_reviewer(live.application)
     client.force_login(reviewer)
