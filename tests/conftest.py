@@ -160,7 +160,8 @@ def pytest_runtest_teardown(item, nextitem):
     pytest-xdist hands each process whole files in its own order, so a regular test may come next in the same
     process: put the seed rows (the serialized test database) back before it runs."""
     yield
-    if not _is_transactional(item) or (nextitem is not None and _is_transactional(nextitem)):
+    # The last test of the process (nextitem None) is followed by the test database's teardown: nothing to restore.
+    if nextitem is None or not _is_transactional(item) or _is_transactional(nextitem):
         return
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key

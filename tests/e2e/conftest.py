@@ -15,6 +15,11 @@ from django.urls import reverse
 # loop unless told that this is deliberate (the test thread and the live server thread never share a connection).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+# Assertions that wait (expect(...).to_have_text) get the same generous deadline as clicks, for a loaded machine.
+from playwright.sync_api import expect  # noqa: E402
+
+expect.set_options(timeout=30_000)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DESKTOP = {"width": 1280, "height": 900}
@@ -39,7 +44,10 @@ def browser_page(browser):
     """A page in a fresh context at desktop size; the seeded rows are restored first (see the module docstring)."""
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # A deadline, not a pace: a fast machine moves on at once, a loaded CI machine (where an approval renders its
+    # PDF in the request's process, eager) may take many seconds for one click.
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(90_000)
     page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts
     yield page
     context.close()

@@ -33,7 +33,7 @@ def test_simulated_crowd_raises_the_alert_and_the_reviewer_suspends_from_the_das
     assert Alert.objects.filter(zone=live.core, level="stop_admission").count() == 1
 
     # No reload: htmx polls the partial and the alert appears, with the zone bar in red.
-    page.wait_for_selector("[data-alert-level=stop_admission]", timeout=15_000)
+    page.wait_for_selector("[data-alert-level=stop_admission]", timeout=60_000)
     row = page.locator("tr[data-zone='舞台前区']")
     assert row.get_attribute("data-level") == "stop_admission"
     assert "bg-danger" in row.locator(".progress-bar").get_attribute("class")

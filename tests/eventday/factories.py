@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from approvals.models import Application
 from eventday import services
@@ -58,3 +59,17 @@ def district_reviewer(application):
 def reading(gate, sequence, count_in=0, count_out=0, *, at=None) -> services.Reading:
     return services.Reading(gate=gate, measured_at=at or timezone.now(), count_in=count_in, count_out=count_out,
                             sequence=sequence)
+
+
+# A gate counter's view of the counting API.
+
+
+def device_client(token):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Device {token}")
+    return client
+
+
+def item(gate, sequence, count_in=0, count_out=0):
+    return {"gate": gate, "time": timezone.now().isoformat(), "in": count_in, "out": count_out,
+            "sequence": sequence}

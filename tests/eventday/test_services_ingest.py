@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from approvals.models import Application
 from eventday import selectors
-from eventday.models import Alert, EventTally, GateReading, OccupancyPolicy, Zone, ZoneMinute
+from eventday.models import (
+    Alert,
+    EventTally,
+    GateReading,
+    OccupancyPolicy,
+    Zone,
+    ZoneMinute,
+)
 from eventday.services import readings_ingest
 
 from .factories import live_event, reading
