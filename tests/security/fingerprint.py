@@ -93,3 +93,16 @@ def references(created: list, victim_ids: dict) -> list[str]:
             if f.is_relation and getattr(row, f.attname, None) in victim_ids.get(f.related_model, ()):
                 found.append(f"{table}#{pk}.{f.name}")
     return found
+
+
+def owned_by(rows: list, user_id) -> list:
+    """The rows (table, pk) that belong to the user — their model's `user` foreign key points at it — such as the
+    notifications a user marks as read: changing one's own rows is no leak."""
+    by_table = {m._meta.db_table: m for m in _models()}
+    own = []
+    for table, pk in rows:
+        model = by_table.get(table)
+        if model is not None and any(f.name == "user" and f.is_relation for f in model._meta.concrete_fields) \
+                and model._base_manager.filter(pk=pk, user_id=user_id).exists():
+            own.append((table, pk))
+    return own
