@@ -6,6 +6,7 @@ a real worker (threaded, in this process, so the locmem mail outbox is shared) c
 Everything goes through the HTTP API (the request stack, DRF, the services, on_commit, the outbox).
 """
 import time
+from collections import Counter
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -19,6 +20,7 @@ from notifications.models import Notification
 from outbox.models import OutboxMessage
 from outbox.services import publish_pending
 from plans.models import PlanVersion
+from riskassess.models import StaleAssessment
 from tests import factories
 from tests.conftest import (
     free_port,
@@ -27,6 +29,10 @@ from tests.conftest import (
     wait_until,
 )
 from tests.plans.factories import fill_application
+
+EMAIL_TASK = "notifications.tasks.notification_email_send"
+RENDER_TASK = "plans.tasks.plan_render_task"
+REASSESS_TASK = "approvals.tasks.reassess"
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("redis_server_binary")]
 
@@ -92,7 +98,11 @@ def test_broker_down_the_work_waits_in_the_outbox_and_runs_once_when_it_is_back(
     assert emails.count() > 0 and not emails.filter(emailed_at__isnull=False).exists()
     assert len(mail.outbox) == 0
     pending = OutboxMessage.objects.filter(published_at__isnull=True)
-    assert pending.count() == OutboxMessage.objects.count() == emails.count() + 1
+    waiting = Counter(pending.values_list("task_name", flat=True))
+    # Every e-mail, the render, and the re-assessments the changes asked for (one per change; the task is
+    # idempotent): all waiting, nothing else.
+    assert waiting.pop(EMAIL_TASK) == emails.count() and waiting.pop(RENDER_TASK) == 1, waiting
+    assert set(waiting) == {REASSESS_TASK} and pending.count() == OutboxMessage.objects.count()
     # The first failed publish opened the breaker: the rest waited for the relay without paying the broker's
     # connection retries one message at a time inside the requests.
     assert sum(m.attempts for m in pending) == 1 and pending.filter(attempts=1).get().last_error
@@ -107,12 +117,18 @@ def test_broker_down_the_work_waits_in_the_outbox_and_runs_once_when_it_is_back(
                           queues=["default", "pdf"]):
             relayed = publish_pending()  # what beat's outbox.relay runs (the worker's start-up may beat it to it)
 
-            def everything_done() -> bool:
-                version.refresh_from_db()
-                return version.status == PlanVersion.Status.READY and \
-                    not emails.filter(emailed_at__isnull=True).exists()
+            def latest_plan():
+                return PlanVersion.objects.filter(application=application).order_by("-number").first()
 
-            wait_until(everything_done, timeout=180, every=0.2, what="the PDF ready and every e-mail sent")
+            def everything_done() -> bool:
+                # The re-assessment waited in the outbox too: when it changes what the plan shows, the queued
+                # version is superseded and the current content rendered — users need the one ready PDF.
+                return latest_plan().status == PlanVersion.Status.READY and \
+                    not emails.filter(emailed_at__isnull=True).exists() and \
+                    not StaleAssessment.objects.filter(application_id=application.pk).exists()
+
+            wait_until(everything_done, timeout=180, every=0.2,
+                       what="the PDF ready, every e-mail sent and the assessment current")
             assert publish_pending() == 0  # nothing is published twice
     finally:
         server.terminate()
@@ -121,10 +137,12 @@ def test_broker_down_the_work_waits_in_the_outbox_and_runs_once_when_it_is_back(
     assert relayed >= 0 and not OutboxMessage.objects.filter(published_at__isnull=True).exists()
     assert not emails.filter(emailed_at__isnull=True).exists()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(emails.values_list("user__email", flat=True))
-    version.refresh_from_db()
+    version = latest_plan()
     assert version.status == PlanVersion.Status.READY and version.attempts == 1, (version.status, version.error)
-    assert PlanVersion.objects.filter(application=application).count() == 1
+    plans = PlanVersion.objects.filter(application=application)
+    assert plans.filter(status=PlanVersion.Status.READY).count() == 1
+    assert not plans.exclude(pk=version.pk).exclude(status=PlanVersion.Status.SUPERSEDED).exists()
     print(f"\nbroker down: request seconds {({k: round(v, 2) for k, v in timings.items()})}; "
-          f"{pending.model.objects.count()} outbox rows ({emails.count()} emails + 1 PDF) relayed; "
+          f"{pending.model.objects.count()} outbox rows ({emails.count()} emails, 1 PDF, re-assessments) relayed; "
           f"{len(mail.outbox)} emails sent, PDF v{version.number} {version.pages} pages")
 
