@@ -461,7 +461,8 @@ def _next_permit_number(year: int) -> str:
     return f"许字〔{year}〕第{sequence.last:04d}号"
 
 
-def _issue_permit(application: Application, *, actor, kind: str) -> Permit:
+def _issue_permit(application: Application, *, actor, kind: str, audit_reason: str = "") -> Permit:
+    """Issue (or re-issue) the numbered permit; with `audit_reason`, record it as a permit_issued event."""
     conditions = permit_conditions(application)
     signer = actor if actor.is_supervisor else None
     permit = Permit.objects.select_for_update().filter(application=application).first()
@@ -474,6 +475,9 @@ def _issue_permit(application: Application, *, actor, kind: str) -> Permit:
     permit.conditions = conditions
     permit.full_clean()
     permit.save()
+    if audit_reason:
+        audit(application, actor=actor, event=Event.PERMIT_ISSUED, reason=audit_reason % {"n": permit.number},
+              snapshot={"permit": permit.number, "kind": permit.kind, "conditions": permit.conditions})
     return permit
 
 
@@ -491,9 +495,7 @@ def application_approve(*, application: Application, actor, expected_revision=No
     application.decided_at = timezone.now()
     entry_snapshot = _snapshot(application, conditions=permit_conditions(application))
     _fire(application, "approve", actor=actor, snapshot=entry_snapshot)
-    permit = _issue_permit(application, actor=actor, kind=Permit.Kind.APPROVED)
-    audit(application, actor=actor, event=Event.PERMIT_ISSUED, reason=_("签发许可决定书 %(n)s") % {
-        "n": permit.number}, snapshot={"permit": permit.number, "kind": permit.kind, "conditions": permit.conditions})
+    _issue_permit(application, actor=actor, kind=Permit.Kind.APPROVED, audit_reason=_("签发许可决定书 %(n)s"))
     return application
 
 
@@ -515,9 +517,7 @@ def application_approve_provisionally(*, application: Application, actor, expect
     application.decided_at = timezone.now()
     _fire(application, "approve_provisionally", actor=actor,
           snapshot=_snapshot(application, post_review_due_date=due.isoformat()))
-    permit = _issue_permit(application, actor=actor, kind=Permit.Kind.PROVISIONAL)
-    audit(application, actor=actor, event=Event.PERMIT_ISSUED, reason=_("签发先批后审临时许可 %(n)s") % {
-        "n": permit.number}, snapshot={"permit": permit.number, "kind": permit.kind, "conditions": permit.conditions})
+    _issue_permit(application, actor=actor, kind=Permit.Kind.PROVISIONAL, audit_reason=_("签发先批后审临时许可 %(n)s"))
     return application
 
 
