@@ -206,6 +206,35 @@ class Event(models.Model):
         return 1 + self.co_organisers.count()
 
 
+class EventSession(models.Model):
+    """场次: one sitting of an event. Order 505 counts people per session, so thresholds, the city-level route,
+    night-time and weather are judged per session (the largest decides) and the permit lists every session.
+
+    Event.start_at / end_at / expected_attendance are the summary of an event's sessions (first start, last end,
+    largest attendance), kept by events.sessions.sync_summary so code that reads the event reads the largest
+    session."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    name = models.CharField(_("场次名称"), max_length=100, blank=True, validators=[validate_single_line])
+    start_at = models.DateTimeField(_("开始时间"))
+    end_at = models.DateTimeField(_("结束时间"))
+    expected_attendance = models.PositiveIntegerField(_("预计人数"))
+
+    class Meta:
+        verbose_name = _("场次")
+        verbose_name_plural = _("场次")
+        ordering = ["event", "start_at", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(end_at__gt=models.F("start_at")),
+                                              name="event_session_ends_after_start")]
+
+    def __str__(self):
+        return self.name or f"{self.start_at:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        if self.start_at and self.end_at and self.end_at <= self.start_at:
+            raise ValidationError({"end_at": _("结束时间必须晚于开始时间。")})
+
+
 class VettingStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("通过")

@@ -93,6 +93,46 @@ class Suspension(models.Model):
         return f"{self.application.reference} {self.suspended_at:%Y-%m-%d}"
 
 
+class CorrectionRequest(models.Model):
+    """补正 / 补充材料 (一次性告知): what the reviewer asks to change, at any stage before the decision.
+
+    `items` names exactly what the organizer may change ({"kind", "key", "label"}: kind is one of
+    CorrectionRequest.ItemKind); the organizer edits only those. While `resubmitted_at` is empty the statutory
+    clocks pause (approvals.clocks reads requested_at → resubmitted_at); resubmission returns the application
+    to `stage`, the state it left."""
+
+    class ItemKind(models.TextChoices):
+        FIELD = "field", _("活动信息")
+        SESSION = "session", _("场次")
+        SECTION = "section", _("安保方案章节")
+        DOCUMENT = "document", _("申请材料")
+        PARTY = "party", _("五方责任")
+        PERFORMER = "performer", _("演出者")
+        SONG = "song", _("曲目")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="correction_requests")
+    stage = models.CharField(_("退回前所处环节"), max_length=30, choices=ApplicationState.choices)
+    items = models.JSONField(_("需补正事项"), default=list)
+    note = models.TextField(_("补正说明"), max_length=5000)
+    due_date = models.DateField(_("补正期限"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("经办民警"))
+    requested_at = models.DateTimeField(_("告知时间"), db_index=True)
+    resubmitted_at = models.DateTimeField(_("补正提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("补正告知")
+        verbose_name_plural = _("补正告知")
+        ordering = ["application", "-requested_at"]
+
+    def __str__(self):
+        return f"{self.application.reference} {self.requested_at:%Y-%m-%d}"
+
+    @property
+    def open(self) -> bool:
+        return self.resubmitted_at is None
+
+
 class PermitNumberSequence(models.Model):
     """The last permit number issued in a year (locked row, so numbers are never duplicated or skipped)."""
 
