@@ -46,4 +46,5 @@ urlpatterns = [
     path("api/", include("plans.api_urls")),
     path("api/", include("eventday.api_urls")),
     path("api/", include("notifications.api_urls")),
+    path("api/", include("siteplan.api_urls")),
 ]

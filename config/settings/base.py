@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "plans",
     "eventday",
     "outbox",
+    "siteplan",
 ]
 
 MIDDLEWARE = [
