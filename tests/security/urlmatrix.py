@@ -119,7 +119,7 @@ KWARG_KINDS = {"application_pk": "application", "event_pk": "event", "performer_
                "version_pk": "document_version", "alert_pk": "alert", "commitment_id": "commitment",
                "action": "review_action"}
 NAMESPACE_PK = {ns: "application" for ns in ("approvals", "risk", "approvals_api", "workflow_api", "risk_api",
-                                             "siteplan_api")}
+                                             "siteplan_api", "siteplan")}
 ADMIN_KINDS = {"object_id": "application", "object_pk": "application", "app_label": "app_label",
                "content_type_id": "application_type", "url": "admin_unknown_page", "id": "admin_user",
                "user_id": "admin_user", "group_id": "admin_group"}
