@@ -208,8 +208,11 @@ def flat_session_errors(errors) -> dict:
     """Nested row errors as one key per field, the same keys the service uses: sessions[1].end_at."""
     flat = {}
     for key, value in errors.items():
-        if key == "sessions" and isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            for index, row in enumerate(value):
+        rows = value
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            rows = dict(enumerate(value))
+        if key == "sessions" and isinstance(rows, dict) and rows and all(isinstance(i, int) for i in rows):
+            for index, row in rows.items():  # DRF gives the failing rows by index
                 for field, messages in row.items():
                     flat[event_sessions.session_key(index, field)] = messages
         else:
