@@ -65,6 +65,7 @@ def application_with_contents(application: Application) -> Application:
         Prefetch("parties", queryset=PartyAssignment.objects.select_related("party")
                  .prefetch_related("acknowledged_items", "party__items").order_by("party__number")),
         "event__co_organisers",
+        "event__sessions",
         "event__venue__exits",
         "event__performers__songs",
     )

@@ -26,7 +26,7 @@ from .requirements import requirements_for
 from .filters import ApplicationFilter
 from .forms import (
     DocumentUploadForm, EventFactsForm, PartyForm, PerformerForm, SectionForm, SongForm, VenueForm,
-    add_service_errors, exit_formset, section_initial,
+    add_service_errors, exit_formset, section_initial, session_formset,
 )
 from events.models import Event
 
@@ -83,7 +83,12 @@ def _venue_forms(request, form_data):
     return VenueForm(data, prefix="venue"), exit_formset(data), new_venue
 
 
-def _route_venue_errors(error, form, venue_form, exits):
+def _route_venue_errors(error, form, venue_form, exits, sessions=None):
+    if sessions is not None and hasattr(error, "error_dict"):
+        rest = sessions.add_service_errors(error.message_dict)  # sessions[1].end_at → row 2's end
+        if not rest:
+            return
+        error = ValidationError(rest)
     if hasattr(error, "error_dict") and set(error.message_dict) & (set(venue_form.fields) | {"exits"}):
         for key, messages_ in error.message_dict.items():
             venue_form.add_error(key if key in venue_form.fields else None, messages_)
@@ -99,11 +104,13 @@ def _facts_page(request, *, application=None):
     initial = None
     if application is not None:
         event = application.event
-        initial = {key: getattr(event, key) for key in services.EVENT_FACT_FIELDS}
+        initial = {key: getattr(event, key) for key in services.EVENT_FACT_FIELDS
+                   if key not in services.SPAN_FIELDS}
         initial["co_organisers"] = list(event.co_organisers.all())
     form = EventFactsForm(data, initial=initial, organisation=organisation)
+    sessions = session_formset(data, event=application.event if application else None)
     venue_form, exits, new_venue = _venue_forms(request, data)
-    context = {"form": form, "venue_form": venue_form, "exits": exits, "no_permit": None,
+    context = {"form": form, "sessions": sessions, "venue_form": venue_form, "exits": exits, "no_permit": None,
                "catalogue": application.catalogue if application else selectors.current_catalogue()}
     if application is not None:
         context.update(_application_context(application))
@@ -111,13 +118,13 @@ def _facts_page(request, *, application=None):
     if data is None:
         return render(request, template, context)
 
-    valid = form.is_valid()
+    valid = form.is_valid() & sessions.is_valid()
     if new_venue:
         valid = venue_form.is_valid() & exits.is_valid() & valid
     if not valid:
         return render(request, template, context)
     threshold = (application.catalogue if application else selectors.current_catalogue()).permit_threshold
-    if form.cleaned_data["expected_attendance"] < threshold:
+    if sessions.largest_attendance() < threshold:  # the largest session decides
         # Not an error of the organizer: a smaller event simply needs no permit (Order No. 505, Art. 2).
         context["no_permit"] = threshold
         return render(request, template, context)
@@ -127,7 +134,7 @@ def _facts_page(request, *, application=None):
             if venue is None:
                 venue = services.venue_create(organisation=organisation, exits=exits.exits(),
                                               **venue_form.cleaned_data)
-            facts = {**form.facts(), "venue": venue}
+            facts = {**form.facts(), "venue": venue, "sessions": sessions.sessions()}
             if application is None:
                 application = services.application_create(
                     user=user, facts=facts, co_organisers=form.cleaned_data["co_organisers"])
@@ -138,7 +145,7 @@ def _facts_page(request, *, application=None):
                                                   co_organisers=form.cleaned_data["co_organisers"])
                 messages.success(request, _("活动信息已保存。"))
     except ValidationError as error:
-        _route_venue_errors(error, form, venue_form, exits)
+        _route_venue_errors(error, form, venue_form, exits, sessions)
         return render(request, template, context)
     return redirect("approvals:detail", pk=application.pk)
 

@@ -181,6 +181,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-public/"
 
+# Date rules of an event's sessions (events.sessions): how far ahead a start may be, the earliest year accepted.
+EVENT_START_HORIZON_DAYS = int(os.environ.get("EVENT_START_HORIZON_DAYS", "730"))
+EVENT_EARLIEST_YEAR = 2000
+
 # Upload rules for application documents.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 DOCUMENT_ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}

@@ -28,7 +28,8 @@ from approvals.applications import services
 from approvals.applications.requirements import requirements_for
 from approvals.models import Application, ApplicationDocument
 from approvals.models import ApplicationState as S
-from events.models import Event, Performer, Song, VettingStatus
+from events import sessions as event_sessions
+from events.models import Event, EventSession, Performer, Song, VettingStatus
 from tests import factories
 
 # A plan a reviewer would accept for the default event (3,000 people): enough staff and posts.
@@ -347,20 +348,41 @@ class ApplicationBuilder:
             steps[S(state)]()
         return self
 
+    def sessions(self, sessions: Iterable[Mapping], by=None) -> ApplicationBuilder:
+        """The organizer replaces the draft's sessions (dicts of start_at, end_at, expected_attendance and an
+        optional name; tests.factories.evenings() makes some) through the facts service."""
+        services.application_update_facts(application=self.build(), user=by or self.people["organizer"],
+                                          facts={"sessions": [dict(s) for s in sessions]})
+        return self
+
     # ------------------------------------------------------------------------------------------ the clock
+
+    def _move_event(self, start_at, end_at, *, align: str = "start") -> None:
+        """Time passes: with one session, it runs from `start_at` to `end_at`; with several, they keep their
+        distances and the first starts at `start_at` (align "start") or the last ends at `end_at` ("end").
+        The event's summary follows its sessions."""
+        event = self.build().event
+        sessions = event_sessions.sessions_of(event)
+        if len(sessions) <= 1:
+            EventSession.objects.filter(event=event).update(start_at=start_at, end_at=end_at)
+            Event.objects.filter(pk=event.pk).update(start_at=start_at, end_at=end_at)
+            return
+        shift = start_at - sessions[0].start_at if align == "start" else end_at - sessions[-1].end_at
+        for session in sessions:
+            EventSession.objects.filter(pk=session.pk).update(start_at=session.start_at + shift,
+                                                              end_at=session.end_at + shift)
+        event_sessions.sync_summary(event)
 
     def running_now(self, *, started_hours_ago: int = 1, ends_in_hours: int = 5) -> ApplicationBuilder:
         """Time passes: the event is under way now (after the decision, which refuses a started event)."""
         now = timezone.now().replace(microsecond=0)
-        Event.objects.filter(pk=self.build().event_id).update(start_at=now - timedelta(hours=started_hours_ago),
-                                                              end_at=now + timedelta(hours=ends_in_hours))
+        self._move_event(now - timedelta(hours=started_hours_ago), now + timedelta(hours=ends_in_hours))
         return self
 
     def event_over(self) -> ApplicationBuilder:
         """Time passes: the event took place and ended an hour ago."""
         now = timezone.now().replace(microsecond=0)
-        Event.objects.filter(pk=self.build().event_id).update(start_at=now - timedelta(hours=9),
-                                                              end_at=now - timedelta(hours=1))
+        self._move_event(now - timedelta(hours=9), now - timedelta(hours=1), align="end")
         return self
 
     # -------------------------------------------------------------------------------------------- helpers
