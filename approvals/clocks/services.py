@@ -134,8 +134,6 @@ def application_clocks(application, *, today: date | None = None, calendar: Work
     state = application.state
     if state_has(state, "terminal"):
         return []
-    calendar = calendar if calendar is not None else work_calendar()
-    policy = (policies or Policies()).of(_deciding_authority(application))
     clocks = []
     if application.submitted_at is None:
         # Order 505 Art. 13: apply at least `submission_lead_days` before the event (calendar days).
@@ -143,10 +141,13 @@ def application_clocks(application, *, today: date | None = None, calendar: Work
         clocks.append(Deadline("lead", deadlines.latest_deferred_due_date(
             event_on, days_before_event=application.catalogue.submission_lead_days), today))
         return clocks
-    if state_has(state, "undecided") and not state_has(state, "deciding"):
-        clocks.append(_acceptance_clock(application, today=today, calendar=calendar, policy=policy))
-    elif state_has(state, "deciding") and application.accepted_at:
-        clocks.append(_decision_clock(application, today=today, calendar=calendar, policy=policy))
+    accepting = state_has(state, "undecided") and not state_has(state, "deciding")
+    deciding = state_has(state, "deciding") and application.accepted_at is not None
+    if accepting or deciding:
+        calendar = calendar if calendar is not None else work_calendar()
+        policy = (policies or Policies()).of(_deciding_authority(application))
+        clock = _acceptance_clock if accepting else _decision_clock
+        clocks.append(clock(application, today=today, calendar=calendar, policy=policy))
     clocks += [Deadline("correction", c.due_date, today) for c in _corrections(application) if c.open]
     if state_has(state, "in_progress"):
         deferred = getattr(application, "clock_deferred_due", None)
@@ -164,8 +165,12 @@ def application_clocks(application, *, today: date | None = None, calendar: Work
 
 
 def application_deadlines(application, today: date | None = None) -> list[Deadline]:
-    """The dated clocks (paused ones have no date): the workflow API's `deadlines` and the panel."""
-    return [clock for clock in application_clocks(application, today=today) if clock.due is not None]
+    """The dated clocks (paused ones have no date): the workflow API's `deadlines` and the panel (which reuse
+    the clocks the page drew already)."""
+    found = getattr(application, "clocks", None) if today is None else None
+    if found is None:
+        found = application_clocks(application, today=today)
+    return [clock for clock in found if clock.due is not None]
 
 
 def attach_clocks(applications, *, today: date | None = None) -> None:
