@@ -563,6 +563,10 @@ class AuditEntry(models.Model):
         ACCESS_REVOKED = "access_revoked", pgettext_lazy("audit event", "撤销访问权限")
         ADMIN_CHANGE = "admin_change", pgettext_lazy("audit event", "管理后台修改")
         OTHER = "other", _("其他")
+        # The statutory clocks (approvals.clocks).
+        CLOCK_EXTENSION_REQUESTED = "clock_extension_requested", pgettext_lazy("audit event", "申请延长决定期限")
+        CLOCK_EXTENDED = "clock_extended", pgettext_lazy("audit event", "批准延长决定期限")
+        CLOCK_OVERDUE = "clock_overdue", pgettext_lazy("audit event", "办理时限届满")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

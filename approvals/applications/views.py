@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import dossier as dossier_parts
-from .. import access
+from .. import access, clocks
 from ..risk import bridge as risk
 from . import selectors, services
 from .checklist import application_checklist, blocking_gaps
@@ -517,6 +517,7 @@ def reviewer_inbox(request):
     _style_filter_form(filterset.form)
     sort = selectors.inbox_sort_key(request.GET)
     page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE)
+    clocks.attach_clocks(page.object_list)
     return render(request, "approvals/inbox.html", {
         "page": page, "filter_form": filterset.form, "sort": sort,
         "sorts": selectors.INBOX_SORT_CHOICES})

@@ -25,7 +25,7 @@ from django_fsm import ConcurrentTransition
 from accounts import roles
 from events.models import Performer, Song, VettingStatus
 
-from .. import access, signals
+from .. import access, clocks, signals
 from . import deadlines
 from ..audit import Event, transition_event
 from ..models import (
@@ -201,10 +201,8 @@ def _event_date(application: Application) -> date:
 
 
 def _set_decision_clock(application: Application) -> None:
-    catalogue = application.catalogue
     application.accepted_at = timezone.now()
-    application.decision_due_date = deadlines.decision_due_date(
-        _today(), days=catalogue.decision_days, working_days=catalogue.decision_days_are_working_days)
+    application.decision_due_date = clocks.decision_due_on_acceptance(application, _today())
 
 
 def _locked_requirements(application: Application) -> Requirements:
@@ -232,17 +230,7 @@ def approval_blockers(application: Application) -> list[str]:
 
 def application_deadlines(application: Application, today: date | None = None) -> list[deadlines.Deadline]:
     """The deadlines that still matter in the application's state, soonest first."""
-    today = today or _today()
-    if not state_has(application.state, "in_progress"):
-        return []
-    deciding = state_has(application.state, "deciding")
-    deferred = sorted({d.deferred_due_date for d in application.documents.all()
-                       if d.status == ApplicationDocument.Status.DEFERRED and d.deferred_due_date})
-    return deadlines.deadlines_of(
-        today=today, event_start=_event_date(application),
-        decision_due=application.decision_due_date if deciding else None, deferred_due=deferred,
-        post_review_due=application.post_review_due_date if application.state == S.PROVISIONALLY_APPROVED
-        else None)
+    return clocks.application_deadlines(application, today)  # the statutory clocks (approvals.clocks)
 
 
 def latest_deferred_due(application: Application) -> date:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from .. import access
+from ..clocks import services as clocks_services
 from . import actions, fsm, inputs
 from .states import state_has
 
@@ -184,6 +185,20 @@ REGISTRY: dict[str, WorkflowAction] = {entry.name: entry for entry in (
     WorkflowAction("vet", _("审核演出内容"), trait="vetting_open",
                    may=lambda a, u: bool(u.is_culture_official and a.user_may(u, access.VET)), page=False,
                    template=LINK, rank=70),
+    # The statutory clocks (approvals.clocks): the officer asks, a supervisor approves (行政许可法 Art. 42).
+    WorkflowAction(
+        "extend_clock", _("申请延长决定期限"), _("已申请延长决定期限，待领导批准。"),
+        service=clocks_services.clock_extension_request, trait="deciding",
+        may=lambda a, u: clocks_services.may_request_extension(a, u), api_input=inputs.WorkflowReasonInput,
+        from_api=lambda d: {"reason": d["reason"]}, form={"reason": inputs.text("reason")},
+        api_slug="extend-clock", api_operation="extend_clock", api_summary="申请延长决定期限",
+        template=REASON, rank=210, style="outline-secondary", field_name="reason", field_label=_("延长理由")),
+    WorkflowAction(
+        "approve_clock_extension", _("批准延长决定期限"), _("已批准延长决定期限。"),
+        service=clocks_services.clock_extension_approve, trait="deciding",
+        may=lambda a, u: clocks_services.may_approve_extension(a, u), api_slug="approve-clock-extension",
+        api_operation="approve_clock_extension", api_summary="批准延长决定期限（分局领导）", rank=80,
+        style="outline-primary"),
 )}
 
 

@@ -274,6 +274,9 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE: dict = {
     # Deferred-document reminders and automatic suspensions, overdue post-reviews (approvals/workflow/tasks.py).
     "approvals-deadlines-daily": {"task": "approvals.tasks.deadlines_check", "schedule": crontab(hour=6, minute=0)},
+    # Overdue acceptance and decision clocks told once to the officer and the supervisors (approvals/clocks).
+    "approvals-clocks-overdue-daily": {"task": "approvals.tasks.clocks_overdue_check",
+                                       "schedule": crontab(hour=6, minute=10)},
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
 }
 

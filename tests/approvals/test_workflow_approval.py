@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from approvals import signals, workflow
-from approvals.workflow.deadlines import add_working_days
+from approvals.clocks import add_working_days
 from approvals.models import Application, AuditEntry, Permit
 from notifications.models import Notification
 from tests import factories
