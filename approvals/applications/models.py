@@ -89,6 +89,11 @@ def _authority_covers(authority, of_authority) -> bool:
     return False
 
 
+def _sources_of(declared_transition) -> tuple:
+    """The states a transition declared above starts from (django-fsm's table on the decorated method)."""
+    return tuple(declared_transition._django_fsm.transitions)
+
+
 # Conditions (django-fsm `conditions=`): facts of the application itself. The services explain refusals.
 
 
@@ -177,18 +182,25 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
         return f"AB{timezone.localdate():%Y}{secrets.token_hex(4).upper()}"
 
-    # Transitions: fired only from services (approvals/applications/services.py, approvals/workflow/actions.py) inside atomic().
-    @transition(field=state, source=[ApplicationState.DRAFT, ApplicationState.RETURNED],
-                target=ApplicationState.SUBMITTED, permission=_may_submit)
-    def submit(self):
-        """Organizer hands the application in (again, after a return for correction)."""
-
-    # The rest of the table. Fired only from approvals/workflow/actions.py, which checks the revision, explains
-    # refusals, audits, notifies. `permission` says which role may fire each one.
-    @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.RETURNED,
-                permission=_may_review)
+    # Transitions: fired only from services (approvals/applications/services.py, approvals/workflow/actions.py)
+    # inside atomic(), which check the revision, explain refusals, audit, notify. `permission` says which role
+    # may fire each one.
+    # The one list of the stages a correction may be requested from (any before the decision); resubmission
+    # (submit) returns to the one the application left, so its targets are read from here.
+    @transition(field=state, source=[ApplicationState.SUBMITTED, ApplicationState.ACCEPTED,
+                                     ApplicationState.ACCEPTED_DEFERRED, ApplicationState.UNDER_REVIEW],
+                target=ApplicationState.RETURNED, permission=_may_review)
     def return_for_correction(self):
-        """退回补正: the organizer corrects and resubmits (submit)."""
+        """退回补正 (一次性告知): the organizer corrects what the CorrectionRequest names and resubmits (submit)."""
+
+    @transition(field=state, source=[ApplicationState.DRAFT, ApplicationState.RETURNED],
+                target=RETURN_VALUE(*_sources_of(return_for_correction)), permission=_may_submit)
+    def submit(self, back_to=ApplicationState.SUBMITTED):
+        """Organizer hands the application in; after a correction, back to the stage it left (`back_to`,
+        CorrectionRequest.stage)."""
+        return back_to
+
+    # The rest of the table.
 
     @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.ACCEPTED,
                 permission=_may_review)

@@ -13,6 +13,7 @@ from events.models import Event
 from events.services import venue_create  # noqa: F401  (re-exported for the pages)
 
 from .. import access, signals
+from ..workflow import corrections
 from ..models import Application, ApplicationDocument, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry
 from .sections import clean_section_data
 from .uploads import check_upload
@@ -137,6 +138,14 @@ def application_update_facts(*, application: Application, user, facts: dict, co_
                                   if getattr(event, key) != value)]
     else:
         sessions = None
+    if co_organisers is not None and {o.pk for o in co_organisers} != set(
+            event.co_organisers.values_list("pk", flat=True)):
+        changed.append("co_organisers")
+    # While returned: only the fields and sessions the correction names (the summary follows the sessions).
+    corrections.refuse_fields(application, [name for name in changed
+                                            if name != "sessions" and not (stored and name in SPAN_FIELDS)])
+    if sessions is not None:
+        corrections.refuse_sessions(application, stored, event_sessions.ordered(sessions))
     _apply_sessions(event, sessions, shorthand=shorthand, stored=stored,
                     threshold=application.catalogue.permit_threshold)
     event.save()
@@ -211,6 +220,9 @@ def document_upload(*, application: Application, user, document_type_code: str, 
                                               ApplicationDocument.Status.TO_BE_DEFERRED)
     if not application.is_editable_by_organizer and not delivering_deferred:
         raise ValidationError(_("申请已提交，不能再上传此材料。"))
+    if not delivering_deferred:
+        corrections.ensure_may_edit(application, corrections.Kind.DOCUMENT, document_type_code,
+                                    label=document.document_type.name)
     if document.document_type.filled_online:
         raise ValidationError({"document_type": _("安全工作方案在线填写，无需上传。")})
     checked = check_upload(uploaded)
@@ -244,6 +256,7 @@ def section_save(*, application: Application, user, section_code: str, raw_data:
     application = _lock(application)
     _ensure_editable(application, user)
     entry = application.sections.select_related("section").get(section__code=section_code)
+    corrections.ensure_may_edit(application, corrections.Kind.SECTION, section_code, label=entry.section.title)
     cleaned, errors = clean_section_data(entry.section.fields, raw_data)
     if errors:
         raise ValidationError(errors)
@@ -265,6 +278,7 @@ def party_save(*, application: Application, user, party_code: str, organisation_
     assignment = application.parties.select_related("party").get(party__code=party_code)
     if not assignment.party.named_by_organizer:
         raise PermissionDenied(_("监管部门由公安机关填写。"))
+    corrections.ensure_may_edit(application, corrections.Kind.PARTY, party_code, label=assignment.party.name)
     assignment.organisation_name = organisation_name.strip()
     assignment.responsible_person = responsible_person.strip()
     assignment.responsible_title = responsible_title.strip()
@@ -333,10 +347,12 @@ def performer_save(*, application: Application, user, performer_id=None, name: s
     values = {"name": (name or "").strip(), "genre": (genre or "").strip(), "genre_intensity": genre_intensity,
               "audience_interaction": audience_interaction, "order": order}
     if performer_id is None:
+        corrections.ensure_may_edit(application, corrections.Kind.PERFORMER, corrections.NEW)
         performer = Performer(event=application.event, **values)
         changed = list(PERFORMER_FIELDS)
     else:
         performer = _performer_of(application, performer_id)
+        corrections.ensure_may_edit(application, corrections.Kind.PERFORMER, performer.pk, label=performer.name)
         changed = [key for key, value in values.items() if getattr(performer, key) != value]
         for key, value in values.items():
             setattr(performer, key, value)
@@ -356,6 +372,7 @@ def performer_delete(*, application: Application, user, performer_id) -> None:
     application = _lock(application)
     _ensure_editable(application, user)
     performer = _performer_of(application, performer_id)
+    corrections.ensure_may_edit(application, corrections.Kind.PERFORMER, performer.pk, label=performer.name)
     snapshot = {"lineup": "performer_removed", "performer": performer.pk, "name": performer.name,
                 "songs": list(performer.songs.values_list("title", flat=True))}
     performer.delete()
@@ -370,11 +387,15 @@ def song_save(*, application: Application, user, performer_id, song_id=None, tit
     _ensure_editable(application, user)
     performer = _performer_of(application, performer_id)
     if song_id is None:
+        corrections.ensure_may_edit(application, corrections.Kind.SONG, corrections.NEW, performer=performer.pk,
+                                    label=performer.name)
         song = Song(performer=performer)
     else:
         song = _song_of(application, song_id)
         if song.performer_id != performer.pk:
             raise ValidationError({"song": _("本申请没有这首曲目。")})
+        corrections.ensure_may_edit(application, corrections.Kind.SONG, song.pk, performer=performer.pk,
+                                    label=song.title)
     title = (title or "").strip()
     if song.pk is not None and song.title != title:
         _reset_vetting(song)
@@ -394,6 +415,8 @@ def song_delete(*, application: Application, user, song_id) -> None:
     application = _lock(application)
     _ensure_editable(application, user)
     song = _song_of(application, song_id)
+    corrections.ensure_may_edit(application, corrections.Kind.SONG, song.pk, performer=song.performer_id,
+                                label=song.title)
     snapshot = {"lineup": "song_removed", "performer": song.performer_id, "song": song.pk, "title": song.title}
     song.delete()
     audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot=snapshot)

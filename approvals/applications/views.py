@@ -31,6 +31,7 @@ from .forms import (
 from events.models import Event
 
 from ..models import ApplicationDocument, ApplicationState, DocumentVersion
+from ..workflow import corrections
 from .sections import field_label
 
 LIST_PAGE_SIZE = 20
@@ -83,6 +84,19 @@ def _venue_forms(request, form_data):
     return VenueForm(data, prefix="venue"), exit_formset(data), new_venue
 
 
+def _limit_to_correction(form, application) -> None:
+    """While a correction is open: the fields it names highlighted, every other one read-only (the service
+    refuses a change to those all the same: corrections.refuse_fields)."""
+    if corrections.scope(application) is None:
+        return
+    for name, field in form.fields.items():
+        if corrections.is_requested(application, corrections.Kind.FIELD, name):
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} border-warning border-2".strip()
+            field.widget.attrs["data-correction-item"] = ""
+        elif not corrections.may_edit(application, corrections.Kind.FIELD, name):
+            field.disabled = True
+
+
 def _route_venue_errors(error, form, venue_form, exits, sessions=None):
     if sessions is not None and hasattr(error, "error_dict"):
         rest = sessions.add_service_errors(error.message_dict)  # sessions[1].end_at → row 2's end
@@ -109,7 +123,10 @@ def _facts_page(request, *, application=None):
         initial["co_organisers"] = list(event.co_organisers.all())
     form = EventFactsForm(data, initial=initial, organisation=organisation)
     sessions = session_formset(data, event=application.event if application else None)
-    venue_form, exits, new_venue = _venue_forms(request, data)
+    if application is not None:
+        _limit_to_correction(form, application)
+    # A venue the correction leaves as it is cannot be replaced by a new one either.
+    venue_form, exits, new_venue = _venue_forms(request, None if form.fields["venue"].disabled else data)
     context = {"form": form, "sessions": sessions, "venue_form": venue_form, "exits": exits, "no_permit": None,
                "catalogue": application.catalogue if application else selectors.current_catalogue()}
     if application is not None:
@@ -349,8 +366,9 @@ def application_parties(request, pk):
 def _document_uploadable(application, document) -> bool:
     if document.document_type.filled_online:
         return False
-    return application.is_editable_by_organizer or document.status in (
-        ApplicationDocument.Status.DEFERRED, ApplicationDocument.Status.TO_BE_DEFERRED)
+    if document.status in (ApplicationDocument.Status.DEFERRED, ApplicationDocument.Status.TO_BE_DEFERRED):
+        return True  # deferred documents may be delivered at any time
+    return corrections.may_edit(application, corrections.Kind.DOCUMENT, document.document_type.code)
 
 
 @login_required

@@ -26,7 +26,7 @@ from accounts import roles
 from events.models import Performer, Song, VettingStatus
 
 from .. import access, clocks, signals
-from . import deadlines
+from . import corrections, deadlines
 from ..audit import Event, transition_event
 from ..models import (
     Application, ApplicationDocument, ApplicationState, AuditEntry, DeferredCommitment, PartyAssignment, Permit,
@@ -123,7 +123,7 @@ def _snapshot(application: Application, **extra) -> dict:
 
 
 def _fire(application: Application, name: str, *, actor, reason: str = "", snapshot: dict | None = None,
-          args=()) -> AuditEntry:
+          args=(), message: str = "", also=()) -> AuditEntry:
     """The one write path of a state change (the caller locked the row and checked state, role and input):
     change the state, bump the revision, one typed audit event, the re-assessment enqueued (outbox, runs after
     commit), the people concerned told (e-mails through the outbox), application_transitioned after commit (the
@@ -147,7 +147,7 @@ def _fire(application: Application, name: str, *, actor, reason: str = "", snaps
         signals.application_transitioned.send, sender=Application, application=application, transition=name,
         from_state=from_state, to_state=application.state, actor=actor, reason=reason, reassessed=True),
         robust=True)
-    _tell_transition(application, entry, actor=actor)
+    _tell_transition(application, entry, actor=actor, message=message, also=also)
     return entry
 
 
@@ -182,14 +182,18 @@ def _tell(application: Application, *, users, verb: str, message: str, dedupe_ke
            link=application_link(application), dedupe_key=dedupe_key)
 
 
-def _tell_transition(application: Application, entry: AuditEntry, *, actor) -> None:
-    message = _("“%(event)s”（%(reference)s）：%(action)s，当前状态：%(state)s。") % {
+def _tell_transition(application: Application, entry: AuditEntry, *, actor, message: str = "", also=()) -> None:
+    """`message`: what this transition adds (e.g. the items to correct); `also`: people told besides those
+    concerned (e.g. the officer who asked for the correction)."""
+    text = _("“%(event)s”（%(reference)s）：%(action)s，当前状态：%(state)s。") % {
         "event": application.event.name, "reference": application.reference,
         "action": _label(entry.transition), "state": application.get_state_display()}
+    if message:
+        text += "\n" + message
     if entry.reason:
-        message += "\n" + _("理由：%(reason)s") % {"reason": entry.reason}
-    _tell(application, users=_people_concerned(application, police=actor is None), verb=entry.transition,
-          message=message, dedupe_key=f"audit:{entry.pk}", actor=actor)
+        text += "\n" + _("理由：%(reason)s") % {"reason": entry.reason}
+    _tell(application, users=[*_people_concerned(application, police=actor is None), *(u for u in also if u)],
+          verb=entry.transition, message=text, dedupe_key=f"audit:{entry.pk}", actor=actor)
 
 
 def _today() -> date:
@@ -337,12 +341,21 @@ def deferred_commitment_sign(*, commitment: DeferredCommitment, actor) -> Deferr
 
 
 @transaction.atomic
-def application_return(*, application: Application, actor, reason: str, expected_revision=None) -> Application:
-    """退回补正: the organizer corrects and resubmits."""
+def application_return(*, application: Application, actor, reason: str, items=(), due_date=None,
+                       expected_revision=None) -> Application:
+    """退回补正 / 补充材料 from any stage before the decision, told at once and in full (一次性告知): `reason` is
+    the note, `items` what the organizer must change (and alone may change; approvals.workflow.corrections),
+    by `due_date`. Acceptance, deferred commitments and vetting decisions stay; resubmission returns to this
+    stage. The statutory clocks pause from now until the resubmission (CorrectionRequest.requested_at →
+    resubmitted_at)."""
     application = _lock(application, expected_revision)
     _check_transition(application, "return_for_correction", actor)
     reason = _required_text(reason, "reason", _("请填写退回理由和需补正的内容。"))
-    _fire(application, "return_for_correction", actor=actor, reason=reason)
+    correction = corrections.request_correction(application, actor=actor, note=reason, items=items,
+                                                due_date=due_date)
+    _fire(application, "return_for_correction", actor=actor, reason=reason, message=corrections.notice_text(correction),
+          snapshot=_snapshot(application, correction=correction.pk, stage=correction.stage,
+                             items=correction.items, due_date=correction.due_date.isoformat()))
     return application
 
 
@@ -382,19 +395,32 @@ def application_submit(*, application: Application, actor, expected_revision=Non
         raise ValidationError({"__all__": [
             _("尚缺：%(item)s") % {"item": g.label} + (_("（%(note)s）") % {"note": g.note} if g.note else "")
             for g in gaps]})
-    deferred = documents_to_defer(application)
-    for document in deferred:
-        document.status = ApplicationDocument.Status.TO_BE_DEFERRED
-        document.save(update_fields=["status"])
+    # After a correction: back to the stage it left, keeping acceptance, commitments and vetting.
+    correction = corrections.open_correction(application)
+    back_to = correction.stage if correction is not None else S.SUBMITTED
     flags = submission_flags(application)
-    application.is_late = flags["is_late"]
-    application.needs_city_decision = flags["needs_city_decision"]
-    application.submitted_at = timezone.now()
+    deferred = []
+    if back_to == S.SUBMITTED:  # not accepted yet: handed in anew (flags, deferral, submission time)
+        deferred = documents_to_defer(application)
+        for document in deferred:
+            document.status = ApplicationDocument.Status.TO_BE_DEFERRED
+            document.save(update_fields=["status"])
+        application.is_late = flags["is_late"]
+        application.submitted_at = timezone.now()
+    application.needs_city_decision = flags["needs_city_decision"]  # the headcount may have been corrected
     _follow_venue_district(application, actor=actor)
-    _fire(application, "submit", actor=actor, snapshot={
+    message, also, answered = "", (), {}
+    if correction is not None:
+        changes = corrections.revision_changes(correction)
+        correction.resubmitted_at = timezone.now()
+        correction.save(update_fields=["resubmitted_at"])
+        message, also = corrections.resubmission_text(correction, changes), (correction.requested_by,)
+        answered = {"correction": correction.pk, "back_to": back_to,
+                    "corrected": list(dict.fromkeys(f"{row.kind}:{row.key}" for row in changes))}
+    _fire(application, "submit", actor=actor, args=(back_to,), message=message, also=also, snapshot={
         **flags, "to_be_deferred": [d.document_type.code for d in deferred],
         "expected_attendance": event.expected_attendance, "start_at": event.start_at.isoformat(),
-        "district": application.district_id})
+        "district": application.district_id, **answered})
     # From submission on the district bureau (and the bureaus above it) and the named security company see it;
     # a bureau or company it no longer concerns stops seeing it.
     access.application_sync_access(application, actor=actor)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from .models import CorrectionRequest
+
 
 class WorkflowRevisionInput(serializers.Serializer):
     expected_revision = serializers.IntegerField(required=False, allow_null=True, min_value=0,
@@ -15,6 +17,23 @@ class WorkflowRevisionInput(serializers.Serializer):
 
 class WorkflowReasonInput(WorkflowRevisionInput):
     reason = serializers.CharField(allow_blank=True, default="")
+
+
+class CorrectionItemInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CorrectionRequest.ItemKind.choices)
+    key = serializers.CharField(max_length=60, help_text="The item within its kind: a field name, a session's "
+                                                        "position (1, 2…), a section, document or party code, a "
+                                                        "performer or song id, or \"new\" (add a performer).")
+
+
+class CorrectionInput(WorkflowReasonInput):
+    """退回补正: the note (`reason`), the items to correct (required after acceptance), the due date."""
+
+    items = CorrectionItemInput(many=True, required=False, default=list,
+                                help_text="What the organizer must change, and alone may change. Empty only "
+                                          "before acceptance (then everything is editable).")
+    due_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                     help_text="By when; default: in 5 days (no later than the day before the event).")
 
 
 class AcceptWithDeferredInput(WorkflowRevisionInput):
@@ -62,6 +81,12 @@ def iso_date(name: str):
         except ValueError:
             raise ValidationError({name: _("请填写有效日期（YYYY-MM-DD）。")})
     return parse
+
+
+def optional_iso_date(name: str):
+    """A date, or None when the field is left empty (the service's default applies)."""
+    parse = iso_date(name)
+    return lambda data: parse(data) if (data.get(name) or "").strip() else None
 
 
 def active_user(name: str):

@@ -112,13 +112,16 @@ class CorrectionRequest(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="correction_requests")
     stage = models.CharField(_("退回前所处环节"), max_length=30, choices=ApplicationState.choices)
-    items = models.JSONField(_("需补正事项"), default=list)
+    items = models.JSONField(_("需补正事项"), default=list, blank=True)  # empty: a return before 受理, all editable
     note = models.TextField(_("补正说明"), max_length=5000)
     due_date = models.DateField(_("补正期限"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("经办民警"))
     requested_at = models.DateTimeField(_("告知时间"), db_index=True)
     resubmitted_at = models.DateTimeField(_("补正提交时间"), null=True, blank=True)
+    # What the application looked like when the correction was requested, for the revision diff
+    # (approvals.workflow.corrections.snapshot_of / revisions.diff).
+    snapshot = models.JSONField(_("告知时的申请内容"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("补正告知")

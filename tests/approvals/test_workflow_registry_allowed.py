@@ -22,7 +22,7 @@ S = ApplicationState
 ORGANIZER_TRANSITIONS = {"submit", "withdraw"}
 CASES = sorted((name, source) for name in fsm.transition_names() for source in fsm.sources(name))
 BODIES = {
-    "return": {"reason": "请补正消防方案"}, "reject": {"reason": "不符合安全条件"}, "revoke": {"reason": "存在重大隐患"},
+    "return": {"reason": "请补正消防方案", "items": [{"kind": "section", "key": "fire_safety"}]}, "reject": {"reason": "不符合安全条件"}, "revoke": {"reason": "存在重大隐患"},
     "suspend": {"reasons": "现场超员", "required_changes": "限流至核定人数"}, "resume": {"changes_made": "已限流"},
     "withdraw": {"reason": "活动取消"},
 }

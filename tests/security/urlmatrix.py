@@ -244,6 +244,7 @@ _CULTURE, _COMPANY, _BOTH = frozenset({CULTURE_ASSIGNED}), frozenset({COMPANY_NA
 NOT_THEIR_PART = {
     **{name: _BOTH for name in (
         "approvals:document_download", "approvals_api:document-download", "workflow_api:audit", "review:history",
+        "workflow_api:correction",
         "approvals:checklist", "approvals_api:application-checklist", "approvals_api:section-detail",
         "approvals_api:party-detail")},
     **{name: _CULTURE for name in (

@@ -218,9 +218,13 @@ class ApplicationBuilder:
         if self._is(S.DRAFT, S.RETURNED):
             self.submitted()
 
-    def returned(self, reason: str = "请补正材料", by=None) -> ApplicationBuilder:
+    def returned(self, reason: str = "请补正材料", *, items=(), due: date | None = None, by=None
+                 ) -> ApplicationBuilder:
+        """退回补正 from the current stage (submitted first if a draft): `items` as the API takes them
+        ({"kind", "key"} or "kind:key"; required after acceptance), due by `due` (default: the service's)."""
         self._submitted_first()
-        workflow.application_return(application=self.build(), actor=self._actor("reviewer", by), reason=reason)
+        workflow.application_return(application=self.build(), actor=self._actor("reviewer", by), reason=reason,
+                                    items=list(items), due_date=due)
         return self
 
     def accepted(self, by=None) -> ApplicationBuilder:
