@@ -97,6 +97,20 @@ def _limit_to_correction(form, application) -> None:
             field.disabled = True
 
 
+def _limit_sessions_to_correction(sessions, application) -> None:
+    """The same for the session rows: row n is session n (corrections.refuse_sessions refuses the rest)."""
+    if corrections.scope(application) is None:
+        return
+    for position, row in enumerate(sessions.forms, start=1):
+        requested = corrections.is_requested(application, corrections.Kind.SESSION, position)
+        for field in row.fields.values():
+            if requested:
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} border-warning border-2".strip()
+                field.widget.attrs["data-correction-item"] = ""
+            elif not corrections.may_edit(application, corrections.Kind.SESSION, position):
+                field.disabled = True
+
+
 def _route_venue_errors(error, form, venue_form, exits, sessions=None):
     if sessions is not None and hasattr(error, "error_dict"):
         rest = sessions.add_service_errors(error.message_dict)  # sessions[1].end_at → row 2's end
@@ -125,6 +139,7 @@ def _facts_page(request, *, application=None):
     sessions = session_formset(data, event=application.event if application else None)
     if application is not None:
         _limit_to_correction(form, application)
+        _limit_sessions_to_correction(sessions, application)
     # A venue the correction leaves as it is cannot be replaced by a new one either.
     venue_form, exits, new_venue = _venue_forms(request, None if form.fields["venue"].disabled else data)
     context = {"form": form, "sessions": sessions, "venue_form": venue_form, "exits": exits, "no_permit": None,

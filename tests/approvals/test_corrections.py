@@ -22,7 +22,8 @@ from tests.support.builder import application, reviewer_for
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fuse_flags")]
 
 S = ApplicationState
-TWO_ITEMS = [{"kind": "section", "key": "fire_safety"}, {"kind": "field", "key": "expected_attendance"}]
+# The attendance is a session's (场次): the first session is the item to correct.
+TWO_ITEMS = [{"kind": "section", "key": "fire_safety"}, {"kind": "session", "key": "1"}]
 
 
 def api(user):
@@ -152,7 +153,7 @@ def test_the_pages_show_only_the_named_items_editable_and_refuse_the_rest(client
 
     detail = client.get(f"/applications/{app.pk}/").content.decode()
     assert 'data-testid="correction-notice"' in detail and "请补正消防措施并核减预计人数" in detail
-    assert "消防安全措施" in detail and "预计人数" in detail
+    assert "消防安全措施" in detail and "第1场" in detail
 
     sections = client.get(f"/applications/{app.pk}/sections/").content.decode()
     fire = sections.split('id="fire_safety"')[1].split("</section>")[0]
@@ -164,15 +165,17 @@ def test_the_pages_show_only_the_named_items_editable_and_refuse_the_rest(client
     assert response.status_code == 403
 
     facts = client.get(f"/applications/{app.pk}/facts/").content.decode()
-    attendance = facts.split('name="expected_attendance"')[1].split(">")[0]
+    attendance = facts.split('name="sessions-0-expected_attendance"')[1].split(">")[0]
     name = facts.split('name="name"')[1].split(">")[0]
     assert "disabled" not in attendance and "data-correction-item" in attendance and "disabled" in name
     event = app.event
     posted = {"name": "偷偷改名", "kind": event.kind, "venue": event.venue_id,
-              "start_at": timezone.localtime(event.start_at).strftime("%Y-%m-%dT%H:%M"),
-              "end_at": timezone.localtime(event.end_at).strftime("%Y-%m-%dT%H:%M"),
-              "expected_attendance": 2400, "rated_capacity": 1, "temporary_structures": event.temporary_structures,
-              "ticketed": "on"}
+              "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "1", "sessions-MIN_NUM_FORMS": "1",
+              "sessions-MAX_NUM_FORMS": "100", "sessions-0-name": "",
+              "sessions-0-start_at": timezone.localtime(event.start_at).strftime("%Y-%m-%dT%H:%M"),
+              "sessions-0-end_at": timezone.localtime(event.end_at).strftime("%Y-%m-%dT%H:%M"),
+              "sessions-0-expected_attendance": 2400, "rated_capacity": 1,
+              "temporary_structures": event.temporary_structures, "ticketed": "on"}
     response = client.post(f"/applications/{app.pk}/facts/", posted)
     assert response.status_code == 302
     event.refresh_from_db()
@@ -195,11 +198,11 @@ def test_the_api_refuses_what_the_notice_does_not_name_with_a_field_error_or_403
 
     reviewer = builder.person("reviewer")
     correction = api(organizer).get(f"/api/applications/{app.pk}/correction/").json()
-    assert [i["key"] for i in correction["items"]] == ["fire_safety", "expected_attendance"]
+    assert [i["key"] for i in correction["items"]] == ["fire_safety", "1"]
     assert correction["open"] is True and correction["stage"] == S.UNDER_REVIEW
     changes = api(reviewer).get(f"/api/applications/{app.pk}/correction/").json()["changes"]
     assert {(c["key"], c["field"], c["old"], c["new"]) for c in changes} == {
-        ("expected_attendance", "value", "3000", "2600"), ("fire_safety", "narrative", "按方案执行。", "新增消防站。")}
+        ("1", "expected_attendance", "3000", "2600"), ("fire_safety", "narrative", "按方案执行。", "新增消防站。")}
 
 
 def test_the_reviewer_returns_through_the_api_naming_items_and_the_page_panel_offers_them(client):
@@ -207,7 +210,7 @@ def test_the_reviewer_returns_through_the_api_naming_items_and_the_page_panel_of
     app, reviewer = builder.build(), builder.person("reviewer")
     panel = logged_in(client, reviewer).get(f"/applications/{app.pk}/").content.decode()
     assert 'form method="post" action="/review/applications/%s/act/return_for_correction/"' % app.pk in panel
-    assert 'value="section:fire_safety"' in panel and 'value="field:expected_attendance"' in panel
+    assert 'value="section:fire_safety"' in panel and 'value="session:1"' in panel
     due = (timezone.localdate() + timedelta(days=3)).isoformat()
     response = api(reviewer).post(f"/api/applications/{app.pk}/workflow/return/", {
         "reason": "请补正", "items": TWO_ITEMS, "due_date": due}, format="json")
@@ -215,7 +218,8 @@ def test_the_reviewer_returns_through_the_api_naming_items_and_the_page_panel_of
     correction = app.correction_requests.get()
     assert correction.due_date.isoformat() == due
     assert [(i["kind"], i["key"], i["label"]) for i in correction.items] == [
-        ("section", "fire_safety", "4. 消防安全措施"), ("field", "expected_attendance", "预计人数（每场）")]
+        ("section", "fire_safety", "4. 消防安全措施"), ("session", "1", "第1场（%s）" % timezone.localtime(
+            app.event.start_at).strftime("%Y-%m-%d %H:%M"))]
 
 
 def test_the_page_form_returns_with_the_checked_items(client):
@@ -257,7 +261,7 @@ def test_the_organizer_is_told_what_and_by_when_and_the_reviewer_of_the_resubmis
     correction = app.correction_requests.get()
     told = Notification.objects.get(user=organizer, application=app, verb="return_for_correction")
     assert correction.due_date.isoformat() in told.message
-    assert "消防安全措施" in told.message and "预计人数" in told.message
+    assert "消防安全措施" in told.message and "第1场" in told.message
     services.section_save(application=app, user=organizer, section_code="fire_safety",
                           raw_data={"fire_extinguishers": 40, "firefighters_on_site": 12}, narrative="增设消防点。")
     workflow.application_submit(application=app, actor=organizer)

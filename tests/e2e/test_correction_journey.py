@@ -35,7 +35,7 @@ def test_a_correction_under_review_changes_two_items_and_keeps_the_struck_song(b
     form = page.locator("#workflow-panel form[data-action=return_for_correction]")
     form.locator("xpath=ancestor::details/summary").click()
     form.locator("input[value='section:fire_safety']").check()
-    form.locator("input[value='field:expected_attendance']").check()
+    form.locator("input[value='session:1']").check()  # the attendance is the session's
     form.locator("[name=reason]").fill("消防力量不足，请增配；预计人数超过安检能力，请核减。")
     form.locator("button").click()
     page.wait_for_load_state()
@@ -66,7 +66,7 @@ def test_a_correction_under_review_changes_two_items_and_keeps_the_struck_song(b
     assert answer.value.status == 403
     page.goto(f"{detail}facts/")
     expect(page.locator("#id_name")).to_be_disabled()
-    page.fill("#id_expected_attendance", "2800")
+    page.fill("#id_sessions-0-expected_attendance", "2800")
     page.click("form.facts-form button[type=submit]")
     page.wait_for_selector("[data-testid=application-state]")
     page.locator("[data-testid=submit-application]").click()
@@ -82,7 +82,7 @@ def test_a_correction_under_review_changes_two_items_and_keeps_the_struck_song(b
     page.goto(detail)
     diff = page.locator("[data-testid=revision-diff]")
     expect(diff).to_contain_text("增设两个消防点")
-    attendance = diff.locator("tr[data-change='field:expected_attendance:value']")
+    attendance = diff.locator("tr[data-change='session:1:expected_attendance']")
     expect(attendance).to_contain_text("3000")
     expect(attendance).to_contain_text("2800")
     expect(diff.locator("[data-change^='section:traffic']")).to_have_count(0)
