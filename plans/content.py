@@ -169,6 +169,24 @@ def _sessions(application: Application) -> list[dict]:
         "is_largest": largest is not None and session is largest,
     } for number, session in enumerate(sessions, start=1)]
 
+def _issuing_bureau(application: Application) -> dict:
+    """The authority named as issuer: the one the permit was issued by (the city bureau for a city-level
+    event, Order 505 Art. 12), before the permit the district bureau that handles it; its seal when set."""
+    permit = permit_of(application)
+    authority = getattr(permit, "authority", None) or application.district
+    seal = ""
+    if getattr(authority, "seal", None):
+        import base64
+        import mimetypes
+
+        try:
+            with authority.seal.open("rb") as image:
+                kind = mimetypes.guess_type(authority.seal.name)[0] or "image/png"
+                seal = f"data:{kind};base64,{base64.b64encode(image.read()).decode()}"
+        except OSError:  # a seal file gone missing must not stop the plan
+            seal = ""
+    return {"name": authority.name, "parent": authority.parent.name if authority.parent_id else "", "seal": seal}
+
 
 def _sections(application: Application) -> list[dict]:
     sections = []
@@ -324,7 +342,7 @@ def plan_content(application: Application) -> dict:
             "is_formal": application.state in FORMAL_STATES,
             "security_level": application.security_level,
         },
-        "bureau": {"name": district.name, "parent": district.parent.name if district.parent_id else ""},
+        "bureau": _issuing_bureau(application),
         "event": {
             "name": event.name,
             "kind": event.get_kind_display(),

@@ -20,8 +20,8 @@ from ..models import Application, AuditEntry, DeferredCommitment, Permit
 from . import corrections, registry
 # The actions' inputs live with the registry (their class names are the schema's components).
 from .inputs import (  # noqa: F401
-    AcceptWithDeferredInput, ApplicationResumeInput, ApplicationSuspendInput, AssigneeInput, SupervisingPartyInput,
-    WorkflowReasonInput, WorkflowRevisionInput,
+    AcceptWithDeferredInput, ApplicationResumeInput, ApplicationSuspendInput, AssigneeInput, ChangeDecisionInput,
+    ChangeRequestInput, ReportToCityInput, SupervisingPartyInput, WorkflowReasonInput, WorkflowRevisionInput,
 )
 
 
@@ -46,6 +46,10 @@ def _person(user) -> str | None:
 
 class PermitDecisionOutput(serializers.Serializer):
     number = serializers.CharField()
+    authority = serializers.CharField(source="authority.name",
+                                      help_text="The deciding authority in whose name it is issued (许可机关).")
+    amended_at = serializers.DateTimeField(allow_null=True, help_text="Last approved change (变更), if any.")
+    cancelled_at = serializers.DateTimeField(allow_null=True, help_text="Cancelled by the organizer (取消).")
     kind = serializers.CharField()
     issued_at = serializers.DateTimeField()
     issued_by = serializers.SerializerMethodField(help_text="The officer in charge (承办民警) who issued it.")
@@ -214,7 +218,8 @@ class PermitApi(APIView):
     def get(self, request, pk):
         application = selectors.application_for_user(request.user, pk)
         dossier.require(request.user, application, dossier.PERMIT)
-        permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by"), application=application)
+        permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by", "authority"),
+                                   application=application)
         return Response(PermitDecisionOutput(permit).data)
 
 

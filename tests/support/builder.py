@@ -120,7 +120,7 @@ class ApplicationBuilder:
         district's supervisor; any other by the reviewer."""
         if by is None:
             current = self.build()
-            role = "city" if current.needs_city_decision else (
+            role = "city" if current.city_level else (
                 "supervisor" if current.requires_sign_off else "reviewer")
             by = self.person(role)
         self.people["decider"] = by
@@ -299,21 +299,45 @@ class ApplicationBuilder:
             workflow.application_start_review(application=self.build(), actor=self._actor("reviewer", by))
         return self
 
-    def approved(self, by=None) -> ApplicationBuilder:
-        """许可 by the decider (_decider), from under review (walked there first)."""
+    def reported_to_city(self, opinion: str = "经审查，分局同意举办，报请市局审批。", by=None) -> ApplicationBuilder:
+        """报市局审批 of a city-level application by the district's reviewer, after its review."""
         self.under_review()
+        workflow.application_report_to_city(application=self.build(), actor=self._actor("reviewer", by),
+                                            opinion=opinion)
+        return self
+
+    def _city_route_first(self, *, review: bool = True):
+        """A city-level application is decided by the city once the district has reported it (Art. 12)."""
+        current = self.build()
+        if current.city_level and current.state != S.REPORTED_TO_CITY:
+            self.reported_to_city()
+        elif review:
+            self.under_review()
+        else:
+            self._accepted_first()
+
+    def approved(self, by=None) -> ApplicationBuilder:
+        """许可 by the decider (_decider), from under review (walked there first; a city-level application
+        reported to the city first)."""
+        self._city_route_first()
         workflow.application_approve(application=self.build(), actor=self._decider(by))
         return self
 
     def provisionally_approved(self, by=None) -> ApplicationBuilder:
         """先批后审 (the level and the organizer's record must allow it: see approvals.workflow)."""
-        self._accepted_first()
+        self._city_route_first(review=False)
         workflow.application_approve_provisionally(application=self.build(), actor=self._decider(by))
         return self
 
     def rejected(self, reason: str = "不符合安全条件", by=None) -> ApplicationBuilder:
-        self._accepted_first()
+        self._city_route_first(review=False)
         workflow.application_reject(application=self.build(), actor=self._decider(by), reason=reason)
+        return self
+
+    def cancelled(self, reason: str = "因天气原因取消活动", by=None) -> ApplicationBuilder:
+        """取消 by the organizer after the permit (Art. 20)."""
+        self._approved_first()
+        workflow.application_cancel(application=self.build(), actor=self._actor("organizer", by), reason=reason)
         return self
 
     def _approved_first(self):
@@ -347,7 +371,8 @@ class ApplicationBuilder:
                  S.UNDER_REVIEW: self.under_review, S.APPROVED: self.approved,
                  S.PROVISIONALLY_APPROVED: self.provisionally_approved, S.REJECTED: self.rejected,
                  S.SUSPENDED: self.suspended, S.REVOKED: self.revoked, S.WITHDRAWN: self.withdrawn,
-                 S.COMPLETED: self.completed}
+                 S.COMPLETED: self.completed, S.REPORTED_TO_CITY: self.reported_to_city,
+                 S.CANCELLED: self.cancelled}
         if self.state != state:
             steps[S(state)]()
         return self
