@@ -60,7 +60,8 @@ def _local_date(moment) -> date:
 
 def _deciding_authority(application):
     # The bureau that receives (and, below the city level, decides); a city-level path may name another.
-    return getattr(application, "deciding_authority", None) or application.district
+    deciding = getattr(application, "deciding_authority", None)  # Application.deciding_authority(): the city's
+    return (deciding() if callable(deciding) else deciding) or application.district
 
 
 # ---------------------------------------------------------------------------------------------- the clocks
