@@ -102,8 +102,9 @@ INBOX_SORT_CHOICES = [
 
 def next_deadline_expression():
     """The soonest date that matters for each row (see approvals.workflow.deadlines): the decision clock while deciding,
-    the acceptance clock until accepted and a correction's due date (clock_candidates), the post-review of a provisional permit, the earliest deferred-document due
-    date. Rows with none (decided and done) get a far date, so they sort last."""
+    the acceptance clock until accepted and a correction's due date (clock_candidates), the post-review of a
+    provisional permit, the earliest deferred-document due date. Rows with none (decided and done) get a far
+    date, so they sort last."""
     from datetime import date
 
     from django.db.models import Case, DateField, F, OuterRef, Subquery, Value, When

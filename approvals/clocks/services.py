@@ -176,13 +176,15 @@ def application_deadlines(application, today: date | None = None) -> list[Deadli
 
 def attach_clocks(applications, *, today: date | None = None) -> None:
     """Set `.clocks` on each application of a page (prefetched with prefetch_for_clocks): two queries for the
-    calendar and the policies, whatever the page's length."""
+    calendar and the policies, whatever the page's length. `.next_deadline` becomes the soonest dated clock:
+    the SQL annotation of that name orders the list, but only the clocks count pauses and extensions."""
     applications = list(applications)
     if not applications:
         return
     calendar, policies = work_calendar(), Policies()
     for application in applications:
         application.clocks = application_clocks(application, today=today, calendar=calendar, policies=policies)
+        application.next_deadline = next((c.due for c in application.clocks if c.due is not None), None)
 
 
 # ---------------------------------------------------------------------------------------------- extensions

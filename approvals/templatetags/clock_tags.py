@@ -14,3 +14,11 @@ def clocks_of(application) -> list:
         return attached
     application.clocks = clock_services.application_clocks(application)
     return application.clocks
+
+
+@register.simple_tag
+def pending_extension(application, clocks):
+    """The extension request awaiting a supervisor, while the decision clock runs (else None)."""
+    if not any(clock.kind == "decision" for clock in clocks):
+        return None
+    return clock_services.extension_pending(application)

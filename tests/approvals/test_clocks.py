@@ -201,6 +201,10 @@ def test_an_extension_is_requested_by_the_officer_and_approved_by_a_supervisor_n
     extension = ClockExtension.objects.get(application=application)
     assert (extension.days, extension.approved) == (10, False)
     assert Notification.objects.filter(user=supervisor, verb="clock_extension_requested").count() == 1
+    client.force_login(supervisor)
+    page = client.get(reverse("approvals:detail", args=[application.pk])).content.decode()
+    assert 'data-testid="extension-pending"' in page and "需会同消防部门现场复核" in page
+    assert 'data-action="approve_clock_extension"' in page
     # The reviewer may not approve: neither offered nor allowed.
     assert "approve_clock_extension" not in workflow.available_actions(application, reviewer)
     with pytest.raises(PermissionDenied):
