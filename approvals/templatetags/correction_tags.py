@@ -15,7 +15,7 @@ def correction_form(application) -> dict:
     """What the return form offers: every correctable item by kind, the default and the latest due date."""
     return {"groups": corrections.correctable_items(application),
             "default_due": corrections.default_due_date(application),
-            "latest_due": corrections._latest_due_date(application),
+            "latest_due": corrections.latest_due_date(application),
             "needs_items": application.state != "submitted"}
 
 

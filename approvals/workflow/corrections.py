@@ -150,10 +150,10 @@ def returnable_stages() -> frozenset:
 
 def default_due_date(application: Application, today: date | None = None) -> date:
     today = today or timezone.localdate()
-    return max(today, min(today + timedelta(days=DEFAULT_DUE_DAYS), _latest_due_date(application)))
+    return max(today, min(today + timedelta(days=DEFAULT_DUE_DAYS), latest_due_date(application)))
 
 
-def _latest_due_date(application: Application) -> date:
+def latest_due_date(application: Application) -> date:
     """The day before the event starts: a correction later than that is of no use."""
     return timezone.localtime(application.event.start_at).date() - timedelta(days=1)
 
@@ -167,7 +167,7 @@ def _clean_due_date(application: Application, due_date) -> date:
         raise ValidationError({"due_date": _("请填写有效日期（YYYY-MM-DD）。")})
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": _("补正期限不能早于今天。")})
-    latest = _latest_due_date(application)
+    latest = latest_due_date(application)
     if due_date > latest:
         raise ValidationError({"due_date": _("补正期限最迟为活动开始前一天（%(latest)s）。") % {
             "latest": latest.isoformat()}})
