@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    AccountabilityRecord, Authority, Event, Organisation, Performer, Song, TrainingDrill, Venue, VenueExit,
+    AccountabilityRecord, Authority, Event, EventSession, Organisation, Performer, Song, TrainingDrill, Venue,
+    VenueExit,
 )
 
 
@@ -40,11 +41,24 @@ class PerformerInline(admin.TabularInline):
     fields = ("name", "genre", "genre_intensity", "audience_interaction", "order", "vetting_status")
 
 
+class EventSessionInline(admin.TabularInline):
+    model = EventSession
+    extra = 0
+    fields = ("name", "start_at", "end_at", "expected_attendance")
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "venue", "start_at", "expected_attendance")
     list_select_related = ("venue",)
-    inlines = [PerformerInline]
+    inlines = [EventSessionInline, PerformerInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The event's start, end and attendance are the summary of its sessions.
+        from .sessions import sync_summary
+
+        sync_summary(form.instance)
 
 
 @admin.register(Song)

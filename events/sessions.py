@@ -43,16 +43,23 @@ def sync_summary(event: Event) -> None:
 
 @transaction.atomic
 def replace_sessions(event: Event, sessions: list) -> list[EventSession]:
-    """Replace `event`'s sessions by `sessions` (dicts of name, start_at, end_at, expected_attendance, or rows),
-    stored in time order, and write their summary onto the event. The callers checked them (session_errors)."""
-    rows = [EventSession(event=event, **{**values, "name": (values.get("name") or "").strip()})
-            for values in ordered(session_values(sessions))]
-    for row in rows:
+    """Make `event`'s sessions those given (dicts of name, start_at, end_at, expected_attendance, or rows), in
+    time order, and write their summary onto the event. Stored rows are reused in order (their ids stay, for
+    whatever refers to a session), surplus ones deleted. The callers checked the list (session_errors)."""
+    wanted = [{**values, "name": (values.get("name") or "").strip()} for values in ordered(session_values(sessions))]
+    existing = list(EventSession.objects.filter(event=event).order_by("start_at", "id"))
+    rows = []
+    for index, values in enumerate(wanted):
+        row = existing[index] if index < len(existing) else EventSession(event=event)
+        for field, value in values.items():
+            setattr(row, field, value)
         row.full_clean(exclude=["event"])
-    event.sessions.all().delete()
-    created = EventSession.objects.bulk_create(rows)
+        rows.append(row)
+    EventSession.objects.filter(pk__in=[row.pk for row in existing[len(wanted):]]).delete()
+    for row in rows:
+        row.save()
     sync_summary(event)
-    return created
+    return rows
 
 
 def ensure_single_session(event: Event) -> EventSession:

@@ -239,6 +239,7 @@ def _audit_summary(entry, names: dict) -> str:
         return snapshot.get("name") or snapshot.get("title") or ""
     if snapshot.get("changed"):
         fields = {f.name: str(f.verbose_name) for f in Event._meta.fields}
+        fields["sessions"] = _("场次")
         return _("、").join(fields.get(name, name) for name in snapshot["changed"])
     return ""
 

@@ -82,7 +82,7 @@ def test_api_row_errors_are_named_per_session_in_chinese_and_english(organizer, 
     assert response.status_code == 400
     assert response.data == {"sessions[1].end_at": ["结束时间必须晚于开始时间。"]}
     english = client.post("/api/applications/", payload(venue, [one, two]), format="json", HTTP_ACCEPT_LANGUAGE="en")
-    assert list(english.data) == ["sessions[1].end_at"] and "結束" not in english.data["sessions[1].end_at"][0]
+    assert list(english.data) == ["sessions[1].end_at"]
     assert english.data["sessions[1].end_at"] != ["结束时间必须晚于开始时间。"]
     assert not Application.objects.exists()
 

@@ -43,8 +43,10 @@ def facts_form(event, **overrides) -> dict:
     def local(dt):
         return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
 
-    data = {"name": event.name, "kind": event.kind, "venue": event.venue_id, "start_at": local(event.start_at),
-            "end_at": local(event.end_at), "expected_attendance": event.expected_attendance,
+    data = {"name": event.name, "kind": event.kind, "venue": event.venue_id,
+            "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "1", "sessions-MIN_NUM_FORMS": "1",
+            "sessions-MAX_NUM_FORMS": "100", "sessions-0-start_at": local(event.start_at),
+            "sessions-0-end_at": local(event.end_at), "sessions-0-expected_attendance": event.expected_attendance,
             "rated_capacity": event.rated_capacity, "ticketed": "on", "temporary_structures": "2",
             "description": event.description, "security_company": "",
             "exits-TOTAL_FORMS": "0", "exits-INITIAL_FORMS": "0", "exits-MIN_NUM_FORMS": "0",
