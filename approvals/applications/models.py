@@ -352,6 +352,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return bool(self.needs_city_decision
                     or self.event.expected_attendance >= self.catalogue.city_level_threshold)
 
+    @property
     def deciding_authority(self):
         """The authority that decides (and in whose name the permit or refusal is issued): the city bureau above
         the district for a city-level application, else the district bureau."""

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from events.models import Authority, Performer, Song, Venue
+from events.models import Authority, Event, EventSession, Performer, Song, Venue
 
 from . import core as demo
 from .. import workflow
@@ -58,12 +58,16 @@ def _vet(official, performers: dict[str, tuple[str, str]], songs: dict[str, tupl
 def _completed_history(organizer, venue):
     """A past event of the organizer, completed: imported history, so its transitions are set directly here
     (the services refuse dates in the past) and the audit says it was imported."""
-    now = timezone.now()
+    now = timezone.now().replace(microsecond=0)
     application = services.application_create(user=organizer, facts={
-        "name": HISTORY_DEMO, "kind": "lantern_festival", "venue": venue, "start_at": now - timedelta(days=300),
-        "end_at": now - timedelta(days=300) + timedelta(hours=4), "expected_attendance": 2200,
+        "name": HISTORY_DEMO, "kind": "lantern_festival", "venue": venue, "start_at": now + timedelta(days=30),
+        "end_at": now + timedelta(days=30, hours=4), "expected_attendance": 2200,
         "rated_capacity": 6000, "ticketed": True, "temporary_structures": 2, "has_performances": False,
         "alcohol_served": False, "description": "往年中秋灯会（历史记录）。"})
+    # Created as a new event would be (the services refuse a start in the past), then dated to when it happened.
+    past_start, past_end = now - timedelta(days=300), now - timedelta(days=300) + timedelta(hours=4)
+    Event.objects.filter(pk=application.event_id).update(start_at=past_start, end_at=past_end)
+    EventSession.objects.filter(event_id=application.event_id).update(start_at=past_start, end_at=past_end)
     application = Application.objects.get(pk=application.pk)
     for name in ("submit", "accept", "start_review", "approve", "complete"):
         from_state = application.state

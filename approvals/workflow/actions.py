@@ -492,7 +492,7 @@ def _issue_permit(application: Application, *, actor, kind: str, audit_reason: s
     permit = Permit.objects.select_for_update().filter(application=application).first()
     if permit is None:
         # In the deciding authority's name and number series (the city bureau for a city-level event).
-        authority = application.deciding_authority()
+        authority = application.deciding_authority
         permit = Permit(application=application, authority=authority, issued_at=timezone.now(), issued_by=actor,
                         number=next_decision_number(authority, DecisionNumberSequence.Kind.PERMIT))
     permit.kind = kind
@@ -569,7 +569,7 @@ def application_reject(*, application: Application, actor, reason: str, expected
     _check_transition(application, "reject", actor)
     reason = _required_text(reason, "reason", _("请填写不予许可的理由。"))
     application.decided_at = timezone.now()
-    authority = application.deciding_authority()
+    authority = application.deciding_authority
     number = next_decision_number(authority, DecisionNumberSequence.Kind.REFUSAL)
     _fire(application, "reject", actor=actor, reason=reason, snapshot=_snapshot(application, refusal=number))
     refusal = Refusal(application=application, authority=authority, number=number, reason=reason, decided_by=actor,
@@ -902,7 +902,7 @@ def _police_of(authority) -> list:
 
 
 def _bureaus_of_city_route(application: Application) -> list:
-    return _police_of(application.district) + _police_of(application.deciding_authority())
+    return _police_of(application.district) + _police_of(application.deciding_authority)
 
 
 def city_report(application: Application):
@@ -923,7 +923,7 @@ def application_report_to_city(*, application: Application, actor, opinion: str,
                                                "threshold": application.catalogue.city_level_threshold})
     _check_transition(application, "report_to_city", actor)
     opinion = _required_text(opinion, "opinion", _("请填写分局审查意见。"))
-    city = application.deciding_authority()
+    city = application.deciding_authority
     _fire(application, "report_to_city", actor=actor, reason=opinion,
           snapshot=_snapshot(application, reported_to=city.pk, reported_by_authority=actor.authority_id))
     return application
