@@ -65,7 +65,8 @@ def result_as_json(result: AssessmentResult, params: ModelParameters, translate=
         } for f in result.factors]
         crowd = {key: _number(value) for key, value in asdict(result.crowd).items()}
         crowd.update(over_capacity=result.crowd.over_capacity, egress_over_limit=result.crowd.egress_over_limit,
-                     parking_short=result.crowd.parking_short,
+                     parking_short=result.crowd.parking_short, is_route=result.crowd.is_route,
+                     finish_over_capacity=result.crowd.finish_over_capacity,
                      density_band_label=translate(density_words(result.crowd.density_band)),
                      density_band_label_i18n=[density_words(result.crowd.density_band), {}])
         d = result.deployment

@@ -167,6 +167,8 @@ class SectionForm(BootstrapMixin, forms.Form):
                 attrs = {"inputmode": "numeric" if kind == "int" else "decimal"}
                 if spec.get("min") is not None:
                     attrs["min"] = spec["min"]
+                if spec.get("max") is not None:
+                    attrs["max"] = spec["max"]
                 field = forms.CharField(label=label, required=False, max_length=30,
                                         widget=forms.TextInput(attrs=attrs))
             else:
