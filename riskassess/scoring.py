@@ -19,6 +19,7 @@ factor and its explanation names the session.
 """
 import math
 from collections.abc import Callable
+from operator import mul
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,10 +51,10 @@ def _text(message: str, **params) -> Text:
     return Text(message, params)
 
 
-# A factor gives (severity, texts): its severity now, and the function that builds its texts — what was read
-# and why, (value, explanation) — from the same facts, figures and parameters when someone reads them.
+# A factor is two functions of the facts, the crowd figures and the parameters: its severity (FACTOR_FUNCTIONS),
+# worked out for every assessment, and its texts — what was read and why, (value, explanation) — (FACTOR_TEXTS),
+# built from the same inputs only when someone reads them.
 Texts = Callable[..., tuple[Text, Text]]
-Reading = tuple[float, Texts]
 
 
 class FactorReading:
@@ -201,11 +202,11 @@ class AssessmentResult:
     crowd: CrowdFigures
     fuse_flags: tuple[FuseFlag, ...]
     effective: LevelSpec  # the level the deployment follows
-    # The factors as scored — the compiled model, each factor's (severity, texts), the contributions' scale (the
+    # The factors as scored — the compiled model, each factor's severity, the contributions' scale (the
     # total is capped at 100) and the inputs the texts are built from: `factors` makes FactorScores of them when
     # someone reads them.
     model: object
-    readings: list
+    severities: list
     scale: float
     inputs: tuple
     _factors: tuple | None = None
@@ -221,7 +222,7 @@ class AssessmentResult:
     @property
     def factors(self) -> tuple[FactorScore, ...]:
         if self._factors is None:
-            self._factors = _factor_scores(self.model, self.readings, self.scale, self.inputs)
+            self._factors = _factor_scores(self.model, self.severities, self.scale, self.inputs)
         return self._factors
 
     @property
@@ -353,17 +354,17 @@ def crowd_figures(facts: EventFacts, params: ModelParameters, egress_limit_minut
 
 
 # ---------------------------------------------------------------------------------------------- factors
-# Each takes the facts, the crowd figures and the parameters and returns a FactorReading: its severity now,
-# its texts (a function) when they are read.
+# Each takes the facts, the crowd figures and the parameters and returns its severity (0..1); its texts function
+# (FACTOR_TEXTS) reads the same inputs.
 
 
-def organizer_record(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def organizer_record(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     record = facts.organiser
     if record.suspensions_past_year:
-        return 1.0, _organizer_texts
+        return 1.0
     if record.completed_events == 0:
-        return 0.7, _organizer_texts
-    return max(0.1, 0.7 - 0.2 * record.completed_events), _organizer_texts
+        return 0.7
+    return max(0.1, 0.7 - 0.2 * record.completed_events)
 
 
 def _organizer_texts(facts, figures, params):
@@ -388,14 +389,14 @@ def _company_standing(company) -> tuple[float, str]:
     return 0.1, gettext_noop("保安服务公司无追责记录。")
 
 
-def security_company_record(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def security_company_record(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     company = facts.security_company
     if not company.named:
-        return 1.0, _company_texts
+        return 1.0
     severity = _company_standing(company)[0]
     if company.drills_past_year == 0:  # no training drill in the past year adds 0.3
         severity = min(1.0, severity + 0.3)
-    return severity, _company_texts
+    return severity
 
 
 def _company_texts(facts, figures, params):
@@ -421,14 +422,14 @@ def _largest_session(facts: EventFacts) -> SessionFacts | None:
     return max(sessions, key=lambda s: s.attendance) if len(sessions) > 1 else None
 
 
-def staffing_ratio(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def staffing_ratio(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     """Judged on the largest session: the same staff must cover every session."""
     staff = facts.plan.security_staff_total or 0
     if staff <= 0:
-        return 1.0, _staffing_texts
+        return 1.0
     strictest, loosest = compiled(params).staffing_ratios
     attendance = _largest_session(facts).attendance if len(facts.sessions) > 1 else facts.attendance
-    return ramp(attendance / staff, strictest, loosest), _staffing_texts
+    return ramp(attendance / staff, strictest, loosest)
 
 
 def _staffing_texts(facts, figures, params):
@@ -459,16 +460,16 @@ def _ticketing_missing(t, params) -> list[str]:
     return missing
 
 
-def ticketing(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def ticketing(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     t = facts.ticketing
     rules_apply = facts.attendance >= params.ticketing_rules_attendance
     if not t.ticketed:
-        return (0.8 if rules_apply else 0.4), _ticketing_texts
+        return (0.8 if rules_apply else 0.4)
     if not rules_apply:
-        return (0.0 if t.real_name else 0.2), _ticketing_texts
+        return (0.0 if t.real_name else 0.2)
     missing = (not t.real_name) + (t.public_sale_percent is None or t.public_sale_percent < params.min_public_sale_percent) \
         + (not t.refund_mechanism)
-    return missing / 3, _ticketing_texts
+    return missing / 3
 
 
 def _ticketing_texts(facts, figures, params):
@@ -498,10 +499,10 @@ def _season_session(facts: EventFacts) -> SessionFacts | None:
     return _worst(sessions, lambda s: _SEASONS.get(s.start_local.month, _MILD)[0])[1]
 
 
-def season(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def season(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     session = _season_session(facts) if len(facts.sessions) > 1 else None
     month = (session or facts).start_local.month
-    return _SEASONS.get(month, _MILD)[0] * (0.5 if facts.venue.indoor else 1.0), _season_texts
+    return _SEASONS.get(month, _MILD)[0] * (0.5 if facts.venue.indoor else 1.0)
 
 
 def _season_texts(facts, figures, params):
@@ -519,9 +520,9 @@ def _night(facts: EventFacts) -> tuple[float, SessionFacts | None]:
     return night_hours(facts.start_local, facts.end_local), None
 
 
-def night_time(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def night_time(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     hours = _night(facts)[0]
-    return (clamp01(hours / 4) if hours > 0 else 0.0), _night_texts
+    return (clamp01(hours / 4) if hours > 0 else 0.0)
 
 
 def _night_texts(facts, figures, params):
@@ -571,12 +572,12 @@ def _temperature_words(t: float) -> str:
     return gettext_noop("气温在正常范围。")
 
 
-def forecast_temperature(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def forecast_temperature(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     exposure = 0.3 if facts.venue.indoor else 1.0
     if len(facts.sessions) <= 1:  # one forecast: no session to compare
         t = facts.forecast.max_temperature_c
-        return (0.3 if t is None else _temperature_severity(t) * exposure), _temperature_texts
-    return _forecast_worst(facts, "max_temperature_c", _temperature_severity, exposure)[0], _temperature_texts
+        return (0.3 if t is None else _temperature_severity(t) * exposure)
+    return _forecast_worst(facts, "max_temperature_c", _temperature_severity, exposure)[0]
 
 
 def _temperature_texts(facts, figures, params):
@@ -596,12 +597,12 @@ def _rain_words(mm: float) -> str:
     return gettext_noop("降水影响小。")
 
 
-def forecast_rain(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def forecast_rain(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     exposure = 0.3 if facts.venue.indoor else 1.0
     if len(facts.sessions) <= 1:
         mm = facts.forecast.precipitation_mm
-        return (0.3 if mm is None else _rain_severity(mm) * exposure), _rain_texts
-    return _forecast_worst(facts, "precipitation_mm", _rain_severity, exposure)[0], _rain_texts
+        return (0.3 if mm is None else _rain_severity(mm) * exposure)
+    return _forecast_worst(facts, "precipitation_mm", _rain_severity, exposure)[0]
 
 
 def _rain_texts(facts, figures, params):
@@ -621,12 +622,12 @@ def _wind_words(ms: float) -> str:
     return gettext_noop("风力影响小。")
 
 
-def forecast_wind(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def forecast_wind(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     exposure = 0.2 if facts.venue.indoor else 1.0
     if len(facts.sessions) <= 1:
         ms = facts.forecast.wind_speed_ms
-        return (0.3 if ms is None else _wind_severity(ms) * exposure), _wind_texts
-    return _forecast_worst(facts, "wind_speed_ms", _wind_severity, exposure)[0], _wind_texts
+        return (0.3 if ms is None else _wind_severity(ms) * exposure)
+    return _forecast_worst(facts, "wind_speed_ms", _wind_severity, exposure)[0]
 
 
 def _wind_texts(facts, figures, params):
@@ -638,9 +639,9 @@ def _active_performers(facts: EventFacts):
     return [p for p in facts.performers if not p.struck]
 
 
-def event_kind(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def event_kind(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     kinds = params.kind_severity
-    return clamp01(float(kinds.get(facts.kind, kinds.get("other", 0.4)))), _event_kind_texts
+    return clamp01(float(kinds.get(facts.kind, kinds.get("other", 0.4))))
 
 
 def _event_kind_texts(facts, figures, params):
@@ -652,16 +653,18 @@ def _no_performance_texts(facts, figures, params):
     return _text(gettext_noop("无演出")), _text(gettext_noop("没有演出节目。"))
 
 
-def genre_intensity(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def genre_intensity(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     if not facts.performers:
-        return 0.0, _no_performance_texts
+        return 0.0
     top = max((p.genre_intensity for p in facts.performers if not p.struck), default=None)
     if top is None:
-        return 0.0, _no_performance_texts
-    return clamp01((top - 1) / 4), _genre_texts
+        return 0.0
+    return clamp01((top - 1) / 4)
 
 
 def _genre_texts(facts, figures, params):
+    if not _active_performers(facts):
+        return _no_performance_texts(facts, figures, params)
     top = max(_active_performers(facts), key=lambda p: p.genre_intensity)
     return (_text(gettext_noop("最高 %(level)d/5"), level=top.genre_intensity),
             _text(gettext_noop("风格最激烈的是“%(name)s”（%(genre)s，%(level)d/5），易引发冲撞、人浪。"),
@@ -672,11 +675,11 @@ def _heavy(facts: EventFacts) -> list:
     return [p for p in facts.performers if not p.struck and p.genre_intensity >= 4]
 
 
-def heavy_acts(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def heavy_acts(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     if not facts.performers:
-        return 0.0, _heavy_texts
+        return 0.0
     n = len(_heavy(facts))
-    return (0.0 if not n else 0.6 if n == 1 else 1.0), _heavy_texts
+    return (0.0 if not n else 0.6 if n == 1 else 1.0)
 
 
 def _heavy_texts(facts, figures, params):
@@ -687,16 +690,18 @@ def _heavy_texts(facts, figures, params):
             _text(gettext_noop("激烈程度4级以上的演出：%(names)s。"), names="、".join(p.name for p in heavy)))
 
 
-def audience_interaction(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def audience_interaction(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     if not facts.performers:
-        return 0.0, _no_performance_texts
+        return 0.0
     top = max((p.audience_interaction for p in facts.performers if not p.struck), default=None)
     if top is None:
-        return 0.0, _no_performance_texts
-    return clamp01((top - 1) / 4), _interaction_texts
+        return 0.0
+    return clamp01((top - 1) / 4)
 
 
 def _interaction_texts(facts, figures, params):
+    if not _active_performers(facts):
+        return _no_performance_texts(facts, figures, params)
     top = max(_active_performers(facts), key=lambda p: p.audience_interaction)
     return (_text(gettext_noop("最高 %(level)d/5"), level=top.audience_interaction),
             _text(gettext_noop("“%(name)s”观众互动程度 %(level)d/5（冲台、合唱、人浪）。"),
@@ -713,10 +718,10 @@ def struck_items_on_programme(facts: EventFacts) -> list[str]:
     return items
 
 
-def struck_items(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def struck_items(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     if not facts.performers:
-        return 0.0, _struck_texts
-    return (1.0 if struck_items_on_programme(facts) else 0.0), _struck_texts
+        return 0.0
+    return (1.0 if struck_items_on_programme(facts) else 0.0)
 
 
 def _struck_texts(facts, figures, params):
@@ -741,12 +746,12 @@ def density_words(band: str) -> str:
     return _DENSITY_WORDS.get(band, band)
 
 
-def crowd_density_factor(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def crowd_density_factor(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     c = params.crowd
     d = figures.density
     if d <= c.planning_density:
-        return 0.5 * ramp(d, 0.5, c.planning_density), _density_texts
-    return 0.5 + 0.5 * ramp(d, c.planning_density, c.unstable_density), _density_texts
+        return 0.5 * ramp(d, 0.5, c.planning_density)
+    return 0.5 + 0.5 * ramp(d, c.planning_density, c.unstable_density)
 
 
 def _density_texts(facts, figures, params):
@@ -765,8 +770,8 @@ def _density_texts(facts, figures, params):
 _LOG_1000, _LOG_30000, _LOG_50000 = 3.0, math.log10(30000), math.log10(50000)
 
 
-def attendance_scale(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
-    return ramp(math.log10(max(1, facts.attendance)), _LOG_1000, _LOG_50000), _attendance_texts
+def attendance_scale(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return ramp(math.log10(max(1, facts.attendance)), _LOG_1000, _LOG_50000)
 
 
 def _attendance_texts(facts, figures, params):
@@ -774,8 +779,8 @@ def _attendance_texts(facts, figures, params):
             _text(gettext_noop("规模越大，出事后果越重（1,000 人记 0 分，50,000 人记满分）。")))
 
 
-def capacity_use(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
-    return ramp(facts.attendance / max(1, facts.rated_capacity), 0.7, 1.0), _capacity_use_texts
+def capacity_use(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return ramp(facts.attendance / max(1, facts.rated_capacity), 0.7, 1.0)
 
 
 def _capacity_use_texts(facts, figures, params):
@@ -785,12 +790,12 @@ def _capacity_use_texts(facts, figures, params):
         capacity=facts.rated_capacity, p=share * 100))
 
 
-def egress_time(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def egress_time(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     minutes = figures.egress_minutes
     if minutes == math.inf:
-        return 1.0, _egress_texts
+        return 1.0
     c = params.crowd
-    return ramp(minutes, c.egress_limit_high / 2, c.egress_limit_low), _egress_texts
+    return ramp(minutes, c.egress_limit_high / 2, c.egress_limit_low)
 
 
 def _egress_texts(facts, figures, params):
@@ -810,8 +815,8 @@ def _egress_texts(facts, figures, params):
 _EXIT_SEVERITY = {0: 1.0, 1: 1.0, 2: 0.6, 3: 0.3}
 
 
-def exit_count(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
-    return _EXIT_SEVERITY.get(len(facts.venue.exits), 0.0), _exit_count_texts
+def exit_count(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return _EXIT_SEVERITY.get(len(facts.venue.exits), 0.0)
 
 
 def _exit_count_texts(facts, figures, params):
@@ -819,8 +824,8 @@ def _exit_count_texts(facts, figures, params):
             _text(gettext_noop("出口越少，一处堵塞的后果越严重（4 个以上不计分）。")))
 
 
-def temporary_structures(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
-    return clamp01(facts.temporary_structures * 0.2), _structures_texts
+def temporary_structures(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return clamp01(facts.temporary_structures * 0.2)
 
 
 def _structures_texts(facts, figures, params):
@@ -828,8 +833,8 @@ def _structures_texts(facts, figures, params):
             _text(gettext_noop("舞台、看台等临时搭建设施须验收，大风时有倒塌风险（每处 20 分，5 处满分）。")))
 
 
-def indoor_outdoor(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
-    return (0.6 if facts.venue.indoor else 0.3), _setting_texts
+def indoor_outdoor(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return (0.6 if facts.venue.indoor else 0.3)
 
 
 def _setting_texts(facts, figures, params):
@@ -838,10 +843,10 @@ def _setting_texts(facts, figures, params):
     return _text(gettext_noop("室外")), _text(gettext_noop("室外场所：受天气影响，边界须围挡控制。"))
 
 
-def parking(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def parking(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     demand, spaces = figures.parking_demand, figures.parking_spaces
     share = demand / spaces if spaces else (math.inf if demand else 0.0)
-    return ramp(share, 0.8, 2.0), _parking_texts
+    return ramp(share, 0.8, 2.0)
 
 
 def _parking_texts(facts, figures, params):
@@ -851,11 +856,11 @@ def _parking_texts(facts, figures, params):
                   share=figures.car_share * 100, ppc=params.crowd.persons_per_car, demand=demand, spaces=spaces))
 
 
-def public_transport(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
+def public_transport(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     has_transit, shuttles = facts.venue.public_transport, facts.traffic.shuttle_buses
     if has_transit:
-        return (0.0 if shuttles else 0.2), _transport_texts
-    return (0.5 if shuttles else 1.0), _transport_texts
+        return (0.0 if shuttles else 0.2)
+    return (0.5 if shuttles else 1.0)
 
 
 def _transport_texts(facts, figures, params):
@@ -870,8 +875,8 @@ def _transport_texts(facts, figures, params):
     return _text(gettext_noop("无")), _text(gettext_noop("无公共交通也无接驳车辆，散场全靠自驾和步行。"))
 
 
-def road_closures(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
-    return (1.0 if facts.traffic.road_closures else 0.0), _closures_texts
+def road_closures(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return (1.0 if facts.traffic.road_closures else 0.0)
 
 
 def _closures_texts(facts, figures, params):
@@ -880,8 +885,8 @@ def _closures_texts(facts, figures, params):
     return _text(gettext_noop("不需要")), _text(gettext_noop("不需要临时交通管制。"))
 
 
-def dispersal_volume(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> Reading:
-    return ramp(math.log10(max(1, facts.attendance)), _LOG_1000, _LOG_30000), _dispersal_texts
+def dispersal_volume(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return ramp(math.log10(max(1, facts.attendance)), _LOG_1000, _LOG_30000)
 
 
 def _dispersal_texts(facts, figures, params):
@@ -889,7 +894,7 @@ def _dispersal_texts(facts, figures, params):
             _text(gettext_noop("散场时集中离场的客流（1,000 人记 0 分，30,000 人记满分）。")))
 
 
-FACTOR_FUNCTIONS: dict[str, Callable[[EventFacts, CrowdFigures, ModelParameters], Reading]] = {
+FACTOR_FUNCTIONS: dict[str, Callable[[EventFacts, CrowdFigures, ModelParameters], float]] = {
     "organizer_record": organizer_record,
     "security_company_record": security_company_record,
     "staffing_ratio": staffing_ratio,
@@ -917,6 +922,33 @@ FACTOR_FUNCTIONS: dict[str, Callable[[EventFacts, CrowdFigures, ModelParameters]
     "dispersal_volume": dispersal_volume,
 }
 FACTOR_CODES = tuple(FACTOR_FUNCTIONS)
+FACTOR_TEXTS: dict[str, Texts] = {
+    "organizer_record": _organizer_texts,
+    "security_company_record": _company_texts,
+    "staffing_ratio": _staffing_texts,
+    "ticketing": _ticketing_texts,
+    "season": _season_texts,
+    "night_time": _night_texts,
+    "forecast_temperature": _temperature_texts,
+    "forecast_rain": _rain_texts,
+    "forecast_wind": _wind_texts,
+    "event_kind": _event_kind_texts,
+    "genre_intensity": _genre_texts,
+    "heavy_acts": _heavy_texts,
+    "audience_interaction": _interaction_texts,
+    "struck_items": _struck_texts,
+    "crowd_density": _density_texts,
+    "attendance_scale": _attendance_texts,
+    "capacity_use": _capacity_use_texts,
+    "egress_time": _egress_texts,
+    "exit_count": _exit_count_texts,
+    "temporary_structures": _structures_texts,
+    "indoor_outdoor": _setting_texts,
+    "parking": _parking_texts,
+    "public_transport": _transport_texts,
+    "road_closures": _closures_texts,
+    "dispersal_volume": _dispersal_texts,
+}
 
 
 # ---------------------------------------------------------------------------------------------- scores
@@ -930,8 +962,8 @@ class _CompiledModel:
     staffing ratios."""
 
     functions: tuple
-    dimensions: tuple  # (code, weight, index of its first factor, shares)
-    specs: tuple  # (spec, points at full severity) per factor, in the order of `functions`
+    dimensions: tuple  # (code, weight, index of its first factor, index after its last, shares)
+    specs: tuple  # (spec, points at full severity, texts function) per factor, in the order of `functions`
     levels: tuple
     staffing_ratios: tuple[int, int]
 
@@ -952,13 +984,13 @@ def compiled(params: ModelParameters) -> _CompiledModel:
         entries = by_dimension[dimension.code]
         weight_sum = sum(spec.weight for spec, _function in entries)
         if not weight_sum:
-            dimensions.append((dimension.code, dimension.weight, len(functions), ()))
+            dimensions.append((dimension.code, dimension.weight, len(functions), len(functions), ()))
             continue
-        dimensions.append((dimension.code, dimension.weight, len(functions),
+        dimensions.append((dimension.code, dimension.weight, len(functions), len(functions) + len(entries),
                            tuple(spec.weight / weight_sum for spec, _function in entries)))
         for spec, function in entries:
             functions.append(function)
-            specs.append((spec, dimension.weight * spec.weight / weight_sum))
+            specs.append((spec, dimension.weight * spec.weight / weight_sum, FACTOR_TEXTS[spec.code]))
     model = _CompiledModel(tuple(functions), tuple(dimensions), tuple(specs),
                            tuple(sorted(params.levels, key=lambda lv: lv.min_total, reverse=True)),
                            _staffing_ratios(params))
@@ -968,36 +1000,32 @@ def compiled(params: ModelParameters) -> _CompiledModel:
 
 def read_factor(code: str, facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
     """One factor on its own, texts built."""
-    severity, texts = FACTOR_FUNCTIONS[code](facts, figures, params)
-    return FactorReading(severity, *texts(facts, figures, params))
+    return FactorReading(FACTOR_FUNCTIONS[code](facts, figures, params), *FACTOR_TEXTS[code](facts, figures, params))
 
 
 def _score(facts: EventFacts, figures: CrowdFigures, model: _CompiledModel, params: ModelParameters):
-    """(dimension scores 0–100 rounded, each factor's (severity, texts), uncapped points)."""
-    readings = [function(facts, figures, params) for function in model.functions]
+    """(dimension scores 0–100 rounded, each factor's severity, uncapped points)."""
+    severities = [function(facts, figures, params) for function in model.functions]
     dimension_scores: dict[str, float] = {}
     uncapped = 0.0
-    for code, weight, index, shares in model.dimensions:
-        score = 0.0
-        for share in shares:
-            score += share * readings[index][0]
-            index += 1
+    for code, weight, start, stop, shares in model.dimensions:
+        score = sum(map(mul, shares, severities[start:stop]))
         uncapped += weight * score
         dimension_scores[code] = round(100 * score, 1)
-    return dimension_scores, readings, uncapped
+    return dimension_scores, severities, uncapped
 
 
-def _factor_scores(model: _CompiledModel, readings, scale: float, inputs: tuple) -> tuple:
+def _factor_scores(model: _CompiledModel, severities, scale: float, inputs: tuple) -> tuple:
     return tuple(FactorScore(spec, severity, points * severity * scale, texts, inputs)
-                 for (spec, points), (severity, texts) in zip(model.specs, readings))
+                 for (spec, points, texts), severity in zip(model.specs, severities))
 
 
 def score_factors(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> tuple[dict, tuple]:
     """Dimension scores (0–100) and every factor with its contribution to the total."""
     model = compiled(params)
-    dimension_scores, readings, uncapped = _score(facts, figures, model, params)
+    dimension_scores, severities, uncapped = _score(facts, figures, model, params)
     scale = 100 / uncapped if uncapped > 100 else 1.0  # capped at 100: the contributions still add up to it
-    return dimension_scores, _factor_scores(model, readings, scale, (facts, figures, params))
+    return dimension_scores, _factor_scores(model, severities, scale, (facts, figures, params))
 
 
 def total_score(dimension_scores: dict, params: ModelParameters) -> float:
@@ -1059,8 +1087,11 @@ def weather_flags(facts: EventFacts, params: ModelParameters) -> list:
     flags = []
     indoor = facts.venue.indoor
     for rule in params.weather_rules:
-        if not rule.applies(facts.kind, indoor) or (rule.waived_by and rule.waived_by in facts.measures):
+        if (rule.kinds and facts.kind not in rule.kinds) or (rule.outdoor_only and indoor) or (
+                rule.waived_by and rule.waived_by in facts.measures):
             continue
+        if facts.forecast.is_empty and not any(s.forecast is not None for s in facts.sessions):
+            continue  # nothing forecast
         breaching = [(session, getattr(forecast, rule.reading)) for session, forecast in session_forecasts(facts)
                      if rule.breached(getattr(forecast, rule.reading))]
         if not breaching:
@@ -1141,7 +1172,7 @@ def assess(facts: EventFacts, params: ModelParameters, *, level_override: str | 
     deployment and the checks that depend on the level."""
     model = compiled(params)
     figures = crowd_figures(facts, params)
-    dimension_scores, readings, uncapped = _score(facts, figures, model, params)
+    dimension_scores, severities, uncapped = _score(facts, figures, model, params)
     # The total is the sum of the dimensions' points (each weight × score / 100), capped at 100.
     total = round(min(100.0, max(0.0, uncapped)), 1)
     computed = next((lv for lv in model.levels if total >= lv.min_total), model.levels[-1])
@@ -1149,5 +1180,5 @@ def assess(facts: EventFacts, params: ModelParameters, *, level_override: str | 
     figures.egress_limit_minutes = params.crowd.egress_limit(effective.egress_band)
     return AssessmentResult(
         total, computed.code, effective.code, dimension_scores, figures,
-        fuse_flags(facts, figures, effective, params), effective, model, readings,
+        fuse_flags(facts, figures, effective, params), effective, model, severities,
         100 / uncapped if uncapped > 100 else 1.0, (facts, figures, params))

@@ -107,6 +107,7 @@ VENUE_ROUTE_FIELDS = ["kind", "route_length_km", "route_width_m", "start_area_m2
 
 def route_venue_fields(form) -> None:
     """An area gives its usable area; a route its course (the usable area is then worked out from it)."""
+    form.fields["kind"].required = False
     form.fields["usable_area_m2"].help_text = _("区域型场所填写；线路型场所按赛道及起终点区自动计算。")
     for name in VENUE_ROUTE_FIELDS[1:]:
         form.fields[name].widget.attrs["data-route-field"] = "1"
@@ -125,6 +126,9 @@ class VenueForm(BootstrapMixin, forms.ModelForm):
         self.fields["usable_area_m2"].max_value = 10_000_000
         self.fields["usable_area_m2"].widget.attrs["max"] = 10_000_000
         route_venue_fields(self)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Venue.Kind.AREA  # an area unless the organizer says route
 
 
 class VenueExitForm(BootstrapMixin, forms.ModelForm):
