@@ -1052,7 +1052,7 @@ def required_deployment(facts: EventFacts, level: LevelSpec, params: ModelParame
     """The far-near layered defence (远近结合) the level calls for, against what the organizer planned."""
     c = params.crowd
     plan = facts.plan
-    min_staff = crowd_math.minimum_security_staff(facts.attendance, level.attendees_per_guard)
+    min_staff = -(-facts.attendance // max(1, level.attendees_per_guard))  # rounded up
     fixed = max(1, len(facts.venue.exits))
     route = facts.venue.route
     if route is None:
@@ -1116,8 +1116,8 @@ def weather_flags(facts: EventFacts, params: ModelParameters) -> list:
 def fuse_flags(facts: EventFacts, figures: CrowdFigures, level: LevelSpec, params: ModelParameters) -> tuple:
     """The hard rules: any one recommends 熔断 and blocks approval until removed."""
     flags = []
-    if figures.over_capacity:
-        if not figures.is_route:
+    if figures.attendance > figures.safe_capacity:
+        if figures.layout == "area":
             flags.append(FuseFlag("over_capacity", _text(
                 gettext_noop("预计人数 %(attendance)d 超过安全容量 %(capacity)d（可用面积 %(area)g ㎡ × %(density)g 人/㎡）。"),
                 attendance=facts.attendance, capacity=figures.safe_capacity, area=figures.usable_area_m2,
@@ -1132,7 +1132,7 @@ def fuse_flags(facts: EventFacts, figures: CrowdFigures, level: LevelSpec, param
                 "预计人数 %(attendance)d 超过起点区容量 %(capacity)d（%(area)g ㎡ × %(density)g 人/㎡）。"),
                 attendance=facts.attendance, capacity=figures.start_capacity, area=figures.start_area_m2,
                 density=figures.safe_density)))
-    if figures.egress_over_limit:
+    if figures.egress_limit_minutes is not None and figures.egress_minutes > figures.egress_limit_minutes:
         if math.isinf(figures.egress_minutes):
             reason = _text(gettext_noop("场所没有登记出口，无法疏散。"))
         else:
@@ -1140,7 +1140,7 @@ def fuse_flags(facts: EventFacts, figures: CrowdFigures, level: LevelSpec, param
                            minutes=figures.egress_minutes, level=level.name_zh, limit=figures.egress_limit_minutes)
         flags.append(FuseFlag("egress_over_limit", reason))
     planned_staff = facts.plan.security_staff_total or 0
-    min_staff = crowd_math.minimum_security_staff(facts.attendance, level.attendees_per_guard)
+    min_staff = -(-facts.attendance // max(1, level.attendees_per_guard))  # rounded up
     if planned_staff < min_staff:
         flags.append(FuseFlag("staff_below_minimum", _text(
             gettext_noop("安保人员 %(planned)d 人低于%(level)s最低要求 %(required)d 人（1:%(ratio)d）。"),
