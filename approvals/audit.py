@@ -25,6 +25,8 @@ TRANSITION_EVENTS = {
     "revoke": Event.REVOKED,
     "withdraw": Event.WITHDRAWN,
     "complete": Event.COMPLETED,
+    "report_to_city": Event.REPORTED_TO_CITY,
+    "cancel": Event.CANCELLED,
 }
 STATE_CHANGE_EVENTS = frozenset(TRANSITION_EVENTS.values()) | {Event.RESUBMITTED}
 
@@ -32,6 +34,8 @@ STATE_CHANGE_EVENTS = frozenset(TRANSITION_EVENTS.values()) | {Event.RESUBMITTED
 _ACTION_OF = {
     Event.PERMIT_ISSUED: Action.OTHER, Event.PLAN_REQUESTED: Action.OTHER, Event.ACCESS_GRANTED: Action.OTHER,
     Event.ACCESS_REVOKED: Action.OTHER, Event.ADMIN_CHANGE: Action.OTHER,
+    Event.DECISION_COPIED: Action.OTHER, Event.CHANGE_REQUESTED: Action.OTHER, Event.CHANGE_APPROVED: Action.OTHER,
+    Event.CHANGE_REJECTED: Action.OTHER,
 }
 
 

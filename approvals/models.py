@@ -15,5 +15,8 @@ from .applications.models import (  # noqa: F401
     SectionEntry,
     document_upload_path,
 )
+from .clocks.models import CalendarDay, ClockExtension, ClockPolicy, OverdueNotice  # noqa: F401
 from .catalogue.models import CatalogueVersion, DocumentType, Party, PlanSection, ResponsibilityItem  # noqa: F401
-from .workflow.models import DeferredCommitment, Permit, PermitNumberSequence, Suspension  # noqa: F401
+from .workflow.models import (  # noqa: F401
+    ChangeRequest, DecisionNumberSequence, DeferredCommitment, Permit, Refusal, Suspension,
+)

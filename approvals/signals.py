@@ -12,3 +12,7 @@ application_transitioned = Signal()
 # Sent (after commit) whenever what the risk model reads may have changed: event facts, sections, lineup,
 # vetting. Arguments: application, actor, what (a short code such as "facts", "section", "lineup", "vetting").
 application_changed = Signal()
+
+# Sent (after commit) when an approved change (变更, Order 505 Art. 20) amended the permit's facts: plans
+# re-requests the plan PDF. Arguments: application, actor.
+permit_amended = Signal()

@@ -11,4 +11,4 @@ app = Celery("anbao")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Apps whose tasks live in a sub-package (approvals: each sub-domain has its own tasks.py).
-app.autodiscover_tasks(["approvals.workflow", "approvals.risk"])
+app.autodiscover_tasks(["approvals.workflow", "approvals.risk", "approvals.clocks"])

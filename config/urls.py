@@ -29,6 +29,7 @@ urlpatterns = [
     path("applications/", include(application_urls.pages)),
     path("review/", include(workflow_urls.pages)),
     path("applications/", include(risk_urls.pages)),
+    path("applications/", include("siteplan.urls")),
     path("risk/", include("riskassess.urls")),
     path("plans/", include("plans.urls")),
     path("eventday/", include("eventday.urls")),
@@ -46,4 +47,5 @@ urlpatterns = [
     path("api/", include("plans.api_urls")),
     path("api/", include("eventday.api_urls")),
     path("api/", include("notifications.api_urls")),
+    path("api/", include("siteplan.api_urls")),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AccountabilityRecord, Authority, Event, Organisation, Performer, Song, TrainingDrill, Venue, VenueExit,
@@ -7,8 +8,11 @@ from .models import (
 
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "level", "parent")
+    list_display = ("name", "kind", "level", "parent", "abbreviation")
     list_filter = ("kind", "level")
+    fieldsets = ((None, {"fields": ("name", "kind", "level", "parent")}),
+                 (_("决定书文号与印章"), {"fields": ("abbreviation", "permit_number_format", "refusal_number_format",
+                                             "seal")}))
 
 
 @admin.register(Organisation)

@@ -40,20 +40,39 @@ class Authority(GroupOwnerMixin):
         CULTURE = "culture", _("文化和旅游部门")
 
     class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
         CITY = "city", _("市级")
         DISTRICT = "district", _("区县级")
+
+    # How a decision in this authority's name is numbered (approvals numbers them per authority and year).
+    DEFAULT_PERMIT_NUMBER_FORMAT = "{abbr}安许〔{year}〕第{n}号"
+    DEFAULT_REFUSAL_NUMBER_FORMAT = "{abbr}安不许〔{year}〕第{n}号"
 
     name = models.CharField(_("名称"), max_length=120, unique=True, validators=[validate_single_line])
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey("self", verbose_name=_("上级机关"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="children")
+    # Decisions issued in this authority's name: its abbreviation and number formats (placeholders {abbr},
+    # {year}, {n}) and its seal, printed on the permit page and the plan PDF when set.
+    abbreviation = models.CharField(_("机关简称（文号用）"), max_length=20, blank=True,
+                                    validators=[validate_single_line], help_text=_("如：市公安局 → 市公"))
+    permit_number_format = models.CharField(_("许可决定书文号格式"), max_length=60,
+                                            default=DEFAULT_PERMIT_NUMBER_FORMAT,
+                                            help_text=_("可用 {abbr}（简称）、{year}（年份）、{n}（序号）"))
+    refusal_number_format = models.CharField(_("不予许可决定书文号格式"), max_length=60,
+                                             default=DEFAULT_REFUSAL_NUMBER_FORMAT,
+                                             help_text=_("可用 {abbr}（简称）、{year}（年份）、{n}（序号）"))
+    seal = models.ImageField(_("印章图片"), upload_to="seals/", blank=True)
     group_prefix = "authority"
 
     class Meta:
         verbose_name = _("主管机关")
         verbose_name_plural = _("主管机关")
         ordering = ["kind", "level", "name"]
+        # Two authorities with one abbreviation would print the same decision numbers.
+        constraints = [models.UniqueConstraint(fields=["abbreviation"], condition=~models.Q(abbreviation=""),
+                                               name="authority_abbreviation_unique")]
 
     def __str__(self):
         return self.name
@@ -63,6 +82,22 @@ class Authority(GroupOwnerMixin):
             raise ValidationError({"parent": _("区县级机关必须有上级市级机关。")})
         if self.parent_id and self.parent.kind != self.kind:
             raise ValidationError({"parent": _("上级机关必须是同一系统。")})
+        errors = {}
+        for name in ("permit_number_format", "refusal_number_format"):
+            try:
+                self.decision_number(getattr(self, name), year=2026, n=1)
+            except (KeyError, IndexError, ValueError):
+                errors[name] = _("文号格式只能使用 {abbr}、{year}、{n} 三个占位符。")
+            else:
+                if "{n" not in getattr(self, name):
+                    errors[name] = _("文号格式必须包含序号 {n}。")
+        if errors:
+            raise ValidationError(errors)
+
+    def decision_number(self, number_format: str, *, year: int, n: int) -> str:
+        """A decision number in this authority's format (e.g. 市公安许〔2026〕第3号); without an abbreviation the
+        authority's full name stands in (numbers stay unique across authorities)."""
+        return number_format.format(abbr=self.abbreviation or self.name, year=year, n=n)
 
 
 class Organisation(GroupOwnerMixin):

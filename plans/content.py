@@ -18,11 +18,12 @@ from approvals.models import Application, ApplicationDocument, PartyAssignment, 
 from approvals.applications.requirements import requirements_for
 from approvals.applications.sections import field_label
 from approvals.workflow.states import with_trait
+from events import sessions as event_sessions
 from events.bilingual import pick_language
-from events.models import Performer, Song, VettingStatus
+from events.models import EventSession, Performer, Song, VettingStatus
 
 # Bump when the template or the content layout changes: the next request then renders a new version.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: the sessions (场次) table
 
 # States in which the plan is the formal, approved document (else the preview is marked as a draft).
 FORMAL_STATES = with_trait("formal_plan")
@@ -126,6 +127,7 @@ def load_application(application_id: int) -> Application:
         Prefetch("documents", queryset=ApplicationDocument.objects.select_related("document_type")
                  .order_by("document_type__number")),
         "event__co_organisers",
+        Prefetch("event__sessions", queryset=EventSession.objects.order_by("start_at", "id")),
         "event__venue__exits",
         Prefetch("event__performers", queryset=Performer.objects.order_by("order", "id").prefetch_related(
             Prefetch("songs", queryset=Song.objects.order_by("order", "id")))),
@@ -152,7 +154,44 @@ def _permit(application: Application) -> dict | None:
         "issued_at": _local(getattr(permit, "issued_at", None), "%Y-%m-%d"),
         "kind": kind_label,
         "conditions": [str(c) for c in (getattr(permit, "conditions", None) or []) if str(c).strip()],
+        "approved_attendance": format_value(getattr(permit, "approved_attendance", None)),
     }
+
+
+def _sessions(application: Application) -> list[dict]:
+    """Each session (场次) with its start, end, expected and — once a permit exists — approved headcount."""
+    permit = permit_of(application)
+    approved_total = getattr(permit, "approved_attendance", None) if permit is not None else None
+    sessions = event_sessions.sessions_of(application.event)
+    largest = event_sessions.largest_session(application.event) if len(sessions) > 1 else None
+    return [{
+        "number": number,
+        "label": event_sessions.session_label(session, number),
+        "start_at": _local(session.start_at),
+        "end_at": _local(session.end_at),
+        "expected_attendance": format_value(session.expected_attendance),
+        "approved_attendance": (format_value(event_sessions.session_approved_attendance(session, approved_total))
+                                if approved_total is not None else ""),
+        "is_largest": largest is not None and session is largest,
+    } for number, session in enumerate(sessions, start=1)]
+
+def _issuing_bureau(application: Application) -> dict:
+    """The authority named as issuer: the one the permit was issued by (the city bureau for a city-level
+    event, Order 505 Art. 12), before the permit the district bureau that handles it; its seal when set."""
+    permit = permit_of(application)
+    authority = getattr(permit, "authority", None) or application.district
+    seal = ""
+    if getattr(authority, "seal", None):
+        import base64
+        import mimetypes
+
+        try:
+            with authority.seal.open("rb") as image:
+                kind = mimetypes.guess_type(authority.seal.name)[0] or "image/png"
+                seal = f"data:{kind};base64,{base64.b64encode(image.read()).decode()}"
+        except OSError:  # a seal file gone missing must not stop the plan
+            seal = ""
+    return {"name": authority.name, "parent": authority.parent.name if authority.parent_id else "", "seal": seal}
 
 
 def _sections(application: Application) -> list[dict]:
@@ -309,7 +348,7 @@ def plan_content(application: Application) -> dict:
             "is_formal": application.state in FORMAL_STATES,
             "security_level": application.security_level,
         },
-        "bureau": {"name": district.name, "parent": district.parent.name if district.parent_id else ""},
+        "bureau": _issuing_bureau(application),
         "event": {
             "name": event.name,
             "kind": event.get_kind_display(),
@@ -324,6 +363,7 @@ def plan_content(application: Application) -> dict:
             "organisation": application.organisation.name,
             "co_organisers": [o.name for o in event.co_organisers.all()],
             "security_company": security_company.name if security_company else "",
+            "sessions": _sessions(application),
         },
         "venue": {
             "name": venue.name,

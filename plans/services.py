@@ -191,3 +191,12 @@ def plan_on_transition(sender, application, to_state, actor=None, transition="",
         # The approval has committed; a failed request must not turn it into an error page. The status page
         # shows no plan and offers "regenerate".
         logger.exception("could not queue the plan of application %s", application.pk)
+
+
+def plan_on_permit_amended(sender, application, actor=None, **kwargs):
+    """Receiver of approvals.signals.permit_amended (sent after commit): an approved change (变更) re-requests
+    the plan PDF with the new facts."""
+    try:
+        plan_request(application=application, user=None, trigger="permit_amended")
+    except Exception:
+        logger.exception("could not queue the amended plan of application %s", application.pk)

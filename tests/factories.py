@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from events.models import Authority, Event, Organisation, Performer, Song, Venue, VenueExit
+from events import sessions as event_sessions
+from events.models import Authority, Event, EventSession, Organisation, Performer, Song, Venue, VenueExit
 
 PASSWORD = "anbao-test-pass-2026"
 
@@ -158,7 +159,8 @@ class VenueExitFactory(factory.django.DjangoModelFactory):
 
 
 def event_facts(venue, **overrides) -> dict:
-    """Valid facts for application_create: an event 40 days ahead."""
+    """Valid facts for application_create: an event 40 days ahead (one session, given by its span), or the
+    `sessions=[{start_at, end_at, expected_attendance, name}, ...]` given."""
     start = timezone.now().replace(microsecond=0) + timedelta(days=40)
     facts = {
         "name": "湖滨音乐节", "kind": Event.Kind.MUSIC_FESTIVAL, "venue": venue, "start_at": start,
@@ -166,8 +168,67 @@ def event_facts(venue, **overrides) -> dict:
         "ticketed": True, "temporary_structures": 2, "has_performances": False, "alcohol_served": False,
         "description": "两天的户外音乐节",
     }
+    if "sessions" in overrides:  # the span is then derived from the sessions
+        for key in ("start_at", "end_at", "expected_attendance"):
+            facts.pop(key)
     facts.update(overrides)
     return facts
+
+
+def evenings(count: int = 2, *, attendance=(3000, 6000), days_ahead: int = 40, hours: int = 5) -> list[dict]:
+    """Sessions of a festival of `count` evenings from 19:00 local time, `days_ahead` from today; the
+    attendances cycle through `attendance`."""
+    first = timezone.localtime().replace(hour=19, minute=0, second=0, microsecond=0) + timedelta(days=days_ahead)
+    return [{"name": f"第{i + 1}晚", "start_at": first + timedelta(days=i),
+             "end_at": first + timedelta(days=i, hours=hours), "expected_attendance": attendance[i % len(attendance)]}
+            for i in range(count)]
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An event 40 days ahead with one session matching its summary; `sessions=[{...}, ...]` gives it those
+    sessions instead (the summary follows), `sessions=[]` none (as events stored before sessions existed)."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"湖滨音乐节{n}")
+    kind = Event.Kind.MUSIC_FESTIVAL
+    organisation = factory.SubFactory(OrganisationFactory)
+    venue = factory.SubFactory(VenueFactory, owner=factory.SelfAttribute("..organisation"))
+    start_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=40))
+    end_at = factory.LazyAttribute(lambda e: e.start_at + timedelta(hours=8))
+    expected_attendance = 3000
+    rated_capacity = 5000
+
+    @factory.post_generation
+    def sessions(event, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            event_sessions.ensure_single_session(event)
+        elif extracted:
+            event_sessions.replace_sessions(event, list(extracted))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """One more session of an event (default: a new event without sessions of its own); the event's summary
+    follows."""
+
+    class Meta:
+        model = EventSession
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory, sessions=[])
+    name = ""
+    start_at = factory.LazyAttribute(lambda s: s.event.start_at)
+    end_at = factory.LazyAttribute(lambda s: s.start_at + timedelta(hours=4))
+    expected_attendance = factory.LazyAttribute(lambda s: s.event.expected_attendance)
+
+    @factory.post_generation
+    def summary(session, create, extracted, **kwargs):
+        if create:
+            event_sessions.sync_summary(session.event)
 
 
 def create_application(organizer=None, venue=None, **fact_overrides):

@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from events import sessions as event_sessions
 from events.models import Authority, Event, Organisation, Performer, Venue, VenueExit
 from events.validators import (
     EVENT_DESCRIPTION_MAX_LENGTH, MAX_VENUE_EXITS, SECTION_NARRATIVE_MAX_LENGTH, validate_phone, validate_single_line,
@@ -64,9 +65,6 @@ class EventFactsForm(BootstrapMixin, forms.Form):
     venue = forms.ModelChoiceField(label=_("场所"), queryset=Venue.objects.none(), required=False,
                                    empty_label=_("— 登记新场所 —"),
                                    help_text=_("选择本单位登记的场所，或在下方登记新场所。"))
-    start_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME_INPUT)
-    end_at = forms.DateTimeField(label=_("结束时间"), widget=DATETIME_INPUT)
-    expected_attendance = forms.IntegerField(label=_("预计人数（每场）"), min_value=1, max_value=MAX_ATTENDANCE)
     rated_capacity = forms.IntegerField(label=_("场所核定容量"), min_value=1, max_value=MAX_ATTENDANCE)
     ticketed = forms.BooleanField(label=_("售票"), required=False, initial=True)
     temporary_structures = forms.IntegerField(label=_("临时搭建设施数量"), min_value=0, max_value=10_000, initial=0,
@@ -89,6 +87,22 @@ class EventFactsForm(BootstrapMixin, forms.Form):
             kind=Organisation.Kind.ORGANIZER).exclude(pk=organisation.pk)
         self.fields["co_organisers"].widget.attrs["size"] = 4
 
+    def facts(self) -> dict:
+        """The event facts for application_create / application_update_facts (venue and sessions added by the
+        view)."""
+        return {key: value for key, value in self.cleaned_data.items() if key not in ("co_organisers", "venue")}
+
+
+class SessionForm(BootstrapMixin, forms.Form):
+    """One session (场次). The event's start, end and attendance are derived from its sessions."""
+
+    name = forms.CharField(label=_("场次名称"), max_length=100, required=False, validators=[validate_single_line],
+                           widget=forms.TextInput(attrs={"placeholder": _("如：第一晚")}))
+    start_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME_INPUT)
+    end_at = forms.DateTimeField(label=_("结束时间"), widget=DATETIME_INPUT)
+    expected_attendance = forms.IntegerField(label=_("预计人数"), min_value=1, max_value=MAX_ATTENDANCE,
+                                             widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_at"), cleaned.get("end_at")
@@ -96,9 +110,59 @@ class EventFactsForm(BootstrapMixin, forms.Form):
             self.add_error("end_at", _("结束时间必须晚于开始时间。"))
         return cleaned
 
-    def facts(self) -> dict:
-        """The event facts for application_create / application_update_facts (venue added by the view)."""
-        return {key: value for key, value in self.cleaned_data.items() if key not in ("co_organisers", "venue")}
+
+class BaseSessionFormSet(forms.BaseFormSet):
+    """Rows left wholly empty are ignored; ticked "删除" removes a row. The rules across rows (overlap, dates)
+    are the service's (events.sessions.session_errors): its errors come back onto the rows."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": _("一个活动最多登记 %(num)d 个场次。"),
+    }
+
+    def _kept(self):
+        return [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+
+    def clean(self):
+        super().clean()
+        if any(f.errors for f in self.forms if not self._should_delete_form(f)):
+            return
+        if not self._kept():
+            raise ValidationError(_("至少填写一个场次（开始时间、结束时间和预计人数）。"))
+
+    def sessions(self) -> list[dict]:
+        return [{key: f.cleaned_data[key] for key in event_sessions.SESSION_FIELDS} for f in self._kept()]
+
+    def largest_attendance(self) -> int:
+        return max(s["expected_attendance"] for s in self.sessions())
+
+    def add_service_errors(self, errors: dict) -> dict:
+        """Put `sessions[i].field` errors on row i (i counts the kept rows); return the errors left over."""
+        kept, rest = self._kept(), {}
+        for key, messages in errors.items():
+            index, _dot, field = key.removeprefix("sessions[").partition("].")
+            if key.startswith("sessions[") and index.isdigit() and int(index) < len(kept):
+                form = kept[int(index)]
+                form.add_error(field if field in form.fields else None, messages)
+            elif key == "sessions":
+                self._non_form_errors = self.error_class(
+                    [*self.non_form_errors(), *messages], error_class="nonform", renderer=self.renderer)
+            else:
+                rest[key] = messages
+        return rest
+
+
+SessionFormSet = forms.formset_factory(SessionForm, formset=BaseSessionFormSet, extra=0, min_num=1,
+                                       max_num=event_sessions.MAX_SESSIONS,
+                                       absolute_max=event_sessions.MAX_SESSIONS, validate_max=True, can_delete=True)
+
+
+def session_formset(data=None, *, event=None):
+    """The sessions formset of the facts form: the event's sessions, or one empty row for a new event."""
+    initial = None
+    if event is not None:
+        initial = event_sessions.session_values(event_sessions.sessions_of(event))
+    return SessionFormSet(data, initial=initial, prefix="sessions")
 
 
 # Route venues (a marathon course): its kind, length and width, start and finish areas (risk helper's hunk).

@@ -25,6 +25,8 @@ class ApplicationState(models.TextChoices):
     ACCEPTED = "accepted", _("已受理")
     ACCEPTED_DEFERRED = "accepted_deferred", pgettext_lazy("application state", "容缺受理")
     UNDER_REVIEW = "under_review", _("审查中")
+    # Order 505 Art. 12: ≥ 5,000 people per session — the district reviewed it and reported it to the city bureau.
+    REPORTED_TO_CITY = "reported_to_city", pgettext_lazy("application state", "待市局决定")
     APPROVED = "approved", _("已许可")
     PROVISIONALLY_APPROVED = "provisionally_approved", pgettext_lazy("application state", "先批后审")
     REJECTED = "rejected", pgettext_lazy("application state", "不予许可")
@@ -32,6 +34,8 @@ class ApplicationState(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
     WITHDRAWN = "withdrawn", _("已撤回")
     COMPLETED = "completed", _("已完成")
+    # Order 505 Art. 20: the organizer's cancellation notice withdrew the permit.
+    CANCELLED = "cancelled", pgettext_lazy("application state", "已取消")
 
 
 # Who may fire a transition (django-fsm `permission=`): role AND object permission on this application.
@@ -49,6 +53,13 @@ def _may_decide(application, user) -> bool:
 def _may_resume(application, user) -> bool:
     """Resuming is a new approval, by at least the authority that suspended (resume_refusal)."""
     return _may_review(application, user) and application.resume_refusal(user) is None
+
+
+def _may_report_to_city(application, user) -> bool:
+    """The district bureau that reviewed a city-level application reports it (the city does not report to
+    itself)."""
+    return (_may_review(application, user) and application.city_level
+            and not application.decided_by_city(user))
 
 
 def _may_act_as_organizer(application, user) -> bool:
@@ -87,6 +98,11 @@ def _authority_covers(authority, of_authority) -> bool:
             return True
         of_authority = of_authority.parent
     return False
+
+
+def _sources_of(declared_transition) -> tuple:
+    """The states a transition declared above starts from (django-fsm's table on the decorated method)."""
+    return tuple(declared_transition._django_fsm.transitions)
 
 
 # Conditions (django-fsm `conditions=`): facts of the application itself. The services explain refusals.
@@ -177,18 +193,26 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
         return f"AB{timezone.localdate():%Y}{secrets.token_hex(4).upper()}"
 
-    # Transitions: fired only from services (approvals/applications/services.py, approvals/workflow/actions.py) inside atomic().
-    @transition(field=state, source=[ApplicationState.DRAFT, ApplicationState.RETURNED],
-                target=ApplicationState.SUBMITTED, permission=_may_submit)
-    def submit(self):
-        """Organizer hands the application in (again, after a return for correction)."""
-
-    # The rest of the table. Fired only from approvals/workflow/actions.py, which checks the revision, explains
-    # refusals, audits, notifies. `permission` says which role may fire each one.
-    @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.RETURNED,
-                permission=_may_review)
+    # Transitions: fired only from services (approvals/applications/services.py, approvals/workflow/actions.py)
+    # inside atomic(), which check the revision, explain refusals, audit, notify. `permission` says which role
+    # may fire each one.
+    # The one list of the stages a correction may be requested from (any before the decision); resubmission
+    # (submit) returns to the one the application left, so its targets are read from here.
+    @transition(field=state, source=[ApplicationState.SUBMITTED, ApplicationState.ACCEPTED,
+                                     ApplicationState.ACCEPTED_DEFERRED, ApplicationState.UNDER_REVIEW,
+                                     ApplicationState.REPORTED_TO_CITY],
+                target=ApplicationState.RETURNED, permission=_may_review)
     def return_for_correction(self):
-        """退回补正: the organizer corrects and resubmits (submit)."""
+        """退回补正 (一次性告知): the organizer corrects what the CorrectionRequest names and resubmits (submit)."""
+
+    @transition(field=state, source=[ApplicationState.DRAFT, ApplicationState.RETURNED],
+                target=RETURN_VALUE(*_sources_of(return_for_correction)), permission=_may_submit)
+    def submit(self, back_to=ApplicationState.SUBMITTED):
+        """Organizer hands the application in; after a correction, back to the stage it left (`back_to`,
+        CorrectionRequest.stage)."""
+        return back_to
+
+    # The rest of the table.
 
     @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.ACCEPTED,
                 permission=_may_review)
@@ -205,13 +229,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def start_review(self):
         """审查: on-site check, risk assessment; culture-tourism vetting runs in parallel."""
 
-    @transition(field=state, source=ApplicationState.UNDER_REVIEW, target=ApplicationState.APPROVED,
-                conditions=[_vetting_settled], permission=_may_decide)
+    @transition(field=state, source=ApplicationState.UNDER_REVIEW, target=ApplicationState.REPORTED_TO_CITY,
+                permission=_may_report_to_city)
+    def report_to_city(self):
+        """报市局审批: the district's review done, a city-level application goes to the city bureau with the
+        district's opinion (Order 505 Art. 12)."""
+
+    @transition(field=state, source=[ApplicationState.UNDER_REVIEW, ApplicationState.REPORTED_TO_CITY],
+                target=ApplicationState.APPROVED, conditions=[_vetting_settled], permission=_may_decide)
     def approve(self):
         """许可."""
 
     @transition(field=state, source=[ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_DEFERRED,
-                                     ApplicationState.UNDER_REVIEW],
+                                     ApplicationState.UNDER_REVIEW, ApplicationState.REPORTED_TO_CITY],
                 target=ApplicationState.PROVISIONALLY_APPROVED, conditions=[_provisional_eligible],
                 permission=_may_decide)
     def approve_provisionally(self):
@@ -223,7 +253,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """The post-review passed: the provisional permit becomes a full one."""
 
     @transition(field=state, source=[ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_DEFERRED,
-                                     ApplicationState.UNDER_REVIEW],
+                                     ApplicationState.UNDER_REVIEW, ApplicationState.REPORTED_TO_CITY],
                 target=ApplicationState.REJECTED, permission=_may_decide)
     def reject(self):
         """不予许可."""
@@ -248,11 +278,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=[ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED,
                                      ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_DEFERRED,
-                                     ApplicationState.UNDER_REVIEW, ApplicationState.APPROVED,
-                                     ApplicationState.PROVISIONALLY_APPROVED, ApplicationState.SUSPENDED],
+                                     ApplicationState.UNDER_REVIEW, ApplicationState.REPORTED_TO_CITY],
                 target=ApplicationState.WITHDRAWN, permission=_may_act_as_organizer)
     def withdraw(self):
-        """The organizer calls the event off."""
+        """The organizer calls the application off before the decision (after the permit: cancel)."""
+
+    @transition(field=state, source=[ApplicationState.APPROVED, ApplicationState.PROVISIONALLY_APPROVED,
+                                     ApplicationState.SUSPENDED],
+                target=ApplicationState.CANCELLED, permission=_may_act_as_organizer)
+    def cancel(self):
+        """取消: the organizer's cancellation notice withdraws the permit (Order 505 Art. 20)."""
 
     @transition(field=state, source=ApplicationState.APPROVED, target=ApplicationState.COMPLETED,
                 conditions=[_event_over], permission=_may_review)
@@ -302,13 +337,27 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """A city-level decision, or a level whose row says a supervisor signs (RiskLevel.requires_sign_off), by
         the more severe of the computed and the effective level. A level the model does not know counts as
         needing the signature (fail safe); no level (not assessed) does not."""
-        if self.needs_city_decision:
+        if self.city_level:
             return True
         level = self.sign_off_level
         if not level:
             return False
         rule = self.level_rules().get(level)
         return rule is None or rule.requires_sign_off
+
+    @property
+    def city_level(self) -> bool:
+        """Decided by the city bureau (Order 505 Art. 12): flagged at submission, or its largest session (the
+        event's expected_attendance, events.sessions) has reached the catalogue's city-level threshold since."""
+        return bool(self.needs_city_decision
+                    or self.event.expected_attendance >= self.catalogue.city_level_threshold)
+
+    def deciding_authority(self):
+        """The authority that decides (and in whose name the permit or refusal is issued): the city bureau above
+        the district for a city-level application, else the district bureau."""
+        if self.city_level and self.district.parent_id is not None:
+            return self.district.parent
+        return self.district
 
     def decided_by_city(self, user) -> bool:
         """The user belongs to a city police bureau above the application's district (Order 505 Art. 12)."""
@@ -323,9 +372,17 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """Why a police officer who may review this application may not decide it (None: may decide)."""
         from django.utils.translation import gettext
 
-        if self.needs_city_decision and not self.decided_by_city(user):
+        from ..workflow.states import state_has
+
+        if self.city_level and not self.decided_by_city(user):
+            if self.state == ApplicationState.REPORTED_TO_CITY:
+                return gettext("已报市局审批，待市公安局决定（%(action)s）。") % {"action": action}
             return gettext("预计人数达到 %(threshold)s 人的申请须由市公安局决定（%(action)s）；分局审查后报市局审批。") % {
                 "threshold": self.catalogue.city_level_threshold, "action": action}
+        if self.city_level and state_has(self.state, "undecided") and \
+                not state_has(self.state, "reported_to_city"):
+            return gettext("市级决定的申请由分局受理、审查后报市局审批，市局收到报请后决定（%(action)s）。") % {
+                "action": action}
         if self.requires_sign_off and not user.is_supervisor:
             signed = [rule.name for rule in self.level_rules().values() if rule.requires_sign_off]
             return gettext("安保等级为%(levels)s或需市级决定的申请，须由分局领导签批（%(action)s）。") % {
@@ -562,7 +619,18 @@ class AuditEntry(models.Model):
         ACCESS_GRANTED = "access_granted", pgettext_lazy("audit event", "授予访问权限")
         ACCESS_REVOKED = "access_revoked", pgettext_lazy("audit event", "撤销访问权限")
         ADMIN_CHANGE = "admin_change", pgettext_lazy("audit event", "管理后台修改")
+        # City-level decisions, changes and cancellation (Order 505 Art. 12, 20).
+        REPORTED_TO_CITY = "reported_to_city", pgettext_lazy("audit event", "报市局审批")
+        DECISION_COPIED = "decision_copied", pgettext_lazy("audit event", "决定抄送上级机关")
+        CHANGE_REQUESTED = "change_requested", pgettext_lazy("audit event", "申请变更")
+        CHANGE_APPROVED = "change_approved", pgettext_lazy("audit event", "准予变更")
+        CHANGE_REJECTED = "change_rejected", pgettext_lazy("audit event", "不予变更")
+        CANCELLED = "cancelled", pgettext_lazy("audit event", "取消活动")
         OTHER = "other", _("其他")
+        # The statutory clocks (approvals.clocks).
+        CLOCK_EXTENSION_REQUESTED = "clock_extension_requested", pgettext_lazy("audit event", "申请延长决定期限")
+        CLOCK_EXTENDED = "clock_extended", pgettext_lazy("audit event", "批准延长决定期限")
+        CLOCK_OVERDUE = "clock_overdue", pgettext_lazy("audit event", "办理时限届满")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -65,6 +65,7 @@ def application_with_contents(application: Application) -> Application:
         Prefetch("parties", queryset=PartyAssignment.objects.select_related("party")
                  .prefetch_related("acknowledged_items", "party__items").order_by("party__number")),
         "event__co_organisers",
+        "event__sessions",
         "event__venue__exits",
         "event__performers__songs",
     )
@@ -101,29 +102,50 @@ INBOX_SORT_CHOICES = [
 
 def next_deadline_expression():
     """The soonest date that matters for each row (see approvals.workflow.deadlines): the decision clock while deciding,
-    the event start until decided, the post-review of a provisional permit, the earliest deferred-document due
+    the acceptance clock until accepted and a correction's due date (clock_candidates), the post-review of a provisional permit, the earliest deferred-document due
     date. Rows with none (decided and done) get a far date, so they sort last."""
     from datetime import date
 
     from django.db.models import Case, DateField, F, OuterRef, Subquery, Value, When
-    from django.db.models.functions import Coalesce, Least, TruncDate
+    from django.db.models.functions import Coalesce, Least
 
     from ..models import ApplicationState as S
 
     far = Value(date(9999, 12, 31), output_field=DateField())
     from ..workflow.states import with_trait
 
-    deciding, undecided, live = with_trait("deciding"), with_trait("undecided"), with_trait("in_progress")
+    deciding, live = with_trait("deciding"), with_trait("in_progress")
     deferred_due = Subquery(ApplicationDocument.objects.filter(
         application=OuterRef("pk"), status=ApplicationDocument.Status.DEFERRED,
     ).order_by("deferred_due_date").values("deferred_due_date")[:1], output_field=DateField())
     candidates = [
         Case(When(state__in=deciding, then=F("decision_due_date")), output_field=DateField()),
-        Case(When(state__in=undecided, then=TruncDate("event__start_at")), output_field=DateField()),
+        *clock_candidates(),
         Case(When(state=S.PROVISIONALLY_APPROVED, then=F("post_review_due_date")), output_field=DateField()),
         Case(When(state__in=live, then=deferred_due), output_field=DateField()),
     ]
     return Least(*[Coalesce(c, far) for c in candidates], output_field=DateField())
+
+
+def clock_candidates():
+    """The statutory clocks' dates for the urgency sort (approvals.clocks): the acceptance clock while handed in
+    and not accepted (not while returned to the organizer), the due date of an open correction request."""
+    from django.db.models import Case, DateField, OuterRef, Subquery, When
+
+    from ..clocks.selectors import acceptance_due_expression
+    from ..workflow.models import CorrectionRequest
+    from ..workflow.states import state_has, with_trait
+
+    awaiting = [s for s in with_trait("undecided")
+                if not state_has(s, "deciding") and not state_has(s, "organizer_may_edit")]
+    correction_due = Subquery(CorrectionRequest.objects.filter(
+        application=OuterRef("pk"), resubmitted_at__isnull=True).order_by("due_date").values("due_date")[:1],
+        output_field=DateField())
+    return [
+        Case(When(state__in=awaiting, submitted_at__isnull=False, then=acceptance_due_expression()),
+             output_field=DateField()),
+        Case(When(state__in=with_trait("in_progress"), then=correction_due), output_field=DateField()),
+    ]
 
 
 def inbox_sort_key(params) -> str:
@@ -139,10 +161,12 @@ def inbox_queryset(user, params) -> QuerySet:
     Each row's event, venue, organisation, bureau and reviewer come in the same query (no query per row).
     """
     from .filters import ApplicationFilter
+    from ..clocks.services import prefetch_for_clocks
     from ..models import ApplicationState
 
     queryset = application_list_queryset(user).exclude(state=ApplicationState.DRAFT)
     queryset = ApplicationFilter(params, queryset=queryset).qs.annotate(next_deadline=next_deadline_expression())
+    queryset = prefetch_for_clocks(queryset)  # each row's clocks (approvals.clocks.attach_clocks)
     sort = inbox_sort_key(params)
     ordering = INBOX_SORTS[sort.lstrip("-")]
     if sort.startswith("-"):

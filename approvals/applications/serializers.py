@@ -1,10 +1,12 @@
 """Input and output serializers of the organizer's API. Input serializers check types and ranges only; the
 services hold the rules. Output serializers read rows the selectors already loaded (no query per row)."""
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from events.models import Event, Organisation, Performer, Song, Venue
+from events import sessions as event_sessions
+from events.models import Event, EventSession, Organisation, Performer, Song, Venue
 from events.validators import (
     EVENT_DESCRIPTION_MAX_LENGTH, SECTION_NARRATIVE_MAX_LENGTH, validate_phone, validate_single_line,
 )
@@ -111,17 +113,34 @@ class ApplicationListOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SessionOutputSerializer(serializers.ModelSerializer):
+    """One session (场次); `number` counts from 1 in time order."""
+
+    class Meta:
+        model = EventSession
+        fields = ["name", "start_at", "end_at", "expected_attendance"]
+        read_only_fields = fields
+
+
 class EventFactsOutputSerializer(serializers.ModelSerializer):
+    """start_at / end_at / expected_attendance are the summary of `sessions`: first start, last end, the largest
+    session's attendance (the one that decides the thresholds)."""
+
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     venue_name = serializers.CharField(source="venue.name", read_only=True)
     co_organisers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    sessions = serializers.SerializerMethodField()
 
     class Meta:
         model = Event
         fields = ["name", "kind", "kind_display", "venue", "venue_name", "start_at", "end_at",
                   "expected_attendance", "rated_capacity", "ticketed", "temporary_structures", "has_performances",
-                  "alcohol_served", "description", "security_company", "co_organisers"]
+                  "alcohol_served", "description", "security_company", "co_organisers", "sessions"]
         read_only_fields = fields
+
+    @extend_schema_field(SessionOutputSerializer(many=True))
+    def get_sessions(self, event) -> list[dict]:
+        return SessionOutputSerializer(event_sessions.sessions_of(event), many=True).data
 
 
 class ChecklistItemOutputSerializer(serializers.Serializer):
@@ -175,15 +194,48 @@ class ApplicationDetailOutputSerializer(serializers.ModelSerializer):
         return ChecklistOutputSerializer(ChecklistOutputSerializer.build(self.context["checklist"])).data
 
 
+class SessionInputSerializer(serializers.Serializer):
+    """One session (场次). Dates, overlap and attendance rules are the service's (events.sessions)."""
+
+    name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="",
+                                 validators=[validate_single_line])
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+    expected_attendance = serializers.IntegerField(min_value=1, max_value=MAX_PEOPLE)
+
+
+def flat_session_errors(errors) -> dict:
+    """Nested row errors as one key per field, the same keys the service uses: sessions[1].end_at."""
+    flat = {}
+    for key, value in errors.items():
+        rows = value
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            rows = dict(enumerate(value))
+        if key == "sessions" and isinstance(rows, dict) and rows and all(isinstance(i, int) for i in rows):
+            for index, row in rows.items():  # DRF gives the failing rows by index
+                for field, messages in row.items():
+                    flat[event_sessions.session_key(index, field)] = messages
+        else:
+            flat[key] = value
+    return flat
+
+
 class ApplicationFactsInputSerializer(serializers.Serializer):
-    """The event facts an organizer states; co_organisers are other organizer organisations' ids."""
+    """The event facts an organizer states; co_organisers are other organizer organisations' ids.
+
+    `sessions` replaces the event's sessions (one or more). The event's start_at / end_at / expected_attendance
+    are derived from them; sent instead of `sessions` they are the shorthand for an event of one session."""
 
     name = serializers.CharField(max_length=200, validators=[validate_single_line])
     kind = serializers.ChoiceField(choices=Event.Kind.choices)
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.none())
-    start_at = serializers.DateTimeField()
-    end_at = serializers.DateTimeField()
-    expected_attendance = serializers.IntegerField(min_value=1, max_value=MAX_PEOPLE)
+    sessions = SessionInputSerializer(many=True, required=False, allow_empty=False,
+                                      max_length=event_sessions.MAX_SESSIONS,
+                                      help_text="The sessions (场次), each with its start, end and attendance.")
+    start_at = serializers.DateTimeField(required=False, help_text="Shorthand for one session (use sessions).")
+    end_at = serializers.DateTimeField(required=False, help_text="Shorthand for one session (use sessions).")
+    expected_attendance = serializers.IntegerField(min_value=1, max_value=MAX_PEOPLE, required=False,
+                                                   help_text="Shorthand for one session (use sessions).")
     rated_capacity = serializers.IntegerField(min_value=1, max_value=MAX_PEOPLE)
     ticketed = serializers.BooleanField(required=False)
     temporary_structures = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
@@ -200,6 +252,17 @@ class ApplicationFactsInputSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if venues is not None:
             self.fields["venue"].queryset = venues
+
+    def validate(self, attrs):
+        if not self.partial and "sessions" not in attrs:
+            missing = [key for key in ("start_at", "end_at", "expected_attendance") if key not in attrs]
+            if missing:
+                raise serializers.ValidationError({"sessions": [_("至少填写一个场次（开始时间、结束时间和预计人数）。")]})
+        return attrs
+
+    @property
+    def errors(self):
+        return flat_session_errors(super().errors)
 
 
 # ---------------------------------------------------------------------------------------------- documents

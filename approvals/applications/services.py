@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from events import sessions as event_sessions
 from events.models import Event
 from events.services import venue_create  # noqa: F401  (re-exported for the pages)
 
 from .. import access, signals
+from ..workflow import corrections
 from ..models import Application, ApplicationDocument, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry
 from .sections import clean_section_data
 from .uploads import check_upload
@@ -21,6 +23,9 @@ EVENT_FACT_FIELDS = (
     "name", "kind", "venue", "start_at", "end_at", "expected_attendance", "rated_capacity", "ticketed",
     "temporary_structures", "has_performances", "alcohol_served", "description", "security_company",
 )
+# The event's summary of its sessions (events.sessions.summary): derived, never typed besides the sessions —
+# except as the one-session shorthand of API clients that predate sessions.
+SPAN_FIELDS = ("start_at", "end_at", "expected_attendance")
 
 
 def audit(application, *, actor, action="", reason="", snapshot=None, transition="", from_state="", to_state="",
@@ -90,12 +95,13 @@ def application_create(*, user, facts: dict, co_organisers=()) -> Application:
     venue = facts["venue"]
     if venue.owner_id not in (None, organisation.pk):
         raise ValidationError({"venue": _("请选择本单位登记的场所。")})
-    event = Event(organisation=organisation, **{k: v for k, v in facts.items() if k in EVENT_FACT_FIELDS})
-    event.full_clean()
-    if event.expected_attendance < catalogue.permit_threshold:
-        raise ValidationError({"expected_attendance": _(
-            "预计人数不足 %(n)s 人的活动无需申请大型群众性活动安全许可。") % {"n": catalogue.permit_threshold}})
+    facts = dict(facts)
+    sessions, shorthand = _stated_sessions(facts, stored=())
+    event = Event(organisation=organisation, **{k: v for k, v in facts.items()
+                                                if k in EVENT_FACT_FIELDS and k not in SPAN_FIELDS})
+    _apply_sessions(event, sessions, shorthand=shorthand, stored=(), threshold=catalogue.permit_threshold)
     event.save()
+    event_sessions.replace_sessions(event, sessions)
     event.co_organisers.set(co_organisers)
     application = Application.objects.create(
         event=event, organisation=organisation, district=venue.district, catalogue=catalogue, created_by=user,
@@ -119,16 +125,32 @@ def application_update_facts(*, application: Application, user, facts: dict, co_
     venue = facts.get("venue", event.venue)
     if venue.owner_id not in (None, application.organisation_id):
         raise ValidationError({"venue": _("请选择本单位登记的场所。")})
+    facts = dict(facts)
+    stored = event_sessions.session_values(event_sessions.sessions_of(event))
+    sessions, shorthand = _stated_sessions(facts, stored=stored)
     changed = []
     for key, value in facts.items():
-        if key in EVENT_FACT_FIELDS and getattr(event, key) != value:
+        if key in EVENT_FACT_FIELDS and key not in SPAN_FIELDS and getattr(event, key) != value:
             setattr(event, key, value)
             changed.append(key)
-    event.full_clean()
-    if event.expected_attendance < application.catalogue.permit_threshold:
-        raise ValidationError({"expected_attendance": _(
-            "预计人数不足 %(n)s 人的活动无需申请大型群众性活动安全许可。") % {"n": application.catalogue.permit_threshold}})
+    if sessions is not None and event_sessions.ordered(sessions) != stored:
+        changed += ["sessions", *(key for key, value in event_sessions.summary(sessions).items()
+                                  if getattr(event, key) != value)]
+    else:
+        sessions = None
+    if co_organisers is not None and {o.pk for o in co_organisers} != set(
+            event.co_organisers.values_list("pk", flat=True)):
+        changed.append("co_organisers")
+    # While returned: only the fields and sessions the correction names (the summary follows the sessions).
+    corrections.refuse_fields(application, [name for name in changed
+                                            if name != "sessions" and not (stored and name in SPAN_FIELDS)])
+    if sessions is not None:
+        corrections.refuse_sessions(application, stored, event_sessions.ordered(sessions))
+    _apply_sessions(event, sessions, shorthand=shorthand, stored=stored,
+                    threshold=application.catalogue.permit_threshold)
     event.save()
+    if sessions is not None:
+        event_sessions.replace_sessions(event, sessions)
     if co_organisers is not None:
         event.co_organisers.set(co_organisers)
     _follow_venue_district(application, actor=user)
@@ -137,6 +159,47 @@ def application_update_facts(*, application: Application, user, facts: dict, co_
     access.application_sync_access(application, actor=user)
     notify_changed(application, actor=user, what="facts")
     return application
+
+
+def _stated_sessions(facts: dict, *, stored: list[dict]) -> tuple[list[dict] | None, bool]:
+    """The sessions the input states (removed from `facts`) and whether they came as the one-span shorthand.
+    None: the input says nothing about them (an edit of other facts)."""
+    sessions = facts.pop("sessions", None)
+    span = {key: facts.pop(key) for key in SPAN_FIELDS if key in facts}
+    if sessions is not None:
+        if span:
+            raise ValidationError({key: _("活动时间和人数由场次得出，请只填写场次。") for key in span})
+        return event_sessions.session_values(sessions), False
+    if not span:
+        return None, False
+    if len(stored) > 1:
+        raise ValidationError({key: _("本活动有多个场次，请修改场次列表（sessions）。") for key in span})
+    one = {"name": "", **(stored[0] if stored else {}), **span}
+    missing = [key for key in SPAN_FIELDS if one.get(key) is None]
+    if missing:
+        raise ValidationError({key: _("这个字段是必填项。") for key in missing})
+    return [one], True
+
+
+def _apply_sessions(event: Event, sessions, *, shorthand: bool, stored: list[dict], threshold: int) -> None:
+    """Check the stated sessions (all problems at once), put their summary on the event and check the event.
+    Errors name the session's field (sessions[1].end_at), or the plain field for the one-span shorthand."""
+    if sessions is not None:
+        errors = event_sessions.session_errors(
+            sessions, stored_starts=[s["start_at"] for s in stored], rated_capacity=event.rated_capacity)
+        if shorthand:
+            prefix = event_sessions.session_key(0) + "."
+            errors = {key.removeprefix(prefix) if key != "sessions" else "start_at": value
+                      for key, value in errors.items()}
+        if errors:
+            raise ValidationError(errors)
+        for key, value in event_sessions.summary(sessions).items():
+            setattr(event, key, value)
+    event.full_clean()
+    if event.expected_attendance < threshold:
+        # The largest session decides (Order No. 505 Art. 2 counts people per session).
+        raise ValidationError({"expected_attendance" if shorthand or sessions is None else "sessions": _(
+            "预计人数不足 %(n)s 人的活动无需申请大型群众性活动安全许可。") % {"n": threshold}})
 
 
 # ---------------------------------------------------------------------------------------------- documents
@@ -157,6 +220,9 @@ def document_upload(*, application: Application, user, document_type_code: str, 
                                               ApplicationDocument.Status.TO_BE_DEFERRED)
     if not application.is_editable_by_organizer and not delivering_deferred:
         raise ValidationError(_("申请已提交，不能再上传此材料。"))
+    if not delivering_deferred:
+        corrections.ensure_may_edit(application, corrections.Kind.DOCUMENT, document_type_code,
+                                    label=document.document_type.name)
     if document.document_type.filled_online:
         raise ValidationError({"document_type": _("安全工作方案在线填写，无需上传。")})
     checked = check_upload(uploaded)
@@ -190,6 +256,7 @@ def section_save(*, application: Application, user, section_code: str, raw_data:
     application = _lock(application)
     _ensure_editable(application, user)
     entry = application.sections.select_related("section").get(section__code=section_code)
+    corrections.ensure_may_edit(application, corrections.Kind.SECTION, section_code, label=entry.section.title)
     cleaned, errors = clean_section_data(entry.section.fields, raw_data)
     if errors:
         raise ValidationError(errors)
@@ -211,6 +278,7 @@ def party_save(*, application: Application, user, party_code: str, organisation_
     assignment = application.parties.select_related("party").get(party__code=party_code)
     if not assignment.party.named_by_organizer:
         raise PermissionDenied(_("监管部门由公安机关填写。"))
+    corrections.ensure_may_edit(application, corrections.Kind.PARTY, party_code, label=assignment.party.name)
     assignment.organisation_name = organisation_name.strip()
     assignment.responsible_person = responsible_person.strip()
     assignment.responsible_title = responsible_title.strip()
@@ -279,10 +347,12 @@ def performer_save(*, application: Application, user, performer_id=None, name: s
     values = {"name": (name or "").strip(), "genre": (genre or "").strip(), "genre_intensity": genre_intensity,
               "audience_interaction": audience_interaction, "order": order}
     if performer_id is None:
+        corrections.ensure_may_edit(application, corrections.Kind.PERFORMER, corrections.NEW)
         performer = Performer(event=application.event, **values)
         changed = list(PERFORMER_FIELDS)
     else:
         performer = _performer_of(application, performer_id)
+        corrections.ensure_may_edit(application, corrections.Kind.PERFORMER, performer.pk, label=performer.name)
         changed = [key for key, value in values.items() if getattr(performer, key) != value]
         for key, value in values.items():
             setattr(performer, key, value)
@@ -302,6 +372,7 @@ def performer_delete(*, application: Application, user, performer_id) -> None:
     application = _lock(application)
     _ensure_editable(application, user)
     performer = _performer_of(application, performer_id)
+    corrections.ensure_may_edit(application, corrections.Kind.PERFORMER, performer.pk, label=performer.name)
     snapshot = {"lineup": "performer_removed", "performer": performer.pk, "name": performer.name,
                 "songs": list(performer.songs.values_list("title", flat=True))}
     performer.delete()
@@ -316,11 +387,15 @@ def song_save(*, application: Application, user, performer_id, song_id=None, tit
     _ensure_editable(application, user)
     performer = _performer_of(application, performer_id)
     if song_id is None:
+        corrections.ensure_may_edit(application, corrections.Kind.SONG, corrections.NEW, performer=performer.pk,
+                                    label=performer.name)
         song = Song(performer=performer)
     else:
         song = _song_of(application, song_id)
         if song.performer_id != performer.pk:
             raise ValidationError({"song": _("本申请没有这首曲目。")})
+        corrections.ensure_may_edit(application, corrections.Kind.SONG, song.pk, performer=performer.pk,
+                                    label=song.title)
     title = (title or "").strip()
     if song.pk is not None and song.title != title:
         _reset_vetting(song)
@@ -340,6 +415,8 @@ def song_delete(*, application: Application, user, song_id) -> None:
     application = _lock(application)
     _ensure_editable(application, user)
     song = _song_of(application, song_id)
+    corrections.ensure_may_edit(application, corrections.Kind.SONG, song.pk, performer=song.performer_id,
+                                label=song.title)
     snapshot = {"lineup": "song_removed", "performer": song.performer_id, "song": song.pk, "title": song.title}
     song.delete()
     audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot=snapshot)

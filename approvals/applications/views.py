@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import dossier as dossier_parts
-from .. import access
+from .. import access, clocks
 from ..risk import bridge as risk
 from . import selectors, services
 from .checklist import application_checklist, blocking_gaps
@@ -26,11 +26,12 @@ from .requirements import requirements_for
 from .filters import ApplicationFilter
 from .forms import (
     DocumentUploadForm, EventFactsForm, PartyForm, PerformerForm, SectionForm, SongForm, VenueForm,
-    add_service_errors, exit_formset, section_initial,
+    add_service_errors, exit_formset, section_initial, session_formset,
 )
 from events.models import Event
 
 from ..models import ApplicationDocument, ApplicationState, DocumentVersion
+from ..workflow import corrections
 from .sections import field_label
 
 LIST_PAGE_SIZE = 20
@@ -83,7 +84,39 @@ def _venue_forms(request, form_data):
     return VenueForm(data, prefix="venue"), exit_formset(data), new_venue
 
 
-def _route_venue_errors(error, form, venue_form, exits):
+def _limit_to_correction(form, application) -> None:
+    """While a correction is open: the fields it names highlighted, every other one read-only (the service
+    refuses a change to those all the same: corrections.refuse_fields)."""
+    if corrections.scope(application) is None:
+        return
+    for name, field in form.fields.items():
+        if corrections.is_requested(application, corrections.Kind.FIELD, name):
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} border-warning border-2".strip()
+            field.widget.attrs["data-correction-item"] = ""
+        elif not corrections.may_edit(application, corrections.Kind.FIELD, name):
+            field.disabled = True
+
+
+def _limit_sessions_to_correction(sessions, application) -> None:
+    """The same for the session rows: row n is session n (corrections.refuse_sessions refuses the rest)."""
+    if corrections.scope(application) is None:
+        return
+    for position, row in enumerate(sessions.forms, start=1):
+        requested = corrections.is_requested(application, corrections.Kind.SESSION, position)
+        for field in row.fields.values():
+            if requested:
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} border-warning border-2".strip()
+                field.widget.attrs["data-correction-item"] = ""
+            elif not corrections.may_edit(application, corrections.Kind.SESSION, position):
+                field.disabled = True
+
+
+def _route_venue_errors(error, form, venue_form, exits, sessions=None):
+    if sessions is not None and hasattr(error, "error_dict"):
+        rest = sessions.add_service_errors(error.message_dict)  # sessions[1].end_at → row 2's end
+        if not rest:
+            return
+        error = ValidationError(rest)
     if hasattr(error, "error_dict") and set(error.message_dict) & (set(venue_form.fields) | {"exits"}):
         for key, messages_ in error.message_dict.items():
             venue_form.add_error(key if key in venue_form.fields else None, messages_)
@@ -99,11 +132,17 @@ def _facts_page(request, *, application=None):
     initial = None
     if application is not None:
         event = application.event
-        initial = {key: getattr(event, key) for key in services.EVENT_FACT_FIELDS}
+        initial = {key: getattr(event, key) for key in services.EVENT_FACT_FIELDS
+                   if key not in services.SPAN_FIELDS}
         initial["co_organisers"] = list(event.co_organisers.all())
     form = EventFactsForm(data, initial=initial, organisation=organisation)
-    venue_form, exits, new_venue = _venue_forms(request, data)
-    context = {"form": form, "venue_form": venue_form, "exits": exits, "no_permit": None,
+    sessions = session_formset(data, event=application.event if application else None)
+    if application is not None:
+        _limit_to_correction(form, application)
+        _limit_sessions_to_correction(sessions, application)
+    # A venue the correction leaves as it is cannot be replaced by a new one either.
+    venue_form, exits, new_venue = _venue_forms(request, None if form.fields["venue"].disabled else data)
+    context = {"form": form, "sessions": sessions, "venue_form": venue_form, "exits": exits, "no_permit": None,
                "catalogue": application.catalogue if application else selectors.current_catalogue()}
     if application is not None:
         context.update(_application_context(application))
@@ -111,13 +150,13 @@ def _facts_page(request, *, application=None):
     if data is None:
         return render(request, template, context)
 
-    valid = form.is_valid()
+    valid = form.is_valid() & sessions.is_valid()
     if new_venue:
         valid = venue_form.is_valid() & exits.is_valid() & valid
     if not valid:
         return render(request, template, context)
     threshold = (application.catalogue if application else selectors.current_catalogue()).permit_threshold
-    if form.cleaned_data["expected_attendance"] < threshold:
+    if sessions.largest_attendance() < threshold:  # the largest session decides
         # Not an error of the organizer: a smaller event simply needs no permit (Order No. 505, Art. 2).
         context["no_permit"] = threshold
         return render(request, template, context)
@@ -127,7 +166,7 @@ def _facts_page(request, *, application=None):
             if venue is None:
                 venue = services.venue_create(organisation=organisation, exits=exits.exits(),
                                               **venue_form.cleaned_data)
-            facts = {**form.facts(), "venue": venue}
+            facts = {**form.facts(), "venue": venue, "sessions": sessions.sessions()}
             if application is None:
                 application = services.application_create(
                     user=user, facts=facts, co_organisers=form.cleaned_data["co_organisers"])
@@ -138,7 +177,7 @@ def _facts_page(request, *, application=None):
                                                   co_organisers=form.cleaned_data["co_organisers"])
                 messages.success(request, _("活动信息已保存。"))
     except ValidationError as error:
-        _route_venue_errors(error, form, venue_form, exits)
+        _route_venue_errors(error, form, venue_form, exits, sessions)
         return render(request, template, context)
     return redirect("approvals:detail", pk=application.pk)
 
@@ -342,8 +381,9 @@ def application_parties(request, pk):
 def _document_uploadable(application, document) -> bool:
     if document.document_type.filled_online:
         return False
-    return application.is_editable_by_organizer or document.status in (
-        ApplicationDocument.Status.DEFERRED, ApplicationDocument.Status.TO_BE_DEFERRED)
+    if document.status in (ApplicationDocument.Status.DEFERRED, ApplicationDocument.Status.TO_BE_DEFERRED):
+        return True  # deferred documents may be delivered at any time
+    return corrections.may_edit(application, corrections.Kind.DOCUMENT, document.document_type.code)
 
 
 @login_required
@@ -510,6 +550,7 @@ def reviewer_inbox(request):
     _style_filter_form(filterset.form)
     sort = selectors.inbox_sort_key(request.GET)
     page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE)
+    clocks.attach_clocks(page.object_list)
     return render(request, "approvals/inbox.html", {
         "page": page, "filter_form": filterset.form, "sort": sort,
         "sorts": selectors.INBOX_SORT_CHOICES})

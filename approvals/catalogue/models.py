@@ -27,6 +27,8 @@ class CatalogueVersion(models.Model):
     deferred_due_days_before_event = models.PositiveIntegerField(_("容缺材料最迟于活动前（天）"), default=3)
     deferred_reminder_days = models.PositiveIntegerField(_("容缺材料到期前提醒（天）"), default=2)
     post_review_days_before_event = models.PositiveIntegerField(_("先批后审最迟于活动前完成（天）"), default=3)
+    # Order 505 Art. 20: a change of time, place or scale is asked for this many working days before the event.
+    change_notice_working_days = models.PositiveIntegerField(_("变更申请最迟于活动前（工作日）"), default=5)
 
     class Meta:
         verbose_name = _("目录版本")

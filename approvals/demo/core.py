@@ -25,6 +25,7 @@ MARATHON = "2026城市马拉松"
 LANTERN_FAIR = "古城元宵灯会"
 EVENING_CONCERT = "滨湖秋夜音乐会"  # starts within hours of loading: the event-day demo
 CAMPING_DRAFT = "湖滨星空露营节"
+TWO_EVENINGS = "湖滨仲夏两晚音乐节"  # two sessions (场次); the second, over 5,000, takes the city route
 
 DEMO_USERS = [
     # username, full name, role, organisation key, authority key
@@ -215,6 +216,23 @@ def load_core_demo(stdout) -> dict:
     services.section_save(application=camping, user=users["organizer"], section_code="overview",
                           raw_data={"sessions": 1, "daily_hours": 24}, narrative="两晚露营。")
 
+    # Two evenings: Order 505 counts people per session, so the second evening's 6,500 decides (city level).
+    first_evening = timezone.localtime(now + timedelta(days=50)).replace(hour=19, minute=0)
+    two_evenings = services.application_create(user=users["organizer"], facts={
+        "name": TWO_EVENINGS, "kind": "music_festival", "venue": lakeside, "rated_capacity": 12000,
+        "sessions": [
+            {"name": "第一晚（民谣专场）", "start_at": first_evening, "end_at": first_evening + timedelta(hours=4),
+             "expected_attendance": 3800},
+            {"name": "第二晚（摇滚专场）", "start_at": first_evening + timedelta(days=1),
+             "end_at": first_evening + timedelta(days=1, hours=4, minutes=30), "expected_attendance": 6500},
+        ],
+        "ticketed": True, "temporary_structures": 2, "has_performances": True, "alcohol_served": False,
+        "security_company": orgs["andun"], "description": "湖畔草坪连续两晚：第一晚民谣专场，第二晚摇滚专场，分场售票。"})
+    _lineup(two_evenings.event, [("晴天民谣社", "民谣", 1, 2, ["湖边", "南风"]),
+                                 ("城市之光", "流行摇滚", 3, 4, ["光", "奔跑"])])
+    _fill(two_evenings, users["organizer"], staff=160, upload_deferrable=True)
+    services.application_submit(application=two_evenings, user=users["organizer"])
+
     today = timezone.localdate()
     TrainingDrill.objects.create(company=orgs["andun"], held_on=today - timedelta(days=20), scenario="人群踩踏疏散演练",
                                  guards_trained=180)
@@ -222,4 +240,5 @@ def load_core_demo(stdout) -> dict:
                                  guards_trained=120)
     AccountabilityRecord.objects.create(company=orgs["andun"], decided_on=today - timedelta(days=200),
                                         severity="warning", description="某展会安检口人员不足，责令整改。")
-    return {"users": users, "applications": {a.event.name: a for a in (festival, marathon, lantern, evening, camping)}}
+    return {"users": users, "applications": {a.event.name: a for a in (festival, marathon, lantern, evening, camping,
+                                                                       two_evenings)}}

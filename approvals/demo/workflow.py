@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from events.models import Performer, Song, Venue
+from events.models import Authority, Performer, Song, Venue
 
 from . import core as demo
 from .. import workflow
@@ -19,6 +19,10 @@ from ..applications import services
 from ..models import Application, ApplicationDocument, ApplicationState, AuditEntry
 
 REJECTED_DEMO = "滨湖电音派对"
+# ≥ 5,000 people, reviewed by the district and reported: it waits for the city bureau's decision (待市局决定).
+REPORTED_DEMO = "湖滨跨年倒计时晚会"
+# Each bureau's abbreviation, printed in its decision numbers (events.Authority.permit_number_format).
+ABBREVIATIONS = {"市公安局": "市公", "湖滨区公安分局": "湖公", "古城区公安分局": "古公"}
 HISTORY_DEMO = "2025古城中秋灯会"
 EVENING_STRUCK_SONGS: dict[str, tuple[str, str]] = {"光": ("struck", "演唱版本歌词含不宜内容。")}
 
@@ -79,6 +83,8 @@ def advance_demo_applications(stdout) -> None:
     if reviewer is None or supervisor is None or city is None:
         stdout.write("  审批演示：缺少演示民警账号，跳过。")
         return
+    for name, abbreviation in ABBREVIATIONS.items():
+        Authority.objects.filter(name=name, abbreviation="").update(abbreviation=abbreviation)
 
     # 湖滨草莓音乐节: accepted with deferred documents; the organizer signed; culture vetting under way.
     festival = _by_name(demo.FESTIVAL)
@@ -109,6 +115,8 @@ def advance_demo_applications(stdout) -> None:
         if culture:
             workflow.application_assign_culture_vetting(application=evening, actor=reviewer, official=culture)
             _vet(culture, {}, EVENING_STRUCK_SONGS, evening.event)
+        evening = workflow.application_report_to_city(
+            application=evening, actor=reviewer, opinion="经审查，场地、安保力量和疏散方案符合要求，分局同意举办，报请市局审批。")
         result = _try(stdout, f"{demo.EVENING_CONCERT} 许可",
                       lambda: workflow.application_approve(application=evening, actor=city))
         if result:
@@ -120,6 +128,8 @@ def advance_demo_applications(stdout) -> None:
     if marathon and marathon.state == ApplicationState.SUBMITTED:
         marathon = workflow.application_accept(application=marathon, actor=reviewer)
         marathon = workflow.application_start_review(application=marathon, actor=reviewer)
+        marathon = workflow.application_report_to_city(
+            application=marathon, actor=reviewer, opinion="赛道沿线安保部署已核查，分局同意举办，报请市局审批。")
         marathon = _try(stdout, f"{demo.MARATHON} 许可",
                         lambda: workflow.application_approve(application=marathon, actor=city))
         if marathon:
@@ -164,3 +174,23 @@ def advance_demo_applications(stdout) -> None:
             application=party, actor=reviewer,
             reason="通宵举办且现场售酒，安保力量（30人）远低于最低配置，夜间疏散方案不可行。")
         stdout.write(f"  审批演示：{REJECTED_DEMO} → 不予许可")
+
+    # 湖滨跨年倒计时晚会: 9,000 people, accepted and reviewed by the district and reported to the city bureau,
+    # where it waits (the city user's inbox shows it as 待市局决定).
+    if not _by_name(REPORTED_DEMO) and _user("organizer"):
+        organizer = _user("organizer")
+        venue = Venue.objects.filter(name="湖滨音乐节草坪").first()
+        now = timezone.now().replace(second=0, microsecond=0)
+        gala = services.application_create(user=organizer, facts={
+            "name": REPORTED_DEMO, "kind": "other", "venue": venue, "start_at": now + timedelta(days=28, hours=10),
+            "end_at": now + timedelta(days=28, hours=14), "expected_attendance": 9000, "rated_capacity": 12000,
+            "ticketed": True, "temporary_structures": 3, "has_performances": False, "alcohol_served": False,
+            "description": "跨年倒计时文艺晚会，分区售票入场。"})
+        demo._fill(gala, organizer, staff=240, upload_deferrable=True)
+        gala = services.application_submit(application=gala, user=organizer)
+        gala = workflow.application_accept(application=gala, actor=reviewer)
+        gala = workflow.application_start_review(application=gala, actor=reviewer)
+        workflow.application_report_to_city(
+            application=gala, actor=reviewer,
+            opinion="经实地核查，场地容量、出入口和安保力量（240人）满足要求，分局同意举办，报请市局审批。")
+        stdout.write(f"  审批演示：{REPORTED_DEMO} → 已报市局审批（待市局决定）")

@@ -25,12 +25,12 @@ from django_fsm import ConcurrentTransition
 from accounts import roles
 from events.models import Performer, Song, VettingStatus
 
-from .. import access, signals
-from . import deadlines
+from .. import access, clocks, signals
+from . import corrections, deadlines
 from ..audit import Event, transition_event
 from ..models import (
-    Application, ApplicationDocument, ApplicationState, AuditEntry, DeferredCommitment, PartyAssignment, Permit,
-    PermitNumberSequence, Suspension,
+    Application, ApplicationDocument, ApplicationState, AuditEntry, DecisionNumberSequence, DeferredCommitment,
+    ChangeRequest, PartyAssignment, Permit, Refusal, Suspension,
 )
 from ..applications.requirements import Requirements, requirements_for
 from ..applications.services import audit
@@ -123,7 +123,7 @@ def _snapshot(application: Application, **extra) -> dict:
 
 
 def _fire(application: Application, name: str, *, actor, reason: str = "", snapshot: dict | None = None,
-          args=()) -> AuditEntry:
+          args=(), message: str = "", also=()) -> AuditEntry:
     """The one write path of a state change (the caller locked the row and checked state, role and input):
     change the state, bump the revision, one typed audit event, the re-assessment enqueued (outbox, runs after
     commit), the people concerned told (e-mails through the outbox), application_transitioned after commit (the
@@ -147,7 +147,7 @@ def _fire(application: Application, name: str, *, actor, reason: str = "", snaps
         signals.application_transitioned.send, sender=Application, application=application, transition=name,
         from_state=from_state, to_state=application.state, actor=actor, reason=reason, reassessed=True),
         robust=True)
-    _tell_transition(application, entry, actor=actor)
+    _tell_transition(application, entry, actor=actor, message=message, also=also)
     return entry
 
 
@@ -182,14 +182,21 @@ def _tell(application: Application, *, users, verb: str, message: str, dedupe_ke
            link=application_link(application), dedupe_key=dedupe_key)
 
 
-def _tell_transition(application: Application, entry: AuditEntry, *, actor) -> None:
-    message = _("“%(event)s”（%(reference)s）：%(action)s，当前状态：%(state)s。") % {
+def _tell_transition(application: Application, entry: AuditEntry, *, actor, message: str = "", also=()) -> None:
+    """`message`: what this transition adds (e.g. the items to correct); `also`: people told besides those
+    concerned (e.g. the officer who asked for the correction)."""
+    text = _("“%(event)s”（%(reference)s）：%(action)s，当前状态：%(state)s。") % {
         "event": application.event.name, "reference": application.reference,
         "action": _label(entry.transition), "state": application.get_state_display()}
+    if message:
+        text += "\n" + message
     if entry.reason:
-        message += "\n" + _("理由：%(reason)s") % {"reason": entry.reason}
-    _tell(application, users=_people_concerned(application, police=actor is None), verb=entry.transition,
-          message=message, dedupe_key=f"audit:{entry.pk}", actor=actor)
+        text += "\n" + _("理由：%(reason)s") % {"reason": entry.reason}
+    users = [*_people_concerned(application, police=actor is None), *(u for u in also if u)]
+    if entry.transition in CITY_ROUTE_TRANSITIONS and application.city_level:
+        users += _bureaus_of_city_route(application)  # both bureaus follow a city-level case
+    _tell(application, users=users, verb=entry.transition, message=text, dedupe_key=f"audit:{entry.pk}",
+          actor=actor)
 
 
 def _today() -> date:
@@ -201,10 +208,8 @@ def _event_date(application: Application) -> date:
 
 
 def _set_decision_clock(application: Application) -> None:
-    catalogue = application.catalogue
     application.accepted_at = timezone.now()
-    application.decision_due_date = deadlines.decision_due_date(
-        _today(), days=catalogue.decision_days, working_days=catalogue.decision_days_are_working_days)
+    application.decision_due_date = clocks.decision_due_on_acceptance(application, _today())
 
 
 def _locked_requirements(application: Application) -> Requirements:
@@ -232,17 +237,7 @@ def approval_blockers(application: Application) -> list[str]:
 
 def application_deadlines(application: Application, today: date | None = None) -> list[deadlines.Deadline]:
     """The deadlines that still matter in the application's state, soonest first."""
-    today = today or _today()
-    if not state_has(application.state, "in_progress"):
-        return []
-    deciding = state_has(application.state, "deciding")
-    deferred = sorted({d.deferred_due_date for d in application.documents.all()
-                       if d.status == ApplicationDocument.Status.DEFERRED and d.deferred_due_date})
-    return deadlines.deadlines_of(
-        today=today, event_start=_event_date(application),
-        decision_due=application.decision_due_date if deciding else None, deferred_due=deferred,
-        post_review_due=application.post_review_due_date if application.state == S.PROVISIONALLY_APPROVED
-        else None)
+    return clocks.application_deadlines(application, today)  # the statutory clocks (approvals.clocks)
 
 
 def latest_deferred_due(application: Application) -> date:
@@ -349,12 +344,21 @@ def deferred_commitment_sign(*, commitment: DeferredCommitment, actor) -> Deferr
 
 
 @transaction.atomic
-def application_return(*, application: Application, actor, reason: str, expected_revision=None) -> Application:
-    """退回补正: the organizer corrects and resubmits."""
+def application_return(*, application: Application, actor, reason: str, items=(), due_date=None,
+                       expected_revision=None) -> Application:
+    """退回补正 / 补充材料 from any stage before the decision, told at once and in full (一次性告知): `reason` is
+    the note, `items` what the organizer must change (and alone may change; approvals.workflow.corrections),
+    by `due_date`. Acceptance, deferred commitments and vetting decisions stay; resubmission returns to this
+    stage. The statutory clocks pause from now until the resubmission (CorrectionRequest.requested_at →
+    resubmitted_at)."""
     application = _lock(application, expected_revision)
     _check_transition(application, "return_for_correction", actor)
     reason = _required_text(reason, "reason", _("请填写退回理由和需补正的内容。"))
-    _fire(application, "return_for_correction", actor=actor, reason=reason)
+    correction = corrections.request_correction(application, actor=actor, note=reason, items=items,
+                                                due_date=due_date)
+    _fire(application, "return_for_correction", actor=actor, reason=reason, message=corrections.notice_text(correction),
+          snapshot=_snapshot(application, correction=correction.pk, stage=correction.stage,
+                             items=correction.items, due_date=correction.due_date.isoformat()))
     return application
 
 
@@ -394,19 +398,32 @@ def application_submit(*, application: Application, actor, expected_revision=Non
         raise ValidationError({"__all__": [
             _("尚缺：%(item)s") % {"item": g.label} + (_("（%(note)s）") % {"note": g.note} if g.note else "")
             for g in gaps]})
-    deferred = documents_to_defer(application)
-    for document in deferred:
-        document.status = ApplicationDocument.Status.TO_BE_DEFERRED
-        document.save(update_fields=["status"])
+    # After a correction: back to the stage it left, keeping acceptance, commitments and vetting.
+    correction = corrections.open_correction(application)
+    back_to = correction.stage if correction is not None else S.SUBMITTED
     flags = submission_flags(application)
-    application.is_late = flags["is_late"]
-    application.needs_city_decision = flags["needs_city_decision"]
-    application.submitted_at = timezone.now()
+    deferred = []
+    if back_to == S.SUBMITTED:  # not accepted yet: handed in anew (flags, deferral, submission time)
+        deferred = documents_to_defer(application)
+        for document in deferred:
+            document.status = ApplicationDocument.Status.TO_BE_DEFERRED
+            document.save(update_fields=["status"])
+        application.is_late = flags["is_late"]
+        application.submitted_at = timezone.now()
+    application.needs_city_decision = flags["needs_city_decision"]  # the headcount may have been corrected
     _follow_venue_district(application, actor=actor)
-    _fire(application, "submit", actor=actor, snapshot={
+    message, also, answered = "", (), {}
+    if correction is not None:
+        changes = corrections.revision_changes(correction)
+        correction.resubmitted_at = timezone.now()
+        correction.save(update_fields=["resubmitted_at"])
+        message, also = corrections.resubmission_text(correction, changes), (correction.requested_by,)
+        answered = {"correction": correction.pk, "back_to": back_to,
+                    "corrected": list(dict.fromkeys(f"{row.kind}:{row.key}" for row in changes))}
+    _fire(application, "submit", actor=actor, args=(back_to,), message=message, also=also, snapshot={
         **flags, "to_be_deferred": [d.document_type.code for d in deferred],
         "expected_attendance": event.expected_attendance, "start_at": event.start_at.isoformat(),
-        "district": application.district_id})
+        "district": application.district_id, **answered})
     # From submission on the district bureau (and the bureaus above it) and the named security company see it;
     # a bureau or company it no longer concerns stops seeing it.
     access.application_sync_access(application, actor=actor)
@@ -453,12 +470,19 @@ def permit_conditions(application: Application) -> list[str]:
     return conditions
 
 
-def _next_permit_number(year: int) -> str:
-    PermitNumberSequence.objects.bulk_create([PermitNumberSequence(year=year)], ignore_conflicts=True)
-    sequence = PermitNumberSequence.objects.select_for_update().get(year=year)
+def next_decision_number(authority, kind: str, *, year: int | None = None) -> str:
+    """The next number of `authority`'s series for `kind` (permit or refusal) in `year`, in the authority's own
+    format (events.Authority.permit_number_format / refusal_number_format): the sequence row is locked, so
+    numbers are never duplicated or skipped."""
+    year = year or timezone.localdate().year
+    DecisionNumberSequence.objects.bulk_create(
+        [DecisionNumberSequence(authority=authority, year=year, kind=kind)], ignore_conflicts=True)
+    sequence = DecisionNumberSequence.objects.select_for_update().get(authority=authority, year=year, kind=kind)
     sequence.last += 1
     sequence.save(update_fields=["last"])
-    return f"许字〔{year}〕第{sequence.last:04d}号"
+    number_format = (authority.permit_number_format if kind == DecisionNumberSequence.Kind.PERMIT
+                     else authority.refusal_number_format)
+    return authority.decision_number(number_format, year=year, n=sequence.last)
 
 
 def _issue_permit(application: Application, *, actor, kind: str, audit_reason: str = "") -> Permit:
@@ -467,8 +491,10 @@ def _issue_permit(application: Application, *, actor, kind: str, audit_reason: s
     signer = actor if actor.is_supervisor else None
     permit = Permit.objects.select_for_update().filter(application=application).first()
     if permit is None:
-        permit = Permit(application=application, number=_next_permit_number(timezone.localdate().year),
-                        issued_at=timezone.now(), issued_by=actor)
+        # In the deciding authority's name and number series (the city bureau for a city-level event).
+        authority = application.deciding_authority()
+        permit = Permit(application=application, authority=authority, issued_at=timezone.now(), issued_by=actor,
+                        number=next_decision_number(authority, DecisionNumberSequence.Kind.PERMIT))
     permit.kind = kind
     permit.signed_by = signer or permit.signed_by
     permit.approved_attendance = application.event.expected_attendance
@@ -495,7 +521,9 @@ def application_approve(*, application: Application, actor, expected_revision=No
     application.decided_at = timezone.now()
     entry_snapshot = _snapshot(application, conditions=permit_conditions(application))
     _fire(application, "approve", actor=actor, snapshot=entry_snapshot)
-    _issue_permit(application, actor=actor, kind=Permit.Kind.APPROVED, audit_reason=_("签发许可决定书 %(n)s"))
+    permit = _issue_permit(application, actor=actor, kind=Permit.Kind.APPROVED,
+                           audit_reason=_("签发许可决定书 %(n)s"))
+    _copy_decision(application, actor=actor, authority=permit.authority, number=permit.number)
     return application
 
 
@@ -517,7 +545,9 @@ def application_approve_provisionally(*, application: Application, actor, expect
     application.decided_at = timezone.now()
     _fire(application, "approve_provisionally", actor=actor,
           snapshot=_snapshot(application, post_review_due_date=due.isoformat()))
-    _issue_permit(application, actor=actor, kind=Permit.Kind.PROVISIONAL, audit_reason=_("签发先批后审临时许可 %(n)s"))
+    permit = _issue_permit(application, actor=actor, kind=Permit.Kind.PROVISIONAL,
+                           audit_reason=_("签发先批后审临时许可 %(n)s"))
+    _copy_decision(application, actor=actor, authority=permit.authority, number=permit.number)
     return application
 
 
@@ -539,7 +569,14 @@ def application_reject(*, application: Application, actor, reason: str, expected
     _check_transition(application, "reject", actor)
     reason = _required_text(reason, "reason", _("请填写不予许可的理由。"))
     application.decided_at = timezone.now()
-    _fire(application, "reject", actor=actor, reason=reason)
+    authority = application.deciding_authority()
+    number = next_decision_number(authority, DecisionNumberSequence.Kind.REFUSAL)
+    _fire(application, "reject", actor=actor, reason=reason, snapshot=_snapshot(application, refusal=number))
+    refusal = Refusal(application=application, authority=authority, number=number, reason=reason, decided_by=actor,
+                      decided_at=application.decided_at)
+    refusal.full_clean()
+    refusal.save()
+    _copy_decision(application, actor=actor, authority=authority, number=number)
     return application
 
 
@@ -846,3 +883,309 @@ def _deferred_missed(commitment: DeferredCommitment, names: str) -> int:
         reasons=_("容缺材料（%(docs)s）逾期（%(due)s）未补交。") % {"docs": names, "due": commitment.due_date.isoformat()},
         required_changes=_("补交容缺材料：%(docs)s。") % {"docs": names})
     return 1
+
+
+# ---------------------------------------------------------------------------------------------- city level
+# Order 505 Art. 12: ≥ 5,000 people (the largest session) is the city bureau's decision. The district receives,
+# accepts and reviews, then reports it with its opinion (报市局审批); the city decides; the decision is issued in
+# the city's name and number series and copied to the authority one level up (抄送).
+
+# The transitions of a city-level case both bureaus are told of.
+CITY_ROUTE_TRANSITIONS = frozenset({"report_to_city", "approve", "approve_provisionally", "reject"})
+
+
+def _police_of(authority) -> list:
+    if authority is None:
+        return []
+    return list(get_user_model().objects.filter(authority=authority, is_active=True,
+                                                groups__name__in=roles.POLICE_ROLES).distinct())
+
+
+def _bureaus_of_city_route(application: Application) -> list:
+    return _police_of(application.district) + _police_of(application.deciding_authority())
+
+
+def city_report(application: Application):
+    """The district's report to the city bureau (its opinion, who reported and when), or None."""
+    return (application.audit_entries.select_related("actor").filter(event=Event.REPORTED_TO_CITY)
+            .order_by("-created_at", "-id").first())
+
+
+@transaction.atomic
+def application_report_to_city(*, application: Application, actor, opinion: str,
+                               expected_revision=None) -> Application:
+    """报市局审批: the district's review is done; the city bureau decides, with the district's opinion before it."""
+    application = _lock(application, expected_revision)
+    if fsm.allows(application, "report_to_city") and not application.city_level and actor is not None \
+            and actor.is_police and application.user_may(actor, access.REVIEW):
+        raise ValidationError(_("预计人数（最大场次 %(n)s 人）未达到市级决定标准（%(threshold)s 人），由分局决定，"
+                                "无需报市局审批。") % {"n": application.event.expected_attendance,
+                                               "threshold": application.catalogue.city_level_threshold})
+    _check_transition(application, "report_to_city", actor)
+    opinion = _required_text(opinion, "opinion", _("请填写分局审查意见。"))
+    city = application.deciding_authority()
+    _fire(application, "report_to_city", actor=actor, reason=opinion,
+          snapshot=_snapshot(application, reported_to=city.pk, reported_by_authority=actor.authority_id))
+    return application
+
+
+def _copy_decision(application: Application, *, actor, authority, number: str) -> None:
+    """抄送: the decision is copied to the authority one level above the deciding one. Its police already read
+    the application through the grants of every bureau above the district (approvals.access); they are told,
+    and the copy is on record."""
+    parent = authority.parent if authority is not None else None
+    if parent is None:
+        return
+    entry = audit(application, actor=actor, event=Event.DECISION_COPIED,
+                  reason=_("%(number)s 抄送 %(authority)s") % {"number": number, "authority": parent.name},
+                  snapshot={"number": number, "deciding_authority": authority.pk, "copied_to": parent.pk})
+    _tell(application, users=_police_of(parent), verb="decision_copied", actor=actor,
+          dedupe_key=f"audit:{entry.pk}",
+          message=_("抄送：%(authority)s对“%(event)s”（%(reference)s）作出决定，文号 %(number)s，当前状态：%(state)s。") % {
+              "authority": authority.name, "event": application.event.name, "reference": application.reference,
+              "number": number, "state": application.get_state_display()})
+
+
+def decision_copies(application: Application) -> list[str]:
+    """The names of the authorities a decision was copied to (抄送), for the permit and refusal pages."""
+    from events.models import Authority
+
+    ids = [e.snapshot.get("copied_to") for e in application.audit_entries.filter(event=Event.DECISION_COPIED)]
+    names = dict(Authority.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
+    return list(dict.fromkeys(names[i] for i in ids if i in names))
+
+
+# ---------------------------------------------------------------------------------------------- cancellation
+
+
+@transaction.atomic
+def application_cancel(*, application: Application, actor, reason: str, expected_revision=None) -> Application:
+    """取消: the organizer's cancellation notice (Order 505 Art. 20) withdraws the permit; a pending change
+    request lapses; the event leaves the event-day lists (the cancelled state is not event_day_listed)."""
+    application = _lock(application, expected_revision)
+    _check_transition(application, "cancel", actor)
+    reason = _required_text(reason, "reason", _("请填写取消活动的原因。"))
+    now = timezone.now()
+    _fire(application, "cancel", actor=actor, reason=reason)
+    Permit.objects.filter(application=application, revoked_at__isnull=True).update(revoked_at=now, cancelled_at=now)
+    application.change_requests.filter(status=ChangeRequest.Status.PENDING).update(
+        status=ChangeRequest.Status.LAPSED, decided_at=now)
+    # The deciding authority hears of it (the district's bureau is told by _fire).
+    permit = Permit.objects.filter(application=application).select_related("authority").first()
+    if permit is not None and permit.authority_id != application.district_id:
+        _tell(application, users=_police_of(permit.authority), verb="cancel", actor=actor,
+              dedupe_key=f"cancel:{application.pk}:{permit.authority_id}",
+              message=_("“%(event)s”（%(reference)s）已由主办方取消，许可决定书 %(number)s 注销。理由：%(reason)s") % {
+                  "event": application.event.name, "reference": application.reference, "number": permit.number,
+                  "reason": reason})
+    return application
+
+
+# ---------------------------------------------------------------------------------------------- changes
+
+
+def _session_rows(event) -> list[dict]:
+    from events.sessions import sessions_of
+
+    return [{"name": s.name, "start_at": timezone.localtime(s.start_at).isoformat(),
+             "end_at": timezone.localtime(s.end_at).isoformat(), "expected_attendance": s.expected_attendance}
+            for s in sessions_of(event)]
+
+
+def _parse_sessions(rows) -> list[dict]:
+    """The sessions asked for, checked (each with start < end and a positive attendance), as stored rows."""
+    parsed, errors = [], []
+    for index, row in enumerate(rows or [], start=1):
+        try:
+            start, end = row["start_at"], row["end_at"]
+            start = start if isinstance(start, datetime) else datetime.fromisoformat(str(start))
+            end = end if isinstance(end, datetime) else datetime.fromisoformat(str(end))
+            attendance = int(row["expected_attendance"])
+        except (KeyError, TypeError, ValueError):
+            errors.append(_("第 %(n)s 场：请填写有效的开始、结束时间和预计人数。") % {"n": index})
+            continue
+        if timezone.is_naive(start):
+            start = timezone.make_aware(start)
+        if timezone.is_naive(end):
+            end = timezone.make_aware(end)
+        if end <= start:
+            errors.append(_("第 %(n)s 场：结束时间必须晚于开始时间。") % {"n": index})
+        if attendance < 1:
+            errors.append(_("第 %(n)s 场：预计人数必须大于 0。") % {"n": index})
+        parsed.append({"name": str(row.get("name") or "").strip()[:100],
+                       "start_at": timezone.localtime(start).isoformat(),
+                       "end_at": timezone.localtime(end).isoformat(), "expected_attendance": attendance})
+    if not parsed and not errors:
+        errors.append(_("请至少填写一个场次。"))
+    if errors:
+        raise ValidationError({"sessions": errors})
+    return parsed
+
+
+def change_deciding_authority(application: Application, largest_before: int, largest_after: int):
+    """The authority that decided the permit; the city bureau above the district when the largest session,
+    before or after the change, reaches the city-level threshold (Order 505 Art. 12)."""
+    permit = Permit.objects.filter(application=application).select_related("authority").first()
+    authority = permit.authority if permit is not None else application.district
+    threshold = application.catalogue.city_level_threshold
+    if max(largest_before, largest_after) >= threshold and application.district.parent_id is not None \
+            and authority.level != authority.Level.CITY:
+        authority = application.district.parent
+    return authority
+
+
+def pending_change(application: Application):
+    return application.change_requests.filter(status=ChangeRequest.Status.PENDING).select_related(
+        "venue", "previous_venue", "deciding_authority", "filed_by").first()
+
+
+def change_refusal(application: Application, user, change=None) -> str | None:
+    """Why a police officer of the case may not decide the pending change request (None: may decide): the
+    deciding authority (or one above it) decides, with a supervisor's signature where the permit needed one."""
+    from ..applications.models import _authority_covers
+
+    change = change or pending_change(application)
+    if change is None or user is None or not user.is_police:
+        return None
+    authority = change.deciding_authority
+    if not _authority_covers(getattr(user, "authority", None), authority):
+        return _("该变更申请由%(authority)s决定（%(action)s）。") % {"authority": authority.name,
+                                                              "action": _label("decide_change")}
+    if application.requires_sign_off and not user.is_supervisor:
+        return _("该变更须由领导签批（%(action)s）。") % {"action": _label("decide_change")}
+    return None
+
+
+def change_notice_deadline(application: Application, *, start_at=None) -> date:
+    """The last day a change may be filed: the catalogue's working days before the event (or the changed
+    start, whichever is earlier), by the deciding authority's calendar (approvals.clocks)."""
+    from .. import clocks
+
+    days = application.catalogue.change_notice_working_days
+    start = timezone.localtime(min(filter(None, [application.event.start_at, start_at]))).date()
+    # The latest filing day d with d + days working days ≤ the event's start.
+    day = start - timedelta(days=days)
+    while day > _today() - timedelta(days=1) and clocks.add_working_days(day, days,
+                                                                        authority=application.district) > start:
+        day -= timedelta(days=1)
+    return day
+
+
+@transaction.atomic
+def change_request_file(*, application: Application, actor, sessions, reason: str, venue=None,
+                        expected_revision=None) -> ChangeRequest:
+    """变更: the organizer asks to change time (sessions), place (venue) or scale (attendance) of a held permit,
+    at least the catalogue's working days before the event. Nothing changes until the bureau approves."""
+    application = _lock(application, expected_revision)
+    if actor is None or not actor.is_organizer or not application.user_may(actor, access.CHANGE):
+        raise PermissionDenied(_("只有申请单位可以申请变更。"))
+    if not state_has(application.state, "changeable"):
+        raise ValidationError(_("申请当前状态为“%(state)s”，不能申请变更。") % {"state": application.get_state_display()})
+    if pending_change(application) is not None:
+        raise ValidationError(_("已有一项变更申请待审查，请等待决定后再申请。"))
+    reason = _required_text(reason, "reason", _("请填写变更理由。"))
+    rows = _parse_sessions(sessions)
+    event = application.event
+    previous = _session_rows(event)
+    if venue is not None and venue.pk == event.venue_id:
+        venue = None
+    if venue is not None and venue.district_id != application.district_id:
+        raise ValidationError({"venue": _("变更后的场所不在原受理分局辖区内，须重新申请许可。")})
+    if rows == previous and venue is None:
+        raise ValidationError({"sessions": _("变更内容与许可内容相同，请修改时间、地点或规模。")})
+    earliest_new = min(datetime.fromisoformat(r["start_at"]) for r in rows)
+    if earliest_new <= timezone.now():
+        raise ValidationError({"sessions": _("变更后的开始时间不能早于现在。")})
+    latest_filing = change_notice_deadline(application, start_at=earliest_new)
+    if _today() > latest_filing:
+        raise ValidationError({"__all__": _("变更申请须于活动开始前 %(days)s 个工作日提出（最迟 %(day)s），"
+                                            "已不能申请变更。") % {
+            "days": application.catalogue.change_notice_working_days, "day": latest_filing.isoformat()}})
+    change = ChangeRequest(
+        application=application, sessions=rows, previous_sessions=previous, venue=venue,
+        previous_venue=event.venue, reason=reason, filed_by=actor, filed_at=timezone.now(),
+        deciding_authority=change_deciding_authority(
+            application, max(r["expected_attendance"] for r in previous), max(r["expected_attendance"] for r in rows)))
+    change.full_clean()
+    change.save()
+    entry = audit(application, actor=actor, event=Event.CHANGE_REQUESTED, reason=reason, snapshot={
+        "change_request": change.pk, "sessions": rows, "previous_sessions": previous,
+        "venue": venue.pk if venue else None, "deciding_authority": change.deciding_authority_id})
+    _tell(application, users=_people_concerned(application, police=True) + _police_of(change.deciding_authority),
+          verb="change_requested", actor=actor, dedupe_key=f"audit:{entry.pk}",
+          message=_("“%(event)s”（%(reference)s）申请变更%(what)s，请审查。理由：%(reason)s") % {
+              "event": event.name, "reference": application.reference, "what": _("、").join(change.what_changes()),
+              "reason": reason})
+    return change
+
+
+@transaction.atomic
+def change_request_decide(*, application: Application, actor, decision: str, reason: str = "",
+                          expected_revision=None) -> ChangeRequest:
+    """The deciding authority approves the change (the new facts apply, the permit is amended, the plan PDF
+    re-requested, access re-synced) or rejects it with a reason (the permit's facts stand)."""
+    from events import sessions as event_sessions
+
+    application = _lock(application, expected_revision)
+    _ensure_police(application, actor)
+    change = pending_change(application)
+    if change is None or not state_has(application.state, "changeable"):
+        raise ValidationError(_("没有待审查的变更申请。"))
+    refusal = change_refusal(application, actor, change)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if decision not in ("approve", "reject"):
+        raise ValidationError({"decision": _("请选择“准予变更”或“不予变更”。")})
+    reason = (reason or "").strip()
+    if decision == "reject" and not reason:
+        raise ValidationError({"reason": _("不予变更须填写理由。")})
+    change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+    change.decided_by, change.decided_at, change.decision_reason = actor, timezone.now(), reason
+    event = application.event
+    if decision == "reject":
+        change.status = ChangeRequest.Status.REJECTED
+        change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        entry = audit(application, actor=actor, event=Event.CHANGE_REJECTED, reason=reason,
+                      snapshot={"change_request": change.pk})
+        verb, message = "change_rejected", _("“%(event)s”（%(reference)s）的变更申请不予准许，原许可内容不变。"
+                                             "理由：%(reason)s") % {
+            "event": event.name, "reference": application.reference, "reason": reason}
+    else:
+        if datetime.fromisoformat(min(r["start_at"] for r in change.sessions)) <= timezone.now():
+            raise ValidationError(_("变更后的开始时间已过，不能准予变更。"))
+        change.status = ChangeRequest.Status.APPROVED
+        change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        if change.venue_id:
+            event.venue = change.venue
+            event.save(update_fields=["venue", "updated_at"])
+        event_sessions.replace_sessions(event, [
+            {"name": r["name"], "start_at": datetime.fromisoformat(r["start_at"]),
+             "end_at": datetime.fromisoformat(r["end_at"]), "expected_attendance": r["expected_attendance"]}
+            for r in change.sessions])
+        event.refresh_from_db()
+        application.event = event
+        application.needs_city_decision = event.expected_attendance >= application.catalogue.city_level_threshold
+        application.revision += 1
+        application.save(update_fields=["needs_city_decision", "revision", "updated_at"])
+        permit = Permit.objects.select_for_update().filter(application=application).first()
+        if permit is not None:
+            permit.approved_attendance = event.expected_attendance
+            permit.conditions = permit_conditions(application)
+            permit.amended_at = change.decided_at
+            permit.save(update_fields=["approved_attendance", "conditions", "amended_at"])
+        entry = audit(application, actor=actor, event=Event.CHANGE_APPROVED, reason=reason, snapshot={
+            "change_request": change.pk, "sessions": change.sessions, "previous_sessions": change.previous_sessions,
+            "venue": change.venue_id, "approved_attendance": event.expected_attendance,
+            "permit": permit.number if permit else None})
+        access.application_sync_access(application, actor=actor)
+        transaction.on_commit(partial(signals.permit_amended.send, sender=Application, application=application,
+                                      actor=actor), robust=True)
+        transaction.on_commit(partial(signals.application_changed.send, sender=Application,
+                                      application=application, actor=actor, what="facts"), robust=True)
+        verb, message = "change_approved", _("“%(event)s”（%(reference)s）的变更（%(what)s）已准予，许可决定书已相应变更，"
+                                             "许可人数 %(n)s 人。") % {
+            "event": event.name, "reference": application.reference, "what": _("、").join(change.what_changes()),
+            "n": event.expected_attendance}
+    _tell(application, users=_people_concerned(application, police=True) + _police_of(change.deciding_authority),
+          verb=verb, actor=actor, dedupe_key=f"audit:{entry.pk}", message=message)
+    return change

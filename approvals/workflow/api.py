@@ -17,11 +17,11 @@ from .. import access, dossier, workflow
 from ..applications import selectors
 from ..audit import event_label
 from ..models import Application, AuditEntry, DeferredCommitment, Permit
-from . import registry
+from . import corrections, registry
 # The actions' inputs live with the registry (their class names are the schema's components).
 from .inputs import (  # noqa: F401
-    AcceptWithDeferredInput, ApplicationResumeInput, ApplicationSuspendInput, AssigneeInput, SupervisingPartyInput,
-    WorkflowReasonInput, WorkflowRevisionInput,
+    AcceptWithDeferredInput, ApplicationResumeInput, ApplicationSuspendInput, AssigneeInput, ChangeDecisionInput,
+    ChangeRequestInput, ReportToCityInput, SupervisingPartyInput, WorkflowReasonInput, WorkflowRevisionInput,
 )
 
 
@@ -46,6 +46,10 @@ def _person(user) -> str | None:
 
 class PermitDecisionOutput(serializers.Serializer):
     number = serializers.CharField()
+    authority = serializers.CharField(source="authority.name",
+                                      help_text="The deciding authority in whose name it is issued (许可机关).")
+    amended_at = serializers.DateTimeField(allow_null=True, help_text="Last approved change (变更), if any.")
+    cancelled_at = serializers.DateTimeField(allow_null=True, help_text="Cancelled by the organizer (取消).")
     kind = serializers.CharField()
     issued_at = serializers.DateTimeField()
     issued_by = serializers.SerializerMethodField(help_text="The officer in charge (承办民警) who issued it.")
@@ -214,7 +218,8 @@ class PermitApi(APIView):
     def get(self, request, pk):
         application = selectors.application_for_user(request.user, pk)
         dossier.require(request.user, application, dossier.PERMIT)
-        permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by"), application=application)
+        permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by", "authority"),
+                                   application=application)
         return Response(PermitDecisionOutput(permit).data)
 
 
@@ -263,3 +268,66 @@ class SongVetApi(_VetApi):
                    responses={200: VettingResultOutput, **ERRORS}, tags=["workflow"])
     def post(self, request, pk, item_id):
         return super().post(request, pk, item_id)
+
+
+# ---------------------------------------------------------------------------------------------- corrections
+
+
+class CorrectionItemOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    key = serializers.CharField()
+    label = serializers.CharField()
+
+
+class CorrectionChangeOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    key = serializers.CharField()
+    label = serializers.CharField(help_text="The item that changed (a field, section, document, party, performer…).")
+    change = serializers.ChoiceField(choices=["added", "removed", "changed"])
+    field = serializers.CharField(help_text="What changed within the item (empty when added or removed).")
+    field_label = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class CorrectionOutput(serializers.Serializer):
+    """The latest correction request (补正告知): what was asked, by when, and what changed since (`changes`)."""
+
+    id = serializers.IntegerField()
+    stage = serializers.CharField(help_text="The state the application left (and returns to on resubmission).")
+    stage_label = serializers.CharField(source="get_stage_display")
+    note = serializers.CharField()
+    due_date = serializers.DateField()
+    requested_by = serializers.SerializerMethodField()
+    requested_at = serializers.DateTimeField()
+    resubmitted_at = serializers.DateTimeField(allow_null=True)
+    open = serializers.BooleanField()
+    items = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
+
+    def get_requested_by(self, correction) -> str | None:
+        return _person(correction.requested_by)
+
+    @extend_schema_field(CorrectionItemOutput(many=True))
+    def get_items(self, correction):
+        return [{name: item[name] for name in ("kind", "kind_label", "key", "label")}
+                for item in corrections.describe_items(correction.application, correction.items)]
+
+    @extend_schema_field(CorrectionChangeOutput(many=True))
+    def get_changes(self, correction):
+        return [row.as_dict() for row in corrections.revision_changes(correction)]
+
+
+class CorrectionApi(APIView):
+    @extend_schema(operation_id="application_correction",
+                   summary="补正告知（最近一次）及其后的修改（公安与申请单位；无补正告知时 404）",
+                   responses={200: CorrectionOutput, 404: ERRORS[404]}, tags=["workflow"])
+    def get(self, request, pk):
+        application = selectors.application_for_user(request.user, pk)
+        dossier.require(request.user, application, dossier.AUDIT, dossier.APPLICANT_AUDIT)
+        correction = corrections.latest_correction(application)
+        if correction is None:
+            raise exceptions.NotFound(gettext("该申请没有补正告知。"))
+        return Response(CorrectionOutput(correction).data)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from .models import CorrectionRequest
+
 
 class WorkflowRevisionInput(serializers.Serializer):
     expected_revision = serializers.IntegerField(required=False, allow_null=True, min_value=0,
@@ -15,6 +17,23 @@ class WorkflowRevisionInput(serializers.Serializer):
 
 class WorkflowReasonInput(WorkflowRevisionInput):
     reason = serializers.CharField(allow_blank=True, default="")
+
+
+class CorrectionItemInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CorrectionRequest.ItemKind.choices)
+    key = serializers.CharField(max_length=60, help_text="The item within its kind: a field name, a session's "
+                                                        "position (1, 2…), a section, document or party code, a "
+                                                        "performer or song id, or \"new\" (add a performer).")
+
+
+class CorrectionInput(WorkflowReasonInput):
+    """退回补正: the note (`reason`), the items to correct (required after acceptance), the due date."""
+
+    items = CorrectionItemInput(many=True, required=False, default=list,
+                                help_text="What the organizer must change, and alone may change. Empty only "
+                                          "before acceptance (then everything is editable).")
+    due_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                     help_text="By when; default: in 5 days (no later than the day before the event).")
 
 
 class AcceptWithDeferredInput(WorkflowRevisionInput):
@@ -43,6 +62,28 @@ class SupervisingPartyInput(serializers.Serializer):
     responsible_title = serializers.CharField(allow_blank=True, default="")
 
 
+class ReportToCityInput(WorkflowRevisionInput):
+    opinion = serializers.CharField(allow_blank=True, help_text="The district bureau's opinion (分局审查意见).")
+
+
+class ChangeSessionInput(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, default="", max_length=100)
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+    expected_attendance = serializers.IntegerField(min_value=1)
+
+
+class ChangeRequestInput(WorkflowRevisionInput):
+    sessions = ChangeSessionInput(many=True, help_text="Every session as it should be after the change.")
+    venue = serializers.IntegerField(required=False, allow_null=True, help_text="Id of the new venue, if any.")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ChangeDecisionInput(WorkflowRevisionInput):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(allow_blank=True, default="")
+
+
 # ---------------------------------------------------------------------------------------------- page form fields
 # Each: (POSTed data) → the service's value, raising ValidationError on the field (shown as a page message).
 
@@ -64,6 +105,12 @@ def iso_date(name: str):
     return parse
 
 
+def optional_iso_date(name: str):
+    """A date, or None when the field is left empty (the service's default applies)."""
+    parse = iso_date(name)
+    return lambda data: parse(data) if (data.get(name) or "").strip() else None
+
+
 def active_user(name: str):
     def parse(data):
         pk = data.get(name)
@@ -81,3 +128,46 @@ def api_user(pk):
     if user is None:
         raise ValidationError({"user": _("没有这个用户。")})
     return user
+
+
+# Sessions of a change request on the page: rows session-<i>-start_at / -end_at / -expected_attendance / -name.
+MAX_CHANGE_SESSIONS = 10
+
+
+def session_rows(prefix: str = "session"):
+    def parse(data) -> list[dict]:
+        rows = []
+        for index in range(MAX_CHANGE_SESSIONS):
+            values = {key: (data.get(f"{prefix}-{index}-{key}") or "").strip()
+                      for key in ("name", "start_at", "end_at", "expected_attendance")}
+            if not (values["start_at"] or values["end_at"] or values["expected_attendance"]):
+                continue
+            rows.append(values)
+        return rows
+    return parse
+
+
+def optional_venue(name: str):
+    """A venue id from the page (empty: unchanged)."""
+    def parse(data):
+        from events.models import Venue
+
+        pk = (data.get(name) or "").strip()
+        if not pk:
+            return None
+        venue = Venue.objects.filter(pk=pk).first() if pk.isdigit() else None
+        if venue is None:
+            raise ValidationError({name: _("没有这个场所。")})
+        return venue
+    return parse
+
+
+def api_venue(pk):
+    from events.models import Venue
+
+    if pk in (None, ""):
+        return None
+    venue = Venue.objects.filter(pk=pk).first()
+    if venue is None:
+        raise ValidationError({"venue": _("没有这个场所。")})
+    return venue

@@ -112,13 +112,16 @@ class CorrectionRequest(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="correction_requests")
     stage = models.CharField(_("退回前所处环节"), max_length=30, choices=ApplicationState.choices)
-    items = models.JSONField(_("需补正事项"), default=list)
+    items = models.JSONField(_("需补正事项"), default=list, blank=True)  # empty: a return before 受理, all editable
     note = models.TextField(_("补正说明"), max_length=5000)
     due_date = models.DateField(_("补正期限"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("经办民警"))
     requested_at = models.DateTimeField(_("告知时间"), db_index=True)
     resubmitted_at = models.DateTimeField(_("补正提交时间"), null=True, blank=True)
+    # What the application looked like when the correction was requested, for the revision diff
+    # (approvals.workflow.corrections.snapshot_of / revisions.diff).
+    snapshot = models.JSONField(_("告知时的申请内容"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("补正告知")
@@ -133,11 +136,27 @@ class CorrectionRequest(models.Model):
         return self.resubmitted_at is None
 
 
-class PermitNumberSequence(models.Model):
-    """The last permit number issued in a year (locked row, so numbers are never duplicated or skipped)."""
+class DecisionNumberSequence(models.Model):
+    """The last number an authority issued in a year for one kind of decision (permit or refusal): the row is
+    locked while a number is taken, so an authority's numbers are never duplicated or skipped."""
 
-    year = models.PositiveIntegerField(primary_key=True)
+    class Kind(models.TextChoices):
+        PERMIT = "permit", _("许可决定书")
+        REFUSAL = "refusal", _("不予许可决定书")
+
+    authority = models.ForeignKey("events.Authority", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("文号序列")
+        verbose_name_plural = _("文号序列")
+        constraints = [models.UniqueConstraint(fields=["authority", "year", "kind"],
+                                               name="one_number_sequence_per_authority_year_kind")]
+
+    def __str__(self):
+        return f"{self.authority_id} {self.year} {self.kind}: {self.last}"
 
 
 class Permit(models.Model):
@@ -148,7 +167,10 @@ class Permit(models.Model):
         PROVISIONAL = "provisional", _("先批后审临时许可")
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="permit")
-    number = models.CharField(_("许可文号"), max_length=40, unique=True)
+    # The deciding authority, in whose name the permit is issued (the city bureau for a city-level event).
+    authority = models.ForeignKey("events.Authority", verbose_name=_("许可机关"), on_delete=models.PROTECT,
+                                  related_name="+")
+    number = models.CharField(_("许可文号"), max_length=200, unique=True)
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.APPROVED)
     issued_at = models.DateTimeField(_("签发时间"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -158,6 +180,9 @@ class Permit(models.Model):
     approved_attendance = models.PositiveIntegerField(_("许可人数"))
     conditions = models.JSONField(_("许可条件"), default=list, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # An approved change (变更, Order 505 Art. 20) amends the permit's facts; a cancellation withdraws it.
+    amended_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("注销时间（活动取消）"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("安全许可决定书")
@@ -166,3 +191,92 @@ class Permit(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class Refusal(models.Model):
+    """不予许可决定书: the refusal in the deciding authority's name, with its own number series."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="refusal")
+    authority = models.ForeignKey("events.Authority", verbose_name=_("决定机关"), on_delete=models.PROTECT,
+                                  related_name="+")
+    number = models.CharField(_("文号"), max_length=200, unique=True)
+    reason = models.TextField(_("不予许可的理由"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("承办民警"))
+    decided_at = models.DateTimeField(_("决定时间"))
+
+    class Meta:
+        verbose_name = _("不予许可决定书")
+        verbose_name_plural = _("不予许可决定书")
+        ordering = ["-decided_at"]
+
+    def __str__(self):
+        return self.number
+
+
+class ChangeRequest(models.Model):
+    """变更: a change of time (sessions), place (venue) or scale (attendance) after the permit (Order 505
+    Art. 20), reviewed and decided by the authority that decided the permit (the city bureau when the largest
+    session, before or after the change, reaches the city-level threshold). Until approved the permit's facts
+    stand; approving applies `sessions` / `venue` and amends the permit."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审查")
+        APPROVED = "approved", _("准予变更")
+        REJECTED = "rejected", _("不予变更")
+        LAPSED = "lapsed", _("已失效")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="change_requests")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    # The facts asked for ({"name", "start_at", "end_at", "expected_attendance"}, ISO times) and those they
+    # replace (kept for the record and the reviewer's comparison).
+    sessions = models.JSONField(_("变更后的场次"), default=list)
+    previous_sessions = models.JSONField(_("变更前的场次"), default=list)
+    venue = models.ForeignKey("events.Venue", verbose_name=_("变更后的场所"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    previous_venue = models.ForeignKey("events.Venue", verbose_name=_("变更前的场所"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("变更理由"), max_length=5000)
+    deciding_authority = models.ForeignKey("events.Authority", verbose_name=_("决定机关"),
+                                           on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("申请人"))
+    filed_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("决定人"))
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("变更申请")
+        verbose_name_plural = _("变更申请")
+        ordering = ["application", "-filed_at"]
+        constraints = [models.UniqueConstraint(fields=["application"], condition=models.Q(status="pending"),
+                                               name="one_pending_change_request")]
+
+    def __str__(self):
+        return f"{self.application.reference} {self.filed_at:%Y-%m-%d}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def largest_attendance(self, *, previous: bool = False) -> int:
+        rows = self.previous_sessions if previous else self.sessions
+        return max((int(row["expected_attendance"]) for row in rows), default=0)
+
+    def what_changes(self) -> list[str]:
+        """Which of time, place and scale the request changes (for its title and notification)."""
+        from django.utils.translation import gettext
+
+        changes = []
+        times = [(r["start_at"], r["end_at"]) for r in self.sessions]
+        if times != [(r["start_at"], r["end_at"]) for r in self.previous_sessions]:
+            changes.append(gettext("时间"))
+        if self.venue_id and self.venue_id != self.previous_venue_id:
+            changes.append(gettext("地点"))
+        if [r["expected_attendance"] for r in self.sessions] != \
+                [r["expected_attendance"] for r in self.previous_sessions]:
+            changes.append(gettext("规模"))
+        return changes

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from .. import access
+from ..clocks import services as clocks_services
 from . import actions, fsm, inputs
 from .states import state_has
 
@@ -45,6 +46,8 @@ class WorkflowAction:
     field_name: str = ""  # a reason form's field
     field_label: str = ""
     optional: bool = False
+    # A non-transition action: why the state allows it but not this user (shown on a disabled button).
+    refusal: Callable | None = None
 
     @property
     def is_button(self) -> bool:
@@ -60,8 +63,12 @@ class WorkflowAction:
 
     def withheld(self, application, user) -> str | None:
         """Why the state allows it but not for this user's authority (shown on a disabled button), or None."""
-        if not self.transition or not getattr(user, "is_authenticated", False):
+        if not getattr(user, "is_authenticated", False):
             return None
+        if not self.transition:
+            if self.refusal is None or (self.trait and not state_has(application.state, self.trait)):
+                return None
+            return self.refusal(application, user)
         if fsm.allows(application, self.transition) and not fsm.permits(application, self.transition, user):
             return actions.authority_refusal(application, self.transition, user)
         return None
@@ -76,6 +83,22 @@ REASON = "approvals/review/reason_form.html"
 
 def _police(application, user) -> bool:
     return bool(user.is_police and application.user_may(user, access.REVIEW))
+
+
+def _may_file_change(application, user) -> bool:
+    return bool(user.is_organizer and application.user_may(user, access.CHANGE)
+                and actions.pending_change(application) is None)
+
+
+def _may_decide_change(application, user) -> bool:
+    return bool(_police(application, user) and actions.pending_change(application) is not None
+                and actions.change_refusal(application, user) is None)
+
+
+def _change_withheld(application, user) -> str | None:
+    if not _police(application, user):
+        return None
+    return actions.change_refusal(application, user)
 
 
 def _unsigned_commitments(application, user) -> bool:
@@ -99,12 +122,14 @@ REGISTRY: dict[str, WorkflowAction] = {entry.name: entry for entry in (
         api_slug="accept-with-deferred", api_operation="accept_with_deferred", api_summary="容缺受理",
         template="approvals/review/actions/accept_with_deferred.html", rank=110),
     WorkflowAction(
-        "return_for_correction", _("退回补正"), _("已退回补正。"), service=actions.application_return,
-        transition="return_for_correction", api_input=inputs.WorkflowReasonInput,
-        from_api=lambda d: {"reason": d["reason"]}, form={"reason": inputs.text("reason")},
-        api_slug="return", api_operation="return", api_summary="退回补正",
-        template=REASON, rank=120, style="outline-warning", field_name="reason",
-        field_label=_("退回理由及需补正的内容")),
+        "return_for_correction", _("退回补正"), _("已退回补正，已一次性告知申请单位需补正的事项。"),
+        service=actions.application_return, transition="return_for_correction", api_input=inputs.CorrectionInput,
+        from_api=lambda d: {"reason": d["reason"], "items": d["items"], "due_date": d.get("due_date")},
+        form={"reason": inputs.text("reason"), "items": inputs.text_list("items"),
+              "due_date": inputs.optional_iso_date("due_date")},
+        api_slug="return", api_operation="return", api_summary="退回补正（一次性告知需补正的事项）",
+        template="approvals/review/actions/return_for_correction.html", rank=120, style="outline-warning",
+        field_name="reason", field_label=_("补正说明")),
     WorkflowAction(
         "start_review", _("开始审查"), _("已进入审查。"), service=actions.application_start_review,
         transition="start_review", api_slug="start-review", api_operation="start_review", api_summary="开始审查",
@@ -184,6 +209,53 @@ REGISTRY: dict[str, WorkflowAction] = {entry.name: entry for entry in (
     WorkflowAction("vet", _("审核演出内容"), trait="vetting_open",
                    may=lambda a, u: bool(u.is_culture_official and a.user_may(u, access.VET)), page=False,
                    template=LINK, rank=70),
+    # The statutory clocks (approvals.clocks): the officer asks, a supervisor approves (行政许可法 Art. 42).
+    WorkflowAction(
+        "extend_clock", _("申请延长决定期限"), _("已申请延长决定期限，待领导批准。"),
+        service=clocks_services.clock_extension_request, trait="deciding",
+        may=lambda a, u: clocks_services.may_request_extension(a, u), api_input=inputs.WorkflowReasonInput,
+        from_api=lambda d: {"reason": d["reason"]}, form={"reason": inputs.text("reason")},
+        api_slug="extend-clock", api_operation="extend_clock", api_summary="申请延长决定期限",
+        template=REASON, rank=210, style="outline-secondary", field_name="reason", field_label=_("延长理由")),
+    WorkflowAction(
+        "approve_clock_extension", _("批准延长决定期限"), _("已批准延长决定期限。"),
+        service=clocks_services.clock_extension_approve, trait="deciding",
+        may=lambda a, u: clocks_services.may_approve_extension(a, u), api_slug="approve-clock-extension",
+        api_operation="approve_clock_extension", api_summary="批准延长决定期限（分局领导）", rank=80,
+        style="outline-primary"),
+
+    # City-level decisions, changes and cancellation (Order 505 Art. 12, 20).
+    WorkflowAction(
+        "report_to_city", _("报市局审批"), _("已报市局审批，待市公安局决定。"), _("确认将本申请连同分局审查意见报市局审批？"),
+        service=actions.application_report_to_city, transition="report_to_city",
+        api_input=inputs.ReportToCityInput, from_api=lambda d: {"opinion": d["opinion"]},
+        form={"opinion": inputs.text("opinion")}, api_slug="report-to-city", api_operation="report_to_city",
+        api_summary="报市局审批（分局审查意见）", template="approvals/review/actions/report_to_city.html", rank=30,
+        field_name="opinion", field_label=_("分局审查意见")),
+    WorkflowAction(
+        "cancel", _("取消活动"), _("活动已取消，许可已注销。"), service=actions.application_cancel, transition="cancel",
+        api_input=inputs.WorkflowReasonInput, from_api=lambda d: {"reason": d["reason"]},
+        form={"reason": inputs.text("reason")}, api_slug="cancel", api_operation="cancel",
+        api_summary="取消活动（注销许可）", template=REASON, rank=215, style="outline-danger", field_name="reason",
+        field_label=_("取消活动的原因（将通知许可机关）")),
+    WorkflowAction(
+        "request_change", _("申请变更"), _("变更申请已提交，待许可机关审查；批准前仍按原许可内容执行。"),
+        service=actions.change_request_file, trait="changeable", may=_may_file_change,
+        api_input=inputs.ChangeRequestInput,
+        from_api=lambda d: {"sessions": [dict(s) for s in d["sessions"]], "venue": inputs.api_venue(d.get("venue")),
+                            "reason": d["reason"]},
+        form={"sessions": inputs.session_rows(), "venue": inputs.optional_venue("venue"),
+              "reason": inputs.text("reason")},
+        api_slug="change-request", api_operation="change_request", api_summary="申请变更（时间、地点、规模）",
+        template="approvals/review/actions/request_change.html", rank=210),
+    WorkflowAction(
+        "decide_change", _("审查变更申请"), _("已对变更申请作出决定。"), service=actions.change_request_decide,
+        trait="changeable", may=_may_decide_change, refusal=_change_withheld,
+        api_input=inputs.ChangeDecisionInput,
+        from_api=lambda d: {"decision": d["decision"], "reason": d["reason"]},
+        form={"decision": inputs.text("decision", ""), "reason": inputs.text("reason", "")},
+        api_slug="change-decision", api_operation="change_decision", api_summary="对变更申请作出决定",
+        template="approvals/review/actions/decide_change.html", rank=25),
 )}
 
 

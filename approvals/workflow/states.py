@@ -29,6 +29,9 @@ TRAITS = {
     "event_day_listed": "the event-day pages list it (with a permit, or after one)",
     "formal_plan": "the plan PDF is the approved document (it may be rendered)",
     "terminal": "closed: nothing more happens to it",
+    "reported_to_city": "reported to the city bureau with the district's opinion: the city decides (Art. 12)",
+    "correctable": "the reviewer may still ask for a correction (补正) before the decision",
+    "changeable": "the organizer may file a change request (变更) or a cancellation notice (Art. 20)",
 }
 
 
@@ -59,18 +62,23 @@ STATES = {info.state: info for info in (
            "undecided", "deciding", "vetting_open", "assignable", "in_progress", "deferred_watched"),
     _state(S.UNDER_REVIEW, pgettext_lazy("organizer state", "审查中"),
            "undecided", "deciding", "vetting_open", "assignable", "in_progress", "deferred_watched"),
+    _state(S.REPORTED_TO_CITY, pgettext_lazy("organizer state", "已报市局审批"),
+           "undecided", "deciding", "vetting_open", "assignable", "in_progress", "deferred_watched",
+           "reported_to_city", "correctable"),
     _state(S.APPROVED, pgettext_lazy("organizer state", "已许可"),
-           "assignable", "in_progress", "deferred_watched", "permit_held", "permit_in_force", "live_on_event_day",
+           "changeable", "assignable", "in_progress", "deferred_watched", "permit_held", "permit_in_force", "live_on_event_day",
            "event_day_listed", "formal_plan"),
     _state(S.PROVISIONALLY_APPROVED, pgettext_lazy("organizer state", "已许可（先批后审，审查仍在进行）"),
-           "vetting_open", "assignable", "in_progress", "deferred_watched", "permit_held", "permit_in_force",
+           "changeable", "vetting_open", "assignable", "in_progress", "deferred_watched", "permit_held", "permit_in_force",
            "live_on_event_day", "event_day_listed", "formal_plan"),
     _state(S.REJECTED, pgettext_lazy("organizer state", "不予许可"), "terminal"),
     _state(S.SUSPENDED, pgettext_lazy("organizer state", "许可已暂停（熔断），整改后方可恢复"),
-           "assignable", "in_progress", "deferred_watched", "permit_held", "event_day_listed", "formal_plan"),
+           "changeable", "assignable", "in_progress", "deferred_watched", "permit_held", "event_day_listed", "formal_plan"),
     _state(S.REVOKED, pgettext_lazy("organizer state", "许可已撤销"), "event_day_listed", "terminal"),
     _state(S.WITHDRAWN, pgettext_lazy("organizer state", "已撤回"), "terminal"),
     _state(S.COMPLETED, pgettext_lazy("organizer state", "已办结"), "event_day_listed", "formal_plan", "terminal"),
+    # Cancelled by the organizer after the permit (Art. 20): off the event-day lists, the permit withdrawn.
+    _state(S.CANCELLED, pgettext_lazy("organizer state", "已取消（许可已注销）"), "terminal"),
 )}
 assert set(STATES) == set(ApplicationState.values), "every state declares its traits"
 

@@ -23,6 +23,7 @@ api_urls = ([
       for slug, view in api.ACTION_VIEWS.items()],
     path("applications/<int:pk>/audit/", api.AuditLogApi.as_view(), name="audit"),
     path("applications/<int:pk>/permit/", api.PermitApi.as_view(), name="permit"),
+    path("applications/<int:pk>/correction/", api.CorrectionApi.as_view(), name="correction"),
     path("applications/<int:pk>/commitments/<int:commitment_id>/sign/", api.CommitmentSignApi.as_view(),
          name="commitment-sign"),
     path("applications/<int:pk>/performers/<int:item_id>/vet/", api.PerformerVetApi.as_view(), name="performer-vet"),

@@ -18,7 +18,7 @@ from ..applications import selectors
 from ..audit import event_label
 from . import registry
 from .states import state_has
-from ..models import Application, ApplicationState, DeferredCommitment, Permit
+from ..models import Application, ApplicationState, DeferredCommitment, Permit, Refusal
 
 
 # The page actions (review:act <name>): the registry's entries offered on pages, each with its form fields,
@@ -81,9 +81,13 @@ def permit_detail(request, pk):
     """许可决定书, printable."""
     application = selectors.application_for_user(request.user, pk)
     dossier.require(request.user, application, dossier.PERMIT)
-    permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by"), application=application)
-    return render(request, "approvals/permit.html", {"application": application, "event": application.event,
-                                                     "permit": permit})
+    from events.sessions import sessions_of
+
+    permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by", "authority"),
+                               application=application)
+    return render(request, "approvals/permit.html", {
+        "application": application, "event": application.event, "permit": permit,
+        "sessions": sessions_of(application.event), "copies": workflow.decision_copies(application)})
 
 
 @login_required
@@ -95,8 +99,10 @@ def refusal_detail(request, pk):
     if application.state != ApplicationState.REJECTED:
         raise Http404
     decision = application.audit_entries.select_related("actor").filter(transition="reject").order_by("-id").first()
-    return render(request, "approvals/permit_refusal.html", {"application": application, "event": application.event,
-                                                            "decision": decision})
+    refusal = Refusal.objects.select_related("authority").filter(application=application).first()
+    return render(request, "approvals/permit_refusal.html", {
+        "application": application, "event": application.event, "decision": decision, "refusal": refusal,
+        "copies": workflow.decision_copies(application)})
 
 
 @login_required

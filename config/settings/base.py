@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "plans",
     "eventday",
     "outbox",
+    "siteplan",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -177,6 +180,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded documents and generated PDFs: never served by a public URL, only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-public/"
+
+# Date rules of an event's sessions (events.sessions): how far ahead a start may be, the earliest year accepted.
+EVENT_START_HORIZON_DAYS = int(os.environ.get("EVENT_START_HORIZON_DAYS", "730"))
+EVENT_EARLIEST_YEAR = 2000
 
 # Upload rules for application documents.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -267,6 +274,9 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE: dict = {
     # Deferred-document reminders and automatic suspensions, overdue post-reviews (approvals/workflow/tasks.py).
     "approvals-deadlines-daily": {"task": "approvals.tasks.deadlines_check", "schedule": crontab(hour=6, minute=0)},
+    # Overdue acceptance and decision clocks told once to the officer and the supervisors (approvals/clocks).
+    "approvals-clocks-overdue-daily": {"task": "approvals.tasks.clocks_overdue_check",
+                                       "schedule": crontab(hour=6, minute=10)},
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
 }
 

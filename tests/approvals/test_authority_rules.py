@@ -157,6 +157,12 @@ def test_district_supervisor_may_not_decide_a_city_level_event():
     assert "approve" not in workflow.available_actions(application, district_supervisor)
     withheld = workflow.withheld_actions(application, district_supervisor)
     assert "市公安局" in withheld["approve"] and "市公安局" in withheld["reject"]
+    # Not before the district reported it (Art. 12: the district reviews, then reports with its opinion).
+    with pytest.raises(PermissionDenied, match="报市局审批"):
+        workflow.application_approve(application=application, actor=city_supervisor())
+    assert "report_to_city" in workflow.available_actions(application, district_supervisor)
+    application = workflow.application_report_to_city(application=application, actor=district_supervisor,
+                                                      opinion="分局审查同意")
     # The city bureau's reviewer still needs a supervisor's signature; the city supervisor decides.
     with pytest.raises(PermissionDenied, match="签批"):
         workflow.application_approve(application=application, actor=city_reviewer())
@@ -170,6 +176,8 @@ def test_district_supervisor_may_not_decide_a_city_level_event():
 def test_district_supervisor_may_not_confirm_the_post_review_of_a_city_level_event():
     application = city_level()
     application = under_review(application, factories.ReviewerFactory(authority=application.district))
+    application = workflow.application_report_to_city(application=application, actor=supervisor_of(application),
+                                                      opinion="分局审查同意")
     Application.objects.filter(pk=application.pk).update(state="provisionally_approved")
     application.refresh_from_db()
     with pytest.raises(PermissionDenied, match="市公安局"):
@@ -188,6 +196,11 @@ def test_api_refuses_the_district_a_city_level_approval_and_explains_why():
     assert response.status_code == 403 and "市公安局" in response.json()["detail"]
     state = district.get(path).json()
     assert "approve" not in state["actions"] and "市公安局" in state["withheld_actions"]["approve"]
+    assert "report_to_city" in state["actions"]
+    response = district.post(path + "report-to-city/", {"opinion": ""}, format="json")
+    assert response.status_code == 400 and "opinion" in response.json()
+    response = district.post(path + "report-to-city/", {"opinion": "同意举办"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "reported_to_city"
     response = api(city_supervisor()).post(path + "approve/", {}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "approved"
 
@@ -247,8 +260,9 @@ def test_resuming_a_level_two_event_needs_the_sign_off_an_approval_needs():
 def test_resuming_a_city_level_event_needs_the_city_even_if_the_district_suspended():
     application = city_level()
     reviewer = factories.ReviewerFactory(authority=application.district)
-    application = workflow.application_approve(application=under_review(application, reviewer),
-                                               actor=city_supervisor())
+    application = workflow.application_report_to_city(application=under_review(application, reviewer),
+                                                      actor=reviewer, opinion="同意")
+    application = workflow.application_approve(application=application, actor=city_supervisor())
     application = workflow.application_suspend(application=application, actor=reviewer, reasons="大风预警",
                                                required_changes="加固设施")
     with pytest.raises(PermissionDenied, match="市公安局"):

@@ -14,8 +14,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# session, user, roles, count, rows, session save (3): the same for 1 row and for 25
-INBOX_QUERIES = 8
+# session, user, roles, count, rows, the rows' corrections and clock extensions, the holiday calendar and the
+# clock policies (approvals.clocks), session save (3): the same for 1 row and for 25
+INBOX_QUERIES = 12
 
 
 @pytest.fixture

@@ -20,20 +20,31 @@ def local(dt) -> str:
     return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
 
 
+SESSION_FIELDS = ("start_at", "end_at", "expected_attendance")
+
+
 def facts_post(venue=None, **overrides) -> dict:
+    """The facts form with one session; start_at / end_at / expected_attendance go to that session's row."""
     start = timezone.now() + timedelta(days=40)
     data = {
         "name": "湖滨音乐节", "kind": "music_festival", "venue": venue.pk if venue else "",
-        "start_at": local(start), "end_at": local(start + timedelta(hours=8)),
-        "expected_attendance": "3000", "rated_capacity": "5000", "ticketed": "on", "temporary_structures": "2",
+        "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "0", "sessions-MIN_NUM_FORMS": "1",
+        "sessions-MAX_NUM_FORMS": "100",
+        "sessions-0-start_at": local(start), "sessions-0-end_at": local(start + timedelta(hours=8)),
+        "sessions-0-expected_attendance": "3000", "rated_capacity": "5000", "ticketed": "on",
+        "temporary_structures": "2",
         "description": "两天的户外音乐节", "security_company": "",
         "exits-TOTAL_FORMS": "3", "exits-INITIAL_FORMS": "0", "exits-MIN_NUM_FORMS": "0",
         "exits-MAX_NUM_FORMS": "30",
         # What a browser sends for the untouched blank rows: the select's default.
         "exits-0-kind": "level", "exits-1-kind": "level", "exits-2-kind": "level",
     }
-    data.update(overrides)
+    data.update({(f"sessions-0-{key}" if key in SESSION_FIELDS else key): value for key, value in overrides.items()})
     return data
+
+
+def session_errors(response, index=0) -> dict:
+    return response.context["sessions"].forms[index].errors
 
 
 def new_venue_post(district, **overrides) -> dict:
@@ -152,8 +163,7 @@ def test_end_before_start_is_a_field_error_and_the_input_is_kept(organizer_clien
     start = timezone.now() + timedelta(days=40)
     data = facts_post(venue, name="保留我的名字", start_at=local(start), end_at=local(start - timedelta(hours=2)))
     response = organizer_client.post(reverse("approvals:create"), data)
-    form = response.context["form"]
-    assert form.errors["end_at"] == ["结束时间必须晚于开始时间。"]
+    assert session_errors(response)["end_at"] == ["结束时间必须晚于开始时间。"]
     assert 'value="保留我的名字"' in response.content.decode()
     assert not Application.objects.exists()
 
@@ -165,7 +175,7 @@ def test_end_before_start_is_a_field_error_and_the_input_is_kept(organizer_clien
 def test_absurd_attendance_is_a_field_error(organizer_client, venue, attendance, message):
     response = organizer_client.post(reverse("approvals:create"), facts_post(venue, expected_attendance=attendance))
     assert response.status_code == 200
-    assert message in " ".join(response.context["form"].errors["expected_attendance"])
+    assert message in " ".join(session_errors(response)["expected_attendance"])
     assert not Application.objects.exists()
 
 
@@ -217,7 +227,7 @@ def test_edit_facts_saves_and_errors_keep_the_input(organizer_client, draft, ven
     start = timezone.now() + timedelta(days=40)
     bad = facts_post(draft.event.venue, name="又改了", start_at=local(start), end_at=local(start))
     response = organizer_client.post(url("edit_facts", draft), bad)
-    assert "end_at" in response.context["form"].errors and 'value="又改了"' in response.content.decode()
+    assert "end_at" in session_errors(response) and 'value="又改了"' in response.content.decode()
     draft.event.refresh_from_db()
     assert draft.event.name == "改过的名字"
 
@@ -533,7 +543,7 @@ def test_vetting_is_reset_when_a_vetted_performer_is_changed(organizer_client, d
     assert performer.vetting_status == VettingStatus.PENDING and performer.vetting_reason == ""
 
 
-DETAIL_QUERIES = 25  # whatever the number of documents, versions, performers and songs
+DETAIL_QUERIES = 26  # whatever the number of documents, versions, performers, songs and sessions
 
 
 def test_detail_page_queries_do_not_grow_with_versions_and_lineup(organizer_client, organizer, draft,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from approvals import signals, workflow
-from approvals.workflow.deadlines import add_working_days
+from approvals.clocks import add_working_days
 from approvals.models import Application, AuditEntry, Permit
 from notifications.models import Notification
 from tests import factories
@@ -37,7 +37,9 @@ def test_straight_approval_issues_a_numbered_permit_audits_signals_and_tells_the
     assert application.state == "approved"
     assert application.revision == 4  # submit + accept + start_review + approve
     permit = application.permit
-    assert re.fullmatch(r"许字〔\d{4}〕第\d{4}号", permit.number)
+    # In the deciding authority's name and series (a district-level event: the district bureau's).
+    assert permit.authority == application.district
+    assert re.fullmatch(re.escape(application.district.name) + r"安许〔\d{4}〕第\d+号", permit.number)
     assert permit.kind == Permit.Kind.APPROVED and permit.issued_by == reviewer
     assert any("3000" in c for c in permit.conditions)
     transitions = list(application.audit_entries.filter(action=AuditEntry.Action.TRANSITION)
@@ -101,6 +103,8 @@ def test_high_level_or_city_level_needs_a_supervisor_signature(level, city):
     application = under_review(application, reviewer)
     with pytest.raises(PermissionDenied, match="市公安局决定" if city else "分局领导签批"):
         workflow.application_approve(application=application, actor=reviewer)
+    if city:  # the district reports it; the city decides (Order 505 Art. 12)
+        application = workflow.application_report_to_city(application=application, actor=reviewer, opinion="同意")
     # City level (≥ 5,000 people): the city bureau's supervisor decides, not the district's (issue 10).
     supervisor = factories.SupervisorFactory(authority=application.district.parent) if city \
         else supervisor_of(application)
@@ -143,12 +147,13 @@ def test_approval_after_the_event_started_is_refused():
         workflow.application_approve(application=application, actor=reviewer)
 
 
-def test_permit_numbers_run_on_within_a_year():
+def test_permit_numbers_run_on_within_a_year_per_authority():
     numbers = []
+    district = factories.DistrictBureauFactory()
     for _ in range(3):
-        application = submitted()
+        application = submitted(venue=factories.VenueFactory(district=district))
         numbers.append(approved(application, reviewer_of(application)).permit.number)
-    serials = [int(re.search(r"第(\d{4})号", n).group(1)) for n in numbers]
+    serials = [int(re.search(r"第(\d+)号", n).group(1)) for n in numbers]
     assert serials == list(range(serials[0], serials[0] + 3))
 
 
@@ -192,15 +197,18 @@ def test_completion_only_after_the_event_ended():
     assert application.state == "completed"
 
 
-def test_organizer_withdraws_and_the_permit_is_no_longer_valid():
+def test_organizer_withdraws_before_the_decision_and_cancels_after_the_permit():
     application = submitted()
     reviewer = reviewer_of(application)
     application = approved(application, reviewer)
+    # After the permit it is a cancellation notice (Order 505 Art. 20), not a withdrawal.
+    with pytest.raises(ValidationError, match="不能"):
+        workflow.application_withdraw(application=application, actor=organizer_of(application))
     with pytest.raises(PermissionDenied):
-        workflow.application_withdraw(application=application, actor=reviewer)
-    application = workflow.application_withdraw(application=application, actor=organizer_of(application),
-                                                reason="主办方取消活动")
-    assert application.state == "withdrawn"
+        workflow.application_cancel(application=application, actor=reviewer, reason="取消")
+    application = workflow.application_cancel(application=application, actor=organizer_of(application),
+                                              reason="主办方取消活动")
+    assert application.state == "cancelled"
     assert Permit.objects.get(application=application).revoked_at is not None
 
 

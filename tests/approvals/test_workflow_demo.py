@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from approvals.demo import core as demo
+from approvals.demo import workflow as workflow_demo
 from approvals.models import Application
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,10 @@ def test_demo_shows_every_workflow_state_and_the_history(client, capsys):
     assert states[demo.LANTERN_FAIR] == "provisionally_approved", output
     assert "rejected" in states.values() and "completed" in states.values()
     evening = Application.objects.get(event__name=demo.EVENING_CONCERT)
-    assert evening.permit.number.startswith("许字")
+    # 8,000 people: reported by the district, decided by the city, in the city's name and series (Art. 12).
+    assert evening.permit.authority.name == "市公安局" and evening.permit.number.startswith("市公安许〔")
+    gala = Application.objects.get(event__name=workflow_demo.REPORTED_DEMO)
+    assert gala.state == "reported_to_city"
     festival = Application.objects.get(event__name=demo.FESTIVAL)
     assert festival.event.performers.filter(vetting_status="struck").exists()
     marathon = Application.objects.get(event__name=demo.MARATHON)

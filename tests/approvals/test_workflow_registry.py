@@ -24,14 +24,14 @@ from tests.approvals.workflow_helpers import (  # noqa: F401
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fuse_flags")]
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-ORGANIZER_TRANSITIONS = {"submit", "withdraw"}
+ORGANIZER_TRANSITIONS = {"submit", "withdraw", "cancel"}
 
 # Valid input for each API action (the walk below checks refusals; conditions are the services' tests).
 API_INPUT = {
     "accept-with-deferred": {"documents": ["liability_insurance"], "due_date": "2099-01-01"},
     "return": {"reason": "补正"}, "reject": {"reason": "不符合条件"}, "revoke": {"reason": "撤销"},
     "suspend": {"reasons": "超员", "required_changes": "限流"}, "resume": {"changes_made": "已限流"},
-    "withdraw": {"reason": ""},
+    "withdraw": {"reason": ""}, "report-to-city": {"opinion": "同意"}, "cancel": {"reason": "取消"},
 }
 
 
@@ -95,6 +95,7 @@ SERVICE_INPUT = {
     "return_for_correction": {"reason": "补正"}, "reject": {"reason": "不符合条件"}, "revoke": {"reason": "撤销"},
     "accept_with_deferred": {"documents": ["liability_insurance"], "due_date": days_from_today(5)},
     "suspend": {"reasons": "超员", "required_changes": "限流"}, "resume": {"changes_made": "已限流"},
+    "report_to_city": {"opinion": "同意"}, "cancel": {"reason": "取消"},
 }
 
 

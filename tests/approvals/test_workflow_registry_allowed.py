@@ -19,13 +19,20 @@ from tests.support.builder import application, reviewer_for, supervisor_for
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fuse_flags")]
 
 S = ApplicationState
-ORGANIZER_TRANSITIONS = {"submit", "withdraw"}
+ORGANIZER_TRANSITIONS = {"submit", "withdraw", "cancel"}
+# A city-level application (≥ 5,000 people in its largest session) for the city route (Order 505 Art. 12).
+CITY_LEVEL = {"expected_attendance": 6000, "rated_capacity": 8000}
 CASES = sorted((name, source) for name in fsm.transition_names() for source in fsm.sources(name))
 BODIES = {
-    "return": {"reason": "请补正消防方案"}, "reject": {"reason": "不符合安全条件"}, "revoke": {"reason": "存在重大隐患"},
+    "return": {"reason": "请补正消防方案", "items": [{"kind": "section", "key": "fire_safety"}]}, "reject": {"reason": "不符合安全条件"}, "revoke": {"reason": "存在重大隐患"},
     "suspend": {"reasons": "现场超员", "required_changes": "限流至核定人数"}, "resume": {"changes_made": "已限流"},
-    "withdraw": {"reason": "活动取消"},
+    "withdraw": {"reason": "活动取消"}, "report-to-city": {"opinion": "分局审查同意，报请市局审批"},
+    "cancel": {"reason": "因台风取消活动"},
 }
+
+
+def _city_route(name: str, source: str) -> bool:
+    return name == "report_to_city" or source == S.REPORTED_TO_CITY
 
 
 def _targets(name: str, source: str) -> set[str]:
@@ -34,8 +41,9 @@ def _targets(name: str, source: str) -> set[str]:
 
 
 def _in_state(name: str, source: str):
-    """A district-level application without performances, brought to `source` through the workflow."""
-    builder = application()
+    """An application without performances (district-level, or city-level for the city route), brought to
+    `source` through the workflow."""
+    builder = application(**(CITY_LEVEL if _city_route(name, source) else {}))
     if name == "accept_with_deferred" or source == S.ACCEPTED_DEFERRED:
         builder.filled(skip_deferrable=True)
     elif name == "submit":
@@ -68,7 +76,12 @@ def test_every_transition_from_every_source_state_is_fired_through_the_api_audit
     app = builder.build()
     assert app.state == source
     reviewer_for(app)  # the district bureau has staff to be told
-    actor = builder.person("organizer") if name in ORGANIZER_TRANSITIONS else supervisor_for(app)
+    if name in ORGANIZER_TRANSITIONS:
+        actor = builder.person("organizer")
+    elif source == S.REPORTED_TO_CITY:
+        actor = builder.person("city")  # the city bureau decides what the district reported
+    else:
+        actor = supervisor_for(app)
     body, slug = _body(name, app)
     events_before = set(app.audit_entries.values_list("pk", flat=True))
     told_before = Notification.objects.filter(application=app).exclude(user=actor).count()

@@ -11,7 +11,7 @@ from tests.approvals.workflow_helpers import (  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fuse_flags")]
 
-ORGANIZER_TRANSITIONS = {"submit", "withdraw"}
+ORGANIZER_TRANSITIONS = {"submit", "withdraw", "cancel"}
 
 # How each transition is fired through its service, with otherwise valid input.
 CALLS = {
@@ -33,6 +33,9 @@ CALLS = {
     "revoke": lambda app, actor: workflow.application_revoke(application=app, actor=actor, reason="撤销"),
     "withdraw": lambda app, actor: workflow.application_withdraw(application=app, actor=actor),
     "complete": lambda app, actor: workflow.application_complete(application=app, actor=actor),
+    "report_to_city": lambda app, actor: workflow.application_report_to_city(application=app, actor=actor,
+                                                                             opinion="同意"),
+    "cancel": lambda app, actor: workflow.application_cancel(application=app, actor=actor, reason="取消"),
 }
 
 

@@ -2,10 +2,12 @@
 the parties, upload the documents, submit; the page then shows the submitted state."""
 import io
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from approvals.models import Application, ApplicationState, PlanSection
 from approvals.applications.selectors import current_catalogue
@@ -48,9 +50,10 @@ def test_organizer_creates_fills_and_submits_an_application(browser_page, live_s
     page.click("[data-testid=new-application]")
     page.fill("#id_name", "滨湖草地音乐节")
     page.select_option("#id_kind", "music_festival")
-    page.fill("#id_start_at", "2031-05-01T18:00")
-    page.fill("#id_end_at", "2031-05-01T23:00")
-    page.fill("#id_expected_attendance", "4500")
+    day = (timezone.localdate() + timedelta(days=60)).isoformat()  # ahead, within the two-year horizon
+    page.fill("#id_sessions-0-start_at", f"{day}T18:00")
+    page.fill("#id_sessions-0-end_at", f"{day}T23:00")
+    page.fill("#id_sessions-0-expected_attendance", "4500")
     page.fill("#id_rated_capacity", "6000")
     page.fill("#id_temporary_structures", "3")
     page.check("#id_has_performances")

@@ -118,7 +118,8 @@ ROUTE_KINDS = {
 KWARG_KINDS = {"application_pk": "application", "event_pk": "event", "performer_id": "performer", "song_id": "song",
                "version_pk": "document_version", "alert_pk": "alert", "commitment_id": "commitment",
                "action": "review_action"}
-NAMESPACE_PK = {ns: "application" for ns in ("approvals", "risk", "approvals_api", "workflow_api", "risk_api")}
+NAMESPACE_PK = {ns: "application" for ns in ("approvals", "risk", "approvals_api", "workflow_api", "risk_api",
+                                             "siteplan_api", "siteplan")}
 ADMIN_KINDS = {"object_id": "application", "object_pk": "application", "app_label": "app_label",
                "content_type_id": "application_type", "url": "admin_unknown_page", "id": "admin_user",
                "user_id": "admin_user", "group_id": "admin_group"}
@@ -243,6 +244,7 @@ _CULTURE, _COMPANY, _BOTH = frozenset({CULTURE_ASSIGNED}), frozenset({COMPANY_NA
 NOT_THEIR_PART = {
     **{name: _BOTH for name in (
         "approvals:document_download", "approvals_api:document-download", "workflow_api:audit", "review:history",
+        "workflow_api:correction",
         "approvals:checklist", "approvals_api:application-checklist", "approvals_api:section-detail",
         "approvals_api:party-detail")},
     **{name: _CULTURE for name in (

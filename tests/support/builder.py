@@ -28,7 +28,8 @@ from approvals.applications import services
 from approvals.applications.requirements import requirements_for
 from approvals.models import Application, ApplicationDocument
 from approvals.models import ApplicationState as S
-from events.models import Event, Performer, Song, VettingStatus
+from events import sessions as event_sessions
+from events.models import Event, EventSession, Performer, Song, VettingStatus
 from tests import factories
 
 # A plan a reviewer would accept for the default event (3,000 people): enough staff and posts.
@@ -119,7 +120,7 @@ class ApplicationBuilder:
         district's supervisor; any other by the reviewer."""
         if by is None:
             current = self.build()
-            role = "city" if current.needs_city_decision else (
+            role = "city" if current.city_level else (
                 "supervisor" if current.requires_sign_off else "reviewer")
             by = self.person(role)
         self.people["decider"] = by
@@ -217,9 +218,13 @@ class ApplicationBuilder:
         if self._is(S.DRAFT, S.RETURNED):
             self.submitted()
 
-    def returned(self, reason: str = "请补正材料", by=None) -> ApplicationBuilder:
+    def returned(self, reason: str = "请补正材料", *, items=(), due: date | None = None, by=None
+                 ) -> ApplicationBuilder:
+        """退回补正 from the current stage (submitted first if a draft): `items` as the API takes them
+        ({"kind", "key"} or "kind:key"; required after acceptance), due by `due` (default: the service's)."""
         self._submitted_first()
-        workflow.application_return(application=self.build(), actor=self._actor("reviewer", by), reason=reason)
+        workflow.application_return(application=self.build(), actor=self._actor("reviewer", by), reason=reason,
+                                    items=list(items), due_date=due)
         return self
 
     def accepted(self, by=None) -> ApplicationBuilder:
@@ -294,21 +299,45 @@ class ApplicationBuilder:
             workflow.application_start_review(application=self.build(), actor=self._actor("reviewer", by))
         return self
 
-    def approved(self, by=None) -> ApplicationBuilder:
-        """许可 by the decider (_decider), from under review (walked there first)."""
+    def reported_to_city(self, opinion: str = "经审查，分局同意举办，报请市局审批。", by=None) -> ApplicationBuilder:
+        """报市局审批 of a city-level application by the district's reviewer, after its review."""
         self.under_review()
+        workflow.application_report_to_city(application=self.build(), actor=self._actor("reviewer", by),
+                                            opinion=opinion)
+        return self
+
+    def _city_route_first(self, *, review: bool = True):
+        """A city-level application is decided by the city once the district has reported it (Art. 12)."""
+        current = self.build()
+        if current.city_level and current.state != S.REPORTED_TO_CITY:
+            self.reported_to_city()
+        elif review:
+            self.under_review()
+        else:
+            self._accepted_first()
+
+    def approved(self, by=None) -> ApplicationBuilder:
+        """许可 by the decider (_decider), from under review (walked there first; a city-level application
+        reported to the city first)."""
+        self._city_route_first()
         workflow.application_approve(application=self.build(), actor=self._decider(by))
         return self
 
     def provisionally_approved(self, by=None) -> ApplicationBuilder:
         """先批后审 (the level and the organizer's record must allow it: see approvals.workflow)."""
-        self._accepted_first()
+        self._city_route_first(review=False)
         workflow.application_approve_provisionally(application=self.build(), actor=self._decider(by))
         return self
 
     def rejected(self, reason: str = "不符合安全条件", by=None) -> ApplicationBuilder:
-        self._accepted_first()
+        self._city_route_first(review=False)
         workflow.application_reject(application=self.build(), actor=self._decider(by), reason=reason)
+        return self
+
+    def cancelled(self, reason: str = "因天气原因取消活动", by=None) -> ApplicationBuilder:
+        """取消 by the organizer after the permit (Art. 20)."""
+        self._approved_first()
+        workflow.application_cancel(application=self.build(), actor=self._actor("organizer", by), reason=reason)
         return self
 
     def _approved_first(self):
@@ -342,25 +371,47 @@ class ApplicationBuilder:
                  S.UNDER_REVIEW: self.under_review, S.APPROVED: self.approved,
                  S.PROVISIONALLY_APPROVED: self.provisionally_approved, S.REJECTED: self.rejected,
                  S.SUSPENDED: self.suspended, S.REVOKED: self.revoked, S.WITHDRAWN: self.withdrawn,
-                 S.COMPLETED: self.completed}
+                 S.COMPLETED: self.completed, S.REPORTED_TO_CITY: self.reported_to_city,
+                 S.CANCELLED: self.cancelled}
         if self.state != state:
             steps[S(state)]()
         return self
 
+    def sessions(self, sessions: Iterable[Mapping], by=None) -> ApplicationBuilder:
+        """The organizer replaces the draft's sessions (dicts of start_at, end_at, expected_attendance and an
+        optional name; tests.factories.evenings() makes some) through the facts service."""
+        services.application_update_facts(application=self.build(), user=by or self.people["organizer"],
+                                          facts={"sessions": [dict(s) for s in sessions]})
+        return self
+
     # ------------------------------------------------------------------------------------------ the clock
+
+    def _move_event(self, start_at, end_at, *, align: str = "start") -> None:
+        """Time passes: with one session, it runs from `start_at` to `end_at`; with several, they keep their
+        distances and the first starts at `start_at` (align "start") or the last ends at `end_at` ("end").
+        The event's summary follows its sessions."""
+        event = self.build().event
+        sessions = event_sessions.sessions_of(event)
+        if len(sessions) <= 1:
+            EventSession.objects.filter(event=event).update(start_at=start_at, end_at=end_at)
+            Event.objects.filter(pk=event.pk).update(start_at=start_at, end_at=end_at)
+            return
+        shift = start_at - sessions[0].start_at if align == "start" else end_at - sessions[-1].end_at
+        for session in sessions:
+            EventSession.objects.filter(pk=session.pk).update(start_at=session.start_at + shift,
+                                                              end_at=session.end_at + shift)
+        event_sessions.sync_summary(event)
 
     def running_now(self, *, started_hours_ago: int = 1, ends_in_hours: int = 5) -> ApplicationBuilder:
         """Time passes: the event is under way now (after the decision, which refuses a started event)."""
         now = timezone.now().replace(microsecond=0)
-        Event.objects.filter(pk=self.build().event_id).update(start_at=now - timedelta(hours=started_hours_ago),
-                                                              end_at=now + timedelta(hours=ends_in_hours))
+        self._move_event(now - timedelta(hours=started_hours_ago), now + timedelta(hours=ends_in_hours))
         return self
 
     def event_over(self) -> ApplicationBuilder:
         """Time passes: the event took place and ended an hour ago."""
         now = timezone.now().replace(microsecond=0)
-        Event.objects.filter(pk=self.build().event_id).update(start_at=now - timedelta(hours=9),
-                                                              end_at=now - timedelta(hours=1))
+        self._move_event(now - timedelta(hours=9), now - timedelta(hours=1), align="end")
         return self
 
     # -------------------------------------------------------------------------------------------- helpers
