@@ -126,11 +126,17 @@ class Organisation(GroupOwnerMixin):
 
 
 class Venue(models.Model):
-    """Where an event happens; its usable area and exits drive the crowd figures."""
+    """Where an event happens. An area (a stadium, a park, a square): its usable area and exits drive the crowd
+    figures. A route (a marathon course, a cycling race, a parade): its length and width, start and finish areas
+    do, and its exits are the finish area's (where the crowd disperses)."""
 
     class Setting(models.TextChoices):
         OUTDOOR = "outdoor", _("室外")
         INDOOR = "indoor", _("室内")
+
+    class Kind(models.TextChoices):
+        AREA = "area", _("区域型（场馆、广场、公园等）")
+        ROUTE = "route", _("线路型（马拉松、骑行、巡游等赛道）")
 
     name = models.CharField(_("场所名称"), max_length=200, validators=[validate_single_line])
     address = models.CharField(_("地址"), max_length=300, validators=[validate_single_line])
@@ -140,12 +146,26 @@ class Venue(models.Model):
                                    validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
                                     validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    usable_area_m2 = models.PositiveIntegerField(_("可用面积（㎡）"), validators=[MinValueValidator(1)])
+    kind = models.CharField(_("场所类型"), max_length=10, choices=Kind.choices, default=Kind.AREA)
+    # Of a route: its footprint (course, start and finish areas), worked out in clean(); the risk model scores a
+    # route on the route's own figures, never on this.
+    usable_area_m2 = models.PositiveIntegerField(_("可用面积（㎡）"), blank=True, validators=[MinValueValidator(1)])
     setting = models.CharField(_("室内/室外"), max_length=10, choices=Setting.choices, default=Setting.OUTDOOR)
     parking_spaces = models.PositiveIntegerField(_("停车位"), default=0)
     public_transport = models.BooleanField(_("有公共交通接驳"), default=False)
+    route_length_km = models.DecimalField(_("赛道长度（公里）"), max_digits=7, decimal_places=3, null=True, blank=True,
+                                          validators=[MinValueValidator(0.1), MaxValueValidator(1000)],
+                                          help_text=_("线路型场所填写；不足1公里的按小数填写，如 0.8。"))
+    route_width_m = models.DecimalField(_("赛道宽度（米）"), max_digits=5, decimal_places=1, null=True, blank=True,
+                                        validators=[MinValueValidator(1), MaxValueValidator(200)])
+    start_area_m2 = models.PositiveIntegerField(_("起点区面积（㎡）"), null=True, blank=True,
+                                                validators=[MinValueValidator(1), MaxValueValidator(10_000_000)])
+    finish_area_m2 = models.PositiveIntegerField(_("终点区面积（㎡）"), null=True, blank=True,
+                                                 validators=[MinValueValidator(1), MaxValueValidator(10_000_000)])
     owner = models.ForeignKey(Organisation, verbose_name=_("登记单位"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="venues")
+
+    ROUTE_FIELDS = ("route_length_km", "route_width_m", "start_area_m2", "finish_area_m2")
 
     class Meta:
         verbose_name = _("场所")
@@ -158,6 +178,26 @@ class Venue(models.Model):
     @property
     def is_indoor(self) -> bool:
         return self.setting == self.Setting.INDOOR
+
+    @property
+    def is_route(self) -> bool:
+        return self.kind == self.Kind.ROUTE
+
+    def clean(self):
+        if self.is_route:
+            missing = {name: _("线路型场所须填写此项。") for name in self.ROUTE_FIELDS if getattr(self, name) in (None, "")}
+            if missing:
+                raise ValidationError(missing)
+            if self.is_indoor:
+                raise ValidationError({"setting": _("线路型场所（赛道）应为室外。")})
+            footprint = (float(self.route_length_km) * 1000 * float(self.route_width_m)
+                         + self.start_area_m2 + self.finish_area_m2)
+            self.usable_area_m2 = min(int(footprint), 100_000_000)
+        else:
+            if self.usable_area_m2 in (None, ""):
+                raise ValidationError({"usable_area_m2": _("区域型场所须填写可用面积。")})
+            for name in self.ROUTE_FIELDS:  # an area has no course: nothing stale is kept
+                setattr(self, name, None)
 
 
 class VenueExit(models.Model):

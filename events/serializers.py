@@ -35,7 +35,8 @@ class VenueOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Venue
         fields = ["id", "name", "address", "district", "district_name", "latitude", "longitude", "usable_area_m2",
-                  "setting", "setting_display", "parking_spaces", "public_transport", "owner", "exits"]
+                  "setting", "setting_display", "parking_spaces", "public_transport", "owner", "exits",
+                  "kind", "route_length_km", "route_width_m", "start_area_m2", "finish_area_m2"]
         read_only_fields = fields
 
 
@@ -54,8 +55,19 @@ class VenueInputSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=300, validators=[validate_single_line])
     district = serializers.PrimaryKeyRelatedField(
         queryset=Authority.objects.filter(kind=Authority.Kind.POLICE, level=Authority.Level.DISTRICT))
-    usable_area_m2 = serializers.IntegerField(min_value=1, max_value=100_000_000)
+    kind = serializers.ChoiceField(choices=Venue.Kind.choices, default=Venue.Kind.AREA,
+                                   help_text="area: 区域型（按可用面积）; route: 线路型赛道（按长度、宽度、起终点区）")
+    usable_area_m2 = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False, allow_null=True,
+                                              default=None, help_text="区域型必填；线路型由赛道计算")
     setting = serializers.ChoiceField(choices=Venue.Setting.choices)
+    route_length_km = serializers.DecimalField(max_digits=7, decimal_places=3, min_value=Decimal("0.1"),
+                                               max_value=Decimal("1000"), required=False, allow_null=True, default=None)
+    route_width_m = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=Decimal("1"),
+                                             max_value=Decimal("200"), required=False, allow_null=True, default=None)
+    start_area_m2 = serializers.IntegerField(min_value=1, max_value=10_000_000, required=False, allow_null=True,
+                                             default=None)
+    finish_area_m2 = serializers.IntegerField(min_value=1, max_value=10_000_000, required=False, allow_null=True,
+                                              default=None)
     parking_spaces = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
     public_transport = serializers.BooleanField(default=False)
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=Decimal("-90"),

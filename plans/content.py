@@ -61,6 +61,12 @@ def _crowd_labels() -> dict[str, str]:
         "terrace_max_density": _("站席最大密度（人/㎡）"),
         "dangerous_density_moving": _("危险密度·移动（人/㎡）"),
         "dangerous_density_standing": _("危险密度·站立（人/㎡）"),
+        # risk model fixes: the car share used, and a route's own figures
+        "car_share": _("驾车到场比例"), "course_length_m": _("赛道长度（米）"), "course_width_m": _("赛道宽度（米）"),
+        "running_density": _("赛道跑动人群密度（人/㎡）"), "course_capacity": _("赛道容量"),
+        "spectators_along": _("沿线观众容量"), "start_area_m2": _("起点区面积（㎡）"), "start_capacity": _("起点区容量"),
+        "finish_area_m2": _("终点区面积（㎡）"), "finish_capacity": _("终点区容量"), "is_route": _("线路型场所"),
+        "finish_over_capacity": _("超过终点区容量"), "layout": _("场所类型"),
     }
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from config.versioned_admin import FrozenVersionMixin as BaseFrozenVersionMixin, VersionActionsMixin
 
 from .models import (
-    Assessment, LevelOverride, RiskDimension, RiskFactor, RiskLevel, RiskModelVersion, StaleAssessment,
+    Assessment, LevelOverride, RiskDimension, RiskFactor, RiskLevel, RiskModelVersion, StaleAssessment, WeatherRule,
 )
 
 
@@ -40,6 +40,13 @@ class RiskLevelInline(FrozenInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class WeatherRuleInline(FrozenInlineMixin, admin.StackedInline):
+    model = WeatherRule
+    extra = 0
+    fields = (("code", "enabled"), ("name_zh", "name_en"), ("reading", "threshold", "above"),
+              ("event_kinds", "outdoor_only", "waived_by"), "measures_zh", "measures_en")
+
+
 class RiskFactorInline(FrozenInlineMixin, admin.TabularInline):
     model = RiskFactor
     extra = 0
@@ -55,7 +62,7 @@ class RiskFactorInline(FrozenInlineMixin, admin.TabularInline):
 @admin.register(RiskModelVersion)
 class RiskModelVersionAdmin(FrozenVersionMixin, VersionActionsMixin, admin.ModelAdmin):
     list_display = ("number", "label", "is_current", "created_at", "planning_density", "egress_limit_high")
-    inlines = [RiskDimensionInline, RiskFactorInline, RiskLevelInline]
+    inlines = [RiskDimensionInline, RiskFactorInline, RiskLevelInline, WeatherRuleInline]
     fieldsets = (
         (None, {"fields": ("number", "label", "is_current")}),
         (_("人群密度"), {"fields": ("planning_density", "unstable_density", "terrace_max_density",
@@ -64,6 +71,7 @@ class RiskModelVersionAdmin(FrozenVersionMixin, VersionActionsMixin, admin.Model
                               "egress_limit_low", "egress_limit_medium", "egress_limit_high")}),
         (_("交通与部署"), {"fields": ("car_share", "persons_per_car", "patrol_spacing_m", "min_mobile_points",
                                   "attendees_per_mobile_point")}),
+        (_("线路型场所（赛道）"), {"fields": ("running_density", "spectator_depth_m")}),
         (_("票务与活动类型"), {"fields": ("ticketing_rules_attendance", "min_public_sale_percent", "kind_severity")}),
     )
 
@@ -78,6 +86,7 @@ def model_version_clone(version: RiskModelVersion) -> RiskModelVersion:
     dimensions = list(version.dimensions.all())
     factors = list(version.factors.select_related("dimension"))
     levels = list(version.levels.all())
+    rules = list(version.weather_rules.all())
     version.pk, version.number, version.is_current = None, number, False
     version.label = f"{version.label} (copy)"
     version.save()
@@ -90,9 +99,9 @@ def model_version_clone(version: RiskModelVersion) -> RiskModelVersion:
     for factor in factors:
         factor.pk, factor.version, factor.dimension = None, version, new_dimensions[factor.dimension_id]
         factor.save()
-    for level in levels:
-        level.pk, level.version = None, version
-        level.save()
+    for row in (*levels, *rules):
+        row.pk, row.version = None, version
+        row.save()
     return version
 
 

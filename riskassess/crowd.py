@@ -77,3 +77,13 @@ def density_band(density: float, crowd: CrowdParameters) -> str:
     if density > crowd.planning_density:
         return "above_planning"
     return "within_planning"
+
+
+def spectators_along(length_m: float, depth_m: float, density: float) -> int:
+    """Spectators a course holds along both sides: a strip `depth_m` deep on each side at `density`."""
+    return safe_capacity(2 * max(0.0, length_m) * max(0.0, depth_m), density)
+
+
+def patrol_posts_along(length_m: float, spacing_m: float) -> int:
+    """Patrol posts along both sides of a course."""
+    return max(1, math.ceil(2 * max(0.0, length_m) / max(1.0, spacing_m)))

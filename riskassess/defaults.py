@@ -2,7 +2,7 @@
 
 Later changes happen in the admin as new model versions, never by editing this file.
 """
-from .facts import CrowdParameters, DimensionSpec, FactorSpec, LevelSpec, ModelParameters
+from .facts import CrowdParameters, DimensionSpec, FactorSpec, LevelSpec, ModelParameters, WeatherRuleSpec
 
 DIMENSIONS = [
     # code, zh, en, weight: the points the dimension can add to the total (they add up to 150 on purpose:
@@ -58,6 +58,18 @@ KIND_SEVERITY = {
 
 CROWD = CrowdParameters()
 
+# Weather rules: a forecast at or beyond the threshold raises a fuse flag unless the plan states the measures.
+# Heat: the athletics association's 2025 marathon 熔断 rule after the 2021 Baiyin ultramarathon (docs/domain.md).
+WEATHER_RULES = [
+    WeatherRuleSpec(
+        code="heat", name_zh="高温熔断规则（室外体育赛事）", name_en="Heat rule (outdoor sports)",
+        reading="max_temperature_c", threshold=35.0, above=True, kinds=("sports",), outdoor_only=True,
+        waived_by="heat_measures",
+        measures_zh="调整开赛（起跑）时间避开高温时段；沿线增设补水点和医疗救护点；明确高温中止比赛（熔断）规则",
+        measures_en="a start time out of the hottest hours; water and medical points along the course; a rule to "
+                    "stop the race in heat"),
+]
+
 
 def default_parameters(version: int = 1) -> ModelParameters:
     return ModelParameters(
@@ -67,4 +79,5 @@ def default_parameters(version: int = 1) -> ModelParameters:
         levels=tuple(LevelSpec(c, zh, en, float(m), ratio, band) for c, zh, en, m, ratio, band in LEVELS),
         crowd=CROWD,
         kind_severity=dict(KIND_SEVERITY),
+        weather_rules=tuple(WEATHER_RULES),
     )

@@ -12,12 +12,27 @@ class ExitFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteFacts:
+    """A course (a marathon, a cycling race, a parade): scored on its own figures, not as an area."""
+
+    length_m: float
+    width_m: float
+    start_area_m2: float
+    finish_area_m2: float
+
+    @property
+    def course_area_m2(self) -> float:
+        return self.length_m * self.width_m
+
+
+@dataclass(frozen=True, slots=True)
 class VenueFacts:
     usable_area_m2: float
     indoor: bool = False
-    exits: tuple[ExitFacts, ...] = ()
+    exits: tuple[ExitFacts, ...] = ()  # of a route: the exits of its finish area, where the crowd disperses
     parking_spaces: int = 0
     public_transport: bool = False
+    route: RouteFacts | None = None  # None: an area (a stadium, a park, a square)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +56,17 @@ class ForecastFacts:
     @property
     def is_empty(self) -> bool:
         return self.max_temperature_c is None and self.precipitation_mm is None and self.wind_speed_ms is None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """One session (场次): night-time, weather and staffing are judged per session, the worst one decides."""
+
+    label: str  # its name, or its start when it has none: named in the explanation
+    start_local: datetime
+    end_local: datetime
+    attendance: int
+    forecast: ForecastFacts | None = None  # None: the event's forecast
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +111,11 @@ class TicketingFacts:
 
 @dataclass(frozen=True, slots=True)
 class TrafficFacts:
-    """Section 8 (交通组织与车辆停放疏导)."""
+    """Section 8 (交通组织与车辆停放疏导). Its parking figure is the number of spaces available for the event,
+    the venue's own included (counted once); empty means the venue's own spaces."""
 
-    parking_spaces_arranged: int = 0
+    parking_spaces_arranged: int | None = None
+    car_share: float | None = None  # share of attendees arriving by car (0..1); None: the model's default
     shuttle_buses: int = 0
     road_closures: bool = False
 
@@ -118,6 +146,8 @@ class EventFacts:
     traffic: TrafficFacts = field(default_factory=TrafficFacts)
     forecast: ForecastFacts = field(default_factory=ForecastFacts)
     overdue_documents: tuple[OverdueDocument, ...] = ()
+    sessions: tuple[SessionFacts, ...] = ()  # empty: one session from start_local, end_local and attendance
+    measures: frozenset[str] = frozenset()  # plan facts that state a measure, e.g. "heat_measures"
 
 
 # ---------------------------------------------------------------------------------------------- parameters
@@ -169,9 +199,37 @@ class CrowdParameters:
     patrol_spacing_m: float = 100.0  # one patrol post per this many metres of perimeter
     min_mobile_points: int = 5
     attendees_per_mobile_point: int = 5000
+    running_density: float = 1.0  # persons/m² of a moving running crowd on a course (bureau policy)
+    spectator_depth_m: float = 2.0  # depth of the spectator strip on each side of a course
 
     def egress_limit(self, band: str) -> float:
         return {"high": self.egress_limit_high, "medium": self.egress_limit_medium}.get(band, self.egress_limit_low)
+
+
+@dataclass(frozen=True, slots=True)
+class WeatherRuleSpec:
+    """A weather rule (riskassess.models.WeatherRule): a forecast reading at or beyond a threshold, for the
+    kinds of event and the setting it names, raises a fuse flag unless the plan states the measures."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    reading: str  # a ForecastFacts field: max_temperature_c, precipitation_mm, wind_speed_ms
+    threshold: float
+    above: bool = True  # True: at or above the threshold; False: at or below
+    kinds: tuple[str, ...] = ()  # event kinds it applies to; empty: every kind
+    outdoor_only: bool = True
+    waived_by: str = ""  # the plan fact (a "measures" entry) that states the measures, e.g. "heat_measures"
+    measures_zh: str = ""  # the required measures, named in the flag
+    measures_en: str = ""
+
+    def applies(self, kind: str, indoor: bool) -> bool:
+        return (not self.kinds or kind in self.kinds) and not (self.outdoor_only and indoor)
+
+    def breached(self, value: float | None) -> bool:
+        if value is None:
+            return False
+        return value >= self.threshold if self.above else value <= self.threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +242,4 @@ class ModelParameters:
     kind_severity: dict = field(default_factory=dict)  # event kind → 0..1
     ticketing_rules_attendance: int = 5000  # real-name, public sale and refund rules apply from here
     min_public_sale_percent: float = 85.0
+    weather_rules: tuple[WeatherRuleSpec, ...] = ()

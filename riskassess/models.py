@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.bilingual import pick_language
 
-from .facts import CrowdParameters, DimensionSpec, FactorSpec, LevelSpec, ModelParameters
+from .facts import CrowdParameters, DimensionSpec, FactorSpec, LevelSpec, ModelParameters, WeatherRuleSpec
 from .scoring import FACTOR_CODES
 
 
@@ -37,12 +37,18 @@ class RiskModelVersion(models.Model):
     egress_limit_low = models.FloatField(_("疏散时间上限·低风险（分钟）"), default=10)
     egress_limit_medium = models.FloatField(_("疏散时间上限·中风险（分钟）"), default=8)
     egress_limit_high = models.FloatField(_("疏散时间上限·高风险（分钟）"), default=6)
-    car_share = models.FloatField(_("驾车到场比例"), default=0.3, validators=[MinValueValidator(0), MaxValueValidator(1)])
+    car_share = models.FloatField(_("驾车到场比例"), default=0.3, validators=[MinValueValidator(0), MaxValueValidator(1)],
+                                  help_text=_("方案第8章未填写驾车比例时使用（0–1，如 0.3 即 30%）。"))
     persons_per_car = models.FloatField(_("每车人数"), default=2.5, validators=[MinValueValidator(1)])
     patrol_spacing_m = models.FloatField(_("巡逻岗间距（米周界）"), default=100, validators=[MinValueValidator(10)])
     min_mobile_points = models.PositiveIntegerField(_("最少机动兵力点位"), default=5)
     attendees_per_mobile_point = models.PositiveIntegerField(_("每个机动点位对应观众数"), default=5000,
                                                              validators=[MinValueValidator(1)])
+    # Route venues (a marathon course): bureau policy, no standard gives these.
+    running_density = models.FloatField(_("赛道跑动人群密度（人/㎡）"), default=1.0,
+                                        validators=[MinValueValidator(0.1), MaxValueValidator(10)])
+    spectator_depth_m = models.FloatField(_("赛道两侧观众区进深（米）"), default=2.0,
+                                          validators=[MinValueValidator(0), MaxValueValidator(50)])
     ticketing_rules_attendance = models.PositiveIntegerField(_("实名购票等要求适用人数"), default=5000)
     min_public_sale_percent = models.FloatField(_("最低公开销售比例（%）"), default=85)
     kind_severity = models.JSONField(_("各类活动的一般风险（0–1）"), default=dict, blank=True)
@@ -56,8 +62,8 @@ class RiskModelVersion(models.Model):
         return f"v{self.number} {self.label}".strip()
 
     def parameters(self) -> ModelParameters:
-        """The plain parameters the scoring functions take; expects dimensions/factors/levels prefetched or
-        costs three queries."""
+        """The plain parameters the scoring functions take; expects dimensions/factors/levels/weather rules
+        prefetched or costs four queries."""
         crowd = CrowdParameters(**{name: getattr(self, name) for name in CrowdParameters.__dataclass_fields__})
         return ModelParameters(
             version=self.number,
@@ -66,6 +72,7 @@ class RiskModelVersion(models.Model):
                           for f in self.factors.all() if f.enabled),
             levels=tuple(LevelSpec(lv.code, lv.name_zh, lv.name_en, lv.min_total, lv.attendees_per_guard,
                                    lv.egress_band) for lv in self.levels.all()),
+            weather_rules=tuple(rule.spec() for rule in self.weather_rules.all() if rule.enabled),
             crowd=crowd,
             kind_severity=dict(self.kind_severity or {}),
             ticketing_rules_attendance=self.ticketing_rules_attendance,
@@ -159,6 +166,62 @@ class RiskLevel(models.Model):
     @property
     def name(self) -> str:
         return pick_language(self.name_zh, self.name_en)
+
+
+class WeatherRule(models.Model):
+    """A weather rule of a model version: a forecast reading at or beyond its threshold, for the kinds of event
+    and the setting it names, raises a fuse flag (熔断标记) unless the plan states its measures. The first one is the
+    heat rule for outdoor sports (the athletics association's 2025 熔断 rule after the 2021 Baiyin ultramarathon);
+    more (rainstorm, gale) are added in the admin, in a new model version once one has been used."""
+
+    class Reading(models.TextChoices):
+        MAX_TEMPERATURE = "max_temperature_c", _("最高气温（℃）")
+        PRECIPITATION = "precipitation_mm", _("降水量（毫米）")
+        WIND_SPEED = "wind_speed_ms", _("最大风速（米/秒）")
+
+    class Measure(models.TextChoices):
+        """Plan facts that state measures (declared "risk_input" fields of the catalogue)."""
+        HEAT = "heat_measures", _("高温应对措施（方案第11章）")
+
+    version = models.ForeignKey(RiskModelVersion, on_delete=models.CASCADE, related_name="weather_rules")
+    code = models.SlugField(_("代码"), max_length=30)
+    name_zh = models.CharField(_("名称（中文）"), max_length=100)
+    name_en = models.CharField(_("名称（英文）"), max_length=100, blank=True)
+    reading = models.CharField(_("预报项目"), max_length=30, choices=Reading.choices)
+    threshold = models.FloatField(_("阈值"))
+    above = models.BooleanField(_("达到或高于阈值时触发"), default=True,
+                                help_text=_("不勾选：达到或低于阈值时触发（如低温）。"))
+    event_kinds = models.JSONField(_("适用活动类型"), default=list, blank=True,
+                                   help_text=_("活动类型代码列表，如 [\"sports\"]；留空适用于所有类型。"))
+    outdoor_only = models.BooleanField(_("仅限室外场所"), default=True)
+    waived_by = models.CharField(_("方案已落实即免于触发的措施"), max_length=30, choices=Measure.choices,
+                                 blank=True)
+    measures_zh = models.TextField(_("须落实的措施（中文）"), blank=True)
+    measures_en = models.TextField(_("须落实的措施（英文）"), blank=True)
+    enabled = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("天气规则")
+        verbose_name_plural = _("天气规则")
+        ordering = ["version", "code"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="risk_weather_rule_code_per_version")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_zh, self.name_en)
+
+    def clean(self):
+        kinds = self.event_kinds
+        if not isinstance(kinds, list) or not all(isinstance(kind, str) for kind in kinds):
+            raise ValidationError({"event_kinds": _("须为活动类型代码的列表。")})
+
+    def spec(self) -> WeatherRuleSpec:
+        return WeatherRuleSpec(self.code, self.name_zh, self.name_en, self.reading, self.threshold, self.above,
+                               tuple(self.event_kinds or ()), self.outdoor_only, self.waived_by, self.measures_zh,
+                               self.measures_en)
 
 
 class LevelOverride(models.Model):

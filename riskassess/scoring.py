@@ -6,14 +6,25 @@ dimension's weight is the number of points it can add to the total; the default 
 purpose, so an event that is dangerous in three dimensions reaches 一级 without being dangerous in all five.
 The total is the sum of the points, capped at 100. A factor's contribution is its share of those points, so the
 contributions add up to the total and a reviewer sees where the points come from.
+
+A factor's texts (what was read, and why) are built only when someone reads them: a batch scores thousands of
+applications, and the approve guard and the dashboard need only the level and the fuse flags.
+
+A venue is an area or a route. A route (a marathon course) is scored on its own figures: the running crowd on
+the course (length × width × running density), the spectators along it, the start area (the mass start is the
+densest moment) and the finish area with its exits (where the crowd disperses).
+
+Sessions (场次): night-time, season, weather and staffing are judged per session; the worst session decides the
+factor and its explanation names the session.
 """
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from operator import mul
+from dataclasses import dataclass
+from datetime import datetime
 
 from . import crowd as crowd_math
-from .facts import EventFacts, LevelSpec, ModelParameters
+from .facts import EventFacts, ForecastFacts, LevelSpec, ModelParameters, SessionFacts
 
 
 def gettext_noop(message: str) -> str:
@@ -40,24 +51,43 @@ def _text(message: str, **params) -> Text:
     return Text(message, params)
 
 
-@dataclass(slots=True)
+# A factor is two functions of the facts, the crowd figures and the parameters: its severity (FACTOR_FUNCTIONS),
+# worked out for every assessment, and its texts — what was read and why, (value, explanation) — (FACTOR_TEXTS),
+# built from the same inputs only when someone reads them.
+Texts = Callable[..., tuple[Text, Text]]
+
+
 class FactorReading:
-    value: Text  # what was read, e.g. "2.50 人/㎡"
-    severity: float  # 0..1
-    explanation: Text
+    """A factor read on its own (tests, one-off checks): severity, value and explanation."""
+
+    __slots__ = ("severity", "value", "explanation")
+
+    def __init__(self, severity: float, value: Text, explanation: Text):
+        self.severity, self.value, self.explanation = severity, value, explanation
 
 
-@dataclass(slots=True)
 class FactorScore:
-    code: str
-    dimension: str
-    label_zh: str
-    label_en: str
-    weight: float
-    severity: float
-    contribution: float  # points of the total
-    value: Text
-    explanation: Text
+    """One factor of one assessment: its spec (code, dimension, labels, weight), severity, contribution to the
+    total, and its texts (built on first read)."""
+
+    __slots__ = ("spec", "severity", "contribution", "_texts", "_inputs")
+
+    def __init__(self, spec, severity: float, contribution: float, texts: Texts, inputs: tuple):
+        self.spec, self.severity, self.contribution, self._texts, self._inputs = (
+            spec, severity, contribution, texts, inputs)
+
+    def _built(self) -> tuple[Text, Text]:
+        if self._inputs is not None:
+            self._texts, self._inputs = self._texts(*self._inputs), None
+        return self._texts
+
+    code = property(lambda self: self.spec.code)
+    dimension = property(lambda self: self.spec.dimension)
+    label_zh = property(lambda self: self.spec.label_zh)
+    label_en = property(lambda self: self.spec.label_en)
+    weight = property(lambda self: self.spec.weight)
+    value = property(lambda self: self._built()[0])
+    explanation = property(lambda self: self._built()[1])
 
 
 @dataclass(slots=True)
@@ -79,6 +109,19 @@ class CrowdFigures:
     egress_limit_minutes: float | None
     parking_demand: int
     parking_spaces: int
+    car_share: float
+    # A route's own figures (None for an area). Its safe capacity is the lower of the course and the start area;
+    # its density is the start area's at the mass start; its exits and egress are the finish area's.
+    layout: str = "area"
+    course_length_m: float | None = None
+    course_width_m: float | None = None
+    running_density: float | None = None
+    course_capacity: int | None = None
+    spectators_along: int | None = None
+    start_area_m2: float | None = None
+    start_capacity: int | None = None
+    finish_area_m2: float | None = None
+    finish_capacity: int | None = None
 
     @property
     def over_capacity(self) -> bool:
@@ -91,6 +134,14 @@ class CrowdFigures:
     @property
     def parking_short(self) -> bool:
         return self.parking_demand > self.parking_spaces
+
+    @property
+    def is_route(self) -> bool:
+        return self.layout == "route"
+
+    @property
+    def finish_over_capacity(self) -> bool:
+        return self.finish_capacity is not None and self.attendance > self.finish_capacity
 
 
 @dataclass(slots=True)
@@ -117,7 +168,7 @@ class Shortfall:
 class Deployment:
     level: str
     command_posts: int
-    control_groups: tuple[ControlGroup, ...]
+    control_areas: tuple  # planned (core, warning, control) areas in m², section 6; None where not given
     mobile_points: int
     fixed_posts: int
     patrol_posts: int
@@ -128,6 +179,12 @@ class Deployment:
     planned_patrol_posts: int | None
     planned_mobile_points: int | None
     shortfalls: tuple[Shortfall, ...]
+
+    @property
+    def control_groups(self) -> tuple[ControlGroup, ...]:
+        """The three control groups (防控小组) with the areas the plan gives them."""
+        return tuple(ControlGroup(code, name, zone, area)
+                     for (code, name, zone), area in zip(_CONTROL_GROUPS, self.control_areas))
 
 
 @dataclass(slots=True)
@@ -142,10 +199,31 @@ class AssessmentResult:
     computed_level: str
     level: str  # effective: the override when there is one
     dimension_scores: dict
-    factors: tuple[FactorScore, ...]
     crowd: CrowdFigures
-    deployment: Deployment
     fuse_flags: tuple[FuseFlag, ...]
+    effective: LevelSpec  # the level the deployment follows
+    # The factors as scored — the compiled model, each factor's severity, the contributions' scale (the
+    # total is capped at 100) and the inputs the texts are built from: `factors` makes FactorScores of them when
+    # someone reads them.
+    model: object
+    severities: list
+    scale: float
+    inputs: tuple
+    _factors: tuple | None = None
+    _deployment: Deployment | None = None
+
+    @property
+    def deployment(self) -> Deployment:
+        if self._deployment is None:
+            facts, _figures, params = self.inputs
+            self._deployment = required_deployment(facts, self.effective, params)
+        return self._deployment
+
+    @property
+    def factors(self) -> tuple[FactorScore, ...]:
+        if self._factors is None:
+            self._factors = _factor_scores(self.model, self.severities, self.scale, self.inputs)
+        return self._factors
 
     @property
     def blocks_approval(self) -> bool:
@@ -173,10 +251,8 @@ def night_hours(start: datetime, end: datetime, *, night_starts: int = 19, night
     if end <= start:
         return 0.0
     # Hours counted from midnight of the day before the start: plain arithmetic, no calendar objects.
-    first_day = start.date() - timedelta(days=1)
-    origin = datetime.combine(first_day, time())
-    start_h = (start - origin).total_seconds() / 3600
-    end_h = (end - origin).total_seconds() / 3600
+    start_h = 24 + start.hour + start.minute / 60 + start.second / 3600 + start.microsecond / 3_600_000_000
+    end_h = start_h + (end - start).total_seconds() / 3600
     total, night_length = 0.0, 24 - night_starts + night_ends
     day = 0
     while day * 24 + night_starts < end_h:
@@ -201,96 +277,179 @@ def _level(code: str, levels) -> LevelSpec | None:
     return next((lv for lv in levels if lv.code == code), None)
 
 
+def sessions_of(facts: EventFacts) -> tuple[SessionFacts, ...]:
+    """The event's sessions; facts without any read as one session of the event's own span."""
+    return facts.sessions or (SessionFacts("", facts.start_local, facts.end_local, facts.attendance),)
+
+
+def _worst(sessions, severity_of):
+    """(severity, session) of the session with the highest severity; the earliest wins a tie."""
+    best, best_session = -1.0, None
+    for session in sessions:
+        value = severity_of(session)
+        if value > best:
+            best, best_session = value, session
+    return best, best_session
+
+
+def _named(session: SessionFacts | None, count: int, message: str) -> Text:
+    """A constant explanation, prefixed with the session that decided when the event has several (the detail is
+    a message of its own, translated where it is shown)."""
+    if count > 1 and session is not None:
+        return Text(gettext_noop("场次“%(session)s”：%(detail)s"), {"session": session.label, "detail": message})
+    return Text(message, {})
+
+
+def session_forecasts(facts: EventFacts) -> list[tuple[SessionFacts | None, ForecastFacts]]:
+    """The forecast of each session (its own, else the event's); one entry for the event when no session has its
+    own forecast, so nothing is named twice."""
+    if not any(s.forecast is not None for s in facts.sessions):
+        return [(None, facts.forecast)]
+    return [(s, s.forecast if s.forecast is not None else facts.forecast) for s in facts.sessions]
+
+
 # ---------------------------------------------------------------------------------------------- crowd figures
 
 
 def crowd_figures(facts: EventFacts, params: ModelParameters, egress_limit_minutes: float | None = None) -> CrowdFigures:
     c = params.crowd
     venue = facts.venue
-    density = crowd_math.crowd_density(facts.attendance, venue.usable_area_m2)
+    exits = venue.exits
+    alcohol = facts.alcohol_served
+    per_minute = crowd_math.egress_capacity_per_minute(exits, alcohol_served=alcohol, crowd=c)
+    attendance = facts.attendance
+    if per_minute > 0:
+        egress = attendance / per_minute
+    else:
+        egress = math.inf if attendance > 0 else 0.0
+    traffic = facts.traffic
+    car_share = traffic.car_share if traffic.car_share is not None else c.car_share
+    # Section 8 states the spaces available for the event, the venue's own included: counted once.
+    spaces = traffic.parking_spaces_arranged if traffic.parking_spaces_arranged is not None else venue.parking_spaces
+    route = venue.route
+    if route is None:
+        area = venue.usable_area_m2
+        density = crowd_math.crowd_density(attendance, area)
+        return CrowdFigures(
+            attendance, area, c.planning_density, crowd_math.safe_capacity(area, c.planning_density), density,
+            crowd_math.density_band(density, c), c.unstable_density, c.terrace_max_density,
+            c.dangerous_density_moving, c.dangerous_density_standing, len(exits), sum(e.width_m for e in exits),
+            per_minute, egress, egress_limit_minutes,
+            crowd_math.parking_demand(attendance, car_share=car_share, persons_per_car=c.persons_per_car), spaces,
+            car_share)
+    course = crowd_math.safe_capacity(route.course_area_m2, c.running_density)
+    start = crowd_math.safe_capacity(route.start_area_m2, c.planning_density)
+    density = crowd_math.crowd_density(attendance, route.start_area_m2)
     return CrowdFigures(
-        attendance=facts.attendance,
-        usable_area_m2=venue.usable_area_m2,
-        safe_density=c.planning_density,
-        safe_capacity=crowd_math.safe_capacity(venue.usable_area_m2, c.planning_density),
-        density=density,
-        density_band=crowd_math.density_band(density, c),
-        unstable_density=c.unstable_density,
-        terrace_max_density=c.terrace_max_density,
-        dangerous_density_moving=c.dangerous_density_moving,
-        dangerous_density_standing=c.dangerous_density_standing,
-        exit_count=len(venue.exits),
-        total_exit_width_m=sum(e.width_m for e in venue.exits),
-        egress_per_minute=crowd_math.egress_capacity_per_minute(
-            venue.exits, alcohol_served=facts.alcohol_served, crowd=c),
-        egress_minutes=crowd_math.egress_minutes(
-            facts.attendance, venue.exits, alcohol_served=facts.alcohol_served, crowd=c),
-        egress_limit_minutes=egress_limit_minutes,
-        parking_demand=crowd_math.parking_demand(
-            facts.attendance, car_share=c.car_share, persons_per_car=c.persons_per_car),
-        parking_spaces=venue.parking_spaces + facts.traffic.parking_spaces_arranged,
-    )
+        attendance, route.course_area_m2, c.planning_density, min(course, start), density,
+        crowd_math.density_band(density, c), c.unstable_density, c.terrace_max_density,
+        c.dangerous_density_moving, c.dangerous_density_standing, len(exits), sum(e.width_m for e in exits),
+        per_minute, egress, egress_limit_minutes,
+        crowd_math.parking_demand(attendance, car_share=car_share, persons_per_car=c.persons_per_car), spaces,
+        car_share, layout="route", course_length_m=route.length_m, course_width_m=route.width_m,
+        running_density=c.running_density, course_capacity=course,
+        spectators_along=crowd_math.spectators_along(route.length_m, c.spectator_depth_m, c.planning_density),
+        start_area_m2=route.start_area_m2, start_capacity=start, finish_area_m2=route.finish_area_m2,
+        finish_capacity=crowd_math.safe_capacity(route.finish_area_m2, c.planning_density))
 
 
 # ---------------------------------------------------------------------------------------------- factors
-# Each takes the facts, the crowd figures and the parameters and returns a FactorReading.
+# Each takes the facts, the crowd figures and the parameters and returns its severity (0..1); its texts function
+# (FACTOR_TEXTS) reads the same inputs.
 
 
-def organizer_record(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+def organizer_record(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    record = facts.organiser
+    if record.suspensions_past_year:
+        return 1.0
+    if record.completed_events == 0:
+        return 0.7
+    return max(0.1, 0.7 - 0.2 * record.completed_events)
+
+
+def _organizer_texts(facts, figures, params):
     record = facts.organiser
     value = _text(gettext_noop("已完成 %(completed)d 场，近一年熔断 %(suspended)d 次"),
                   completed=record.completed_events, suspended=record.suspensions_past_year)
     if record.suspensions_past_year:
-        return FactorReading(value, 1.0, _text(gettext_noop("承办单位近一年有活动被熔断（暂停），须重点关注。")))
+        return value, _text(gettext_noop("承办单位近一年有活动被熔断（暂停），须重点关注。"))
     if record.completed_events == 0:
-        return FactorReading(value, 0.7, _text(gettext_noop("承办单位在本系统无已完成的大型活动记录，经验未经检验。")))
-    severity = max(0.1, 0.7 - 0.2 * record.completed_events)
-    return FactorReading(value, severity, _text(
-        gettext_noop("承办单位已顺利完成 %(completed)d 场活动，近一年无熔断。"), completed=record.completed_events))
+        return value, _text(gettext_noop("承办单位在本系统无已完成的大型活动记录，经验未经检验。"))
+    return value, _text(gettext_noop("承办单位已顺利完成 %(completed)d 场活动，近一年无熔断。"),
+                        completed=record.completed_events)
 
 
-def security_company_record(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+def _company_standing(company) -> tuple[float, str]:
+    if company.serious:
+        return 1.0, gettext_noop("保安服务公司有严重追责记录。")
+    if company.penalties:
+        return 0.7, gettext_noop("保安服务公司有处罚记录。")
+    if company.warnings:
+        return 0.4, gettext_noop("保安服务公司有警告记录，已整改。")
+    return 0.1, gettext_noop("保安服务公司无追责记录。")
+
+
+def security_company_record(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     company = facts.security_company
     if not company.named:
-        return FactorReading(_text(gettext_noop("未确定")), 1.0,
-                             _text(gettext_noop("尚未确定保安服务公司，安保力量无法落实。")))
+        return 1.0
+    severity = _company_standing(company)[0]
+    if company.drills_past_year == 0:  # no training drill in the past year adds 0.3
+        severity = min(1.0, severity + 0.3)
+    return severity
+
+
+def _company_texts(facts, figures, params):
+    company = facts.security_company
+    if not company.named:
+        return _text(gettext_noop("未确定")), _text(gettext_noop("尚未确定保安服务公司，安保力量无法落实。"))
     value = _text(gettext_noop("近一年演练 %(drills)d 次；追责：警告 %(w)d、处罚 %(p)d、严重 %(s)d"),
                   drills=company.drills_past_year, w=company.warnings, p=company.penalties, s=company.serious)
-    if company.serious:
-        severity, explanation = 1.0, _text(gettext_noop("保安服务公司有严重追责记录。"))
-    elif company.penalties:
-        severity, explanation = 0.7, _text(gettext_noop("保安服务公司有处罚记录。"))
-    elif company.warnings:
-        severity, explanation = 0.4, _text(gettext_noop("保安服务公司有警告记录，已整改。"))
-    else:
-        severity, explanation = 0.1, _text(gettext_noop("保安服务公司无追责记录。"))
+    message = _company_standing(company)[1]
     if company.drills_past_year == 0:
-        severity = min(1.0, severity + 0.3)
-        explanation = _text(gettext_noop("%(record)s近一年无培训演练记录。"), record=explanation.render())
-    return FactorReading(value, severity, explanation)
+        return value, _text(gettext_noop("%(record)s近一年无培训演练记录。"), record=message)
+    return value, _text(message)
 
 
-def staffing_ratio(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    staff = facts.plan.security_staff_total or 0
+def _staffing_ratios(params) -> tuple[int, int]:
     ratios = [lv.attendees_per_guard for lv in params.levels] or [50, 250]
-    strictest, loosest = min(ratios), max(ratios)
+    return min(ratios), max(ratios)
+
+
+def _largest_session(facts: EventFacts) -> SessionFacts | None:
+    """The session with the most people, when the event has several (None: one session, the event itself)."""
+    sessions = facts.sessions
+    return max(sessions, key=lambda s: s.attendance) if len(sessions) > 1 else None
+
+
+def staffing_ratio(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    """Judged on the largest session: the same staff must cover every session."""
+    staff = facts.plan.security_staff_total or 0
     if staff <= 0:
-        return FactorReading(_text(gettext_noop("未填写")), 1.0,
-                             _text(gettext_noop("安保力量配置（第3章）未填写安保人员总数。")))
-    ratio = facts.attendance / staff
-    return FactorReading(
-        _text(gettext_noop("%(staff)d 人，约 1:%(ratio)d"), staff=staff, ratio=round(ratio)),
-        ramp(ratio, strictest, loosest),
-        _text(gettext_noop("每名安保人员对应约 %(ratio)d 名观众（1:%(strict)d 为最严配比，1:%(loose)d 为最低配比）。"),
-              ratio=round(ratio), strict=strictest, loose=loosest))
+        return 1.0
+    strictest, loosest = compiled(params).staffing_ratios
+    attendance = _largest_session(facts).attendance if len(facts.sessions) > 1 else facts.attendance
+    return ramp(attendance / staff, strictest, loosest)
 
 
-def ticketing(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    t = facts.ticketing
-    if not t.ticketed:
-        severity = 0.8 if facts.attendance >= params.ticketing_rules_attendance else 0.4
-        return FactorReading(_text(gettext_noop("免费开放")), severity,
-                             _text(gettext_noop("不售票、自由入场，入场人数只能靠现场控制。")))
+def _staffing_texts(facts, figures, params):
+    staff = facts.plan.security_staff_total or 0
+    if staff <= 0:
+        return _text(gettext_noop("未填写")), _text(gettext_noop("安保力量配置（第3章）未填写安保人员总数。"))
+    strictest, loosest = _staffing_ratios(params)
+    session = _largest_session(facts)
+    ratio = round((session.attendance if session else facts.attendance) / staff)
+    value = _text(gettext_noop("%(staff)d 人，约 1:%(ratio)d"), staff=staff, ratio=ratio)
+    if session is not None:
+        return value, _text(gettext_noop(
+            "人数最多的场次“%(session)s”（%(n)d 人）每名安保人员对应约 %(ratio)d 名观众（1:%(strict)d 为最严配比，1:%(loose)d 为最低配比）。"),
+            session=session.label, n=session.attendance, ratio=ratio, strict=strictest, loose=loosest)
+    return value, _text(gettext_noop(
+        "每名安保人员对应约 %(ratio)d 名观众（1:%(strict)d 为最严配比，1:%(loose)d 为最低配比）。"),
+        ratio=ratio, strict=strictest, loose=loosest)
+
+
+def _ticketing_missing(t, params) -> list[str]:
     missing = []
     if not t.real_name:
         missing.append(gettext_noop("实名制购票"))
@@ -298,118 +457,255 @@ def ticketing(facts: EventFacts, figures: CrowdFigures, params: ModelParameters)
         missing.append(gettext_noop("公开销售不低于 %(percent)s%%") % {"percent": f"{params.min_public_sale_percent:g}"})
     if not t.refund_mechanism:
         missing.append(gettext_noop("退票机制"))
+    return missing
+
+
+def ticketing(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    t = facts.ticketing
+    rules_apply = facts.attendance >= params.ticketing_rules_attendance
+    if not t.ticketed:
+        return (0.8 if rules_apply else 0.4)
+    if not rules_apply:
+        return (0.0 if t.real_name else 0.2)
+    missing = (not t.real_name) + (t.public_sale_percent is None or t.public_sale_percent < params.min_public_sale_percent) \
+        + (not t.refund_mechanism)
+    return missing / 3
+
+
+def _ticketing_texts(facts, figures, params):
+    t = facts.ticketing
+    if not t.ticketed:
+        return _text(gettext_noop("免费开放")), _text(gettext_noop("不售票、自由入场，入场人数只能靠现场控制。"))
+    missing = _ticketing_missing(t, params)
     value = _text(gettext_noop("售票；缺 %(count)d 项"), count=len(missing))
-    if facts.attendance >= params.ticketing_rules_attendance:
-        if not missing:
-            return FactorReading(value, 0.0, _text(gettext_noop("实名制、公开销售比例和退票机制均已落实。")))
-        return FactorReading(value, len(missing) / 3, _text(
-            gettext_noop("%(threshold)d 人以上售票活动须落实：%(items)s。"),
-            threshold=params.ticketing_rules_attendance, items="、".join(missing)))
-    severity = 0.0 if t.real_name else 0.2
-    return FactorReading(value, severity, _text(gettext_noop("售票活动，票证可控制入场人数。")))
+    if facts.attendance < params.ticketing_rules_attendance:
+        return value, _text(gettext_noop("售票活动，票证可控制入场人数。"))
+    if not missing:
+        return value, _text(gettext_noop("实名制、公开销售比例和退票机制均已落实。"))
+    return value, _text(gettext_noop("%(threshold)d 人以上售票活动须落实：%(items)s。"),
+                        threshold=params.ticketing_rules_attendance, items="、".join(missing))
 
 
-def season(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    month = facts.start_local.month
-    indoor = 0.5 if facts.venue.indoor else 1.0
-    if month in (6, 7, 8):
-        severity, explanation = 0.6, _text(gettext_noop("夏季：高温、雷雨多发。"))
-    elif month in (12, 1, 2):
-        severity, explanation = 0.5, _text(gettext_noop("冬季：低温、路面结冰风险。"))
-    else:
-        severity, explanation = 0.2, _text(gettext_noop("春秋季：气候较温和。"))
-    return FactorReading(_text(gettext_noop("%(month)d 月"), month=month), severity * indoor, explanation)
+_SUMMER = (0.6, gettext_noop("夏季：高温、雷雨多发。"))
+_WINTER = (0.5, gettext_noop("冬季：低温、路面结冰风险。"))
+_MILD = (0.2, gettext_noop("春秋季：气候较温和。"))
+_SEASONS = {6: _SUMMER, 7: _SUMMER, 8: _SUMMER, 12: _WINTER, 1: _WINTER, 2: _WINTER}
 
 
-def night_time(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    hours = night_hours(facts.start_local, facts.end_local)
+def _season_session(facts: EventFacts) -> SessionFacts | None:
+    sessions = facts.sessions
+    if len(sessions) <= 1:
+        return None
+    return _worst(sessions, lambda s: _SEASONS.get(s.start_local.month, _MILD)[0])[1]
+
+
+def season(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    session = _season_session(facts) if len(facts.sessions) > 1 else None
+    month = (session or facts).start_local.month
+    return _SEASONS.get(month, _MILD)[0] * (0.5 if facts.venue.indoor else 1.0)
+
+
+def _season_texts(facts, figures, params):
+    session = _season_session(facts)
+    month = (session or facts).start_local.month
+    return (_text(gettext_noop("%(month)d 月"), month=month),
+            _named(session, len(facts.sessions), _SEASONS.get(month, _MILD)[1]))
+
+
+def _night(facts: EventFacts) -> tuple[float, SessionFacts | None]:
+    """Night hours of the worst session (and that session, when the event has several)."""
+    sessions = facts.sessions
+    if len(sessions) > 1:
+        return _worst(sessions, lambda s: night_hours(s.start_local, s.end_local))
+    return night_hours(facts.start_local, facts.end_local), None
+
+
+def night_time(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    hours = _night(facts)[0]
+    return (clamp01(hours / 4) if hours > 0 else 0.0)
+
+
+def _night_texts(facts, figures, params):
+    hours, session = _night(facts)
     value = _text(gettext_noop("夜间 %(hours).1f 小时"), hours=hours)
     if hours <= 0:
-        return FactorReading(value, 0.0, _text(gettext_noop("活动在白天（6:00–19:00）进行。")))
-    return FactorReading(value, clamp01(hours / 4), _text(
-        gettext_noop("活动有 %(hours).1f 小时在夜间（19:00–次日6:00），照明和疏散难度增加。"), hours=hours))
+        return value, _text(gettext_noop("活动在白天（6:00–19:00）进行。"))
+    if session is not None:
+        return value, _text(gettext_noop(
+            "场次“%(session)s”有 %(hours).1f 小时在夜间（19:00–次日6:00），照明和疏散难度增加。"),
+            session=session.label, hours=hours)
+    return value, _text(gettext_noop("活动有 %(hours).1f 小时在夜间（19:00–次日6:00），照明和疏散难度增加。"),
+                        hours=hours)
 
 
 _NO_FORECAST = gettext_noop("未录入天气预报，按一般风险计。")
 
 
-def forecast_temperature(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    t = facts.forecast.max_temperature_c
-    if t is None:
-        return FactorReading(_text(gettext_noop("未录入")), 0.3, _text(_NO_FORECAST))
-    exposure = 0.3 if facts.venue.indoor else 1.0
-    severity = max(ramp(t, 30, 38), ramp(-t, 5, 15)) * exposure
+def _forecast_worst(facts: EventFacts, reading: str, severity_of, exposure: float):
+    """(severity, session, value) of the worst session's forecast reading (its own forecast, else the event's)."""
+    worst = None
+    for session, forecast in session_forecasts(facts):
+        value = getattr(forecast, reading)
+        severity = 0.3 if value is None else severity_of(value) * exposure
+        if worst is None or severity > worst[0]:
+            worst = (severity, session, value)
+    return worst
+
+
+def _forecast_texts(facts, reading, severity_of, exposure, unit_message, describe):
+    _severity, session, value = _forecast_worst(facts, reading, severity_of, exposure)
+    count = len(facts.sessions) if any(s.forecast is not None for s in facts.sessions) else 1
+    if value is None:
+        return _text(gettext_noop("未录入")), _named(session, count, _NO_FORECAST)
+    return Text(unit_message, {"v": value}), _named(session, count, describe(value))
+
+
+def _temperature_severity(t: float) -> float:
+    return max(ramp(t, 30, 38), ramp(-t, 5, 15))
+
+
+def _temperature_words(t: float) -> str:
     if t >= 35:
-        explanation = _text(gettext_noop("高温预警（≥35℃）：防中暑、增设饮水和医疗点。"))
-    elif t <= -5:
-        explanation = _text(gettext_noop("低温：防冻伤、防滑。"))
-    else:
-        explanation = _text(gettext_noop("气温在正常范围。"))
-    return FactorReading(_text(gettext_noop("%(t)g℃"), t=t), severity, explanation)
+        return gettext_noop("高温预警（≥35℃）：防中暑、增设饮水和医疗点。")
+    if t <= -5:
+        return gettext_noop("低温：防冻伤、防滑。")
+    return gettext_noop("气温在正常范围。")
 
 
-def forecast_rain(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    mm = facts.forecast.precipitation_mm
-    if mm is None:
-        return FactorReading(_text(gettext_noop("未录入")), 0.3, _text(_NO_FORECAST))
+def forecast_temperature(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     exposure = 0.3 if facts.venue.indoor else 1.0
-    explanation = (_text(gettext_noop("暴雨（≥50毫米）：地面湿滑、可能须中止活动。")) if mm >= 50 else
-                   _text(gettext_noop("有明显降水，注意防滑和避雨拥挤。")) if mm >= 10 else
-                   _text(gettext_noop("降水影响小。")))
-    return FactorReading(_text(gettext_noop("%(mm)g 毫米"), mm=mm), ramp(mm, 10, 50) * exposure, explanation)
+    if len(facts.sessions) <= 1:  # one forecast: no session to compare
+        t = facts.forecast.max_temperature_c
+        return (0.3 if t is None else _temperature_severity(t) * exposure)
+    return _forecast_worst(facts, "max_temperature_c", _temperature_severity, exposure)[0]
 
 
-def forecast_wind(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    ms = facts.forecast.wind_speed_ms
-    if ms is None:
-        return FactorReading(_text(gettext_noop("未录入")), 0.3, _text(_NO_FORECAST))
+def _temperature_texts(facts, figures, params):
+    return _forecast_texts(facts, "max_temperature_c", _temperature_severity, 0.3 if facts.venue.indoor else 1.0,
+                           gettext_noop("%(v)g℃"), _temperature_words)
+
+
+def _rain_severity(mm: float) -> float:
+    return ramp(mm, 10, 50)
+
+
+def _rain_words(mm: float) -> str:
+    if mm >= 50:
+        return gettext_noop("暴雨（≥50毫米）：地面湿滑、可能须中止活动。")
+    if mm >= 10:
+        return gettext_noop("有明显降水，注意防滑和避雨拥挤。")
+    return gettext_noop("降水影响小。")
+
+
+def forecast_rain(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    exposure = 0.3 if facts.venue.indoor else 1.0
+    if len(facts.sessions) <= 1:
+        mm = facts.forecast.precipitation_mm
+        return (0.3 if mm is None else _rain_severity(mm) * exposure)
+    return _forecast_worst(facts, "precipitation_mm", _rain_severity, exposure)[0]
+
+
+def _rain_texts(facts, figures, params):
+    return _forecast_texts(facts, "precipitation_mm", _rain_severity, 0.3 if facts.venue.indoor else 1.0,
+                           gettext_noop("%(v)g 毫米"), _rain_words)
+
+
+def _wind_severity(ms: float) -> float:
+    return ramp(ms, 5.5, 17.2)
+
+
+def _wind_words(ms: float) -> str:
+    if ms >= 17.2:
+        return gettext_noop("8级以上大风（≥17.2米/秒）：临时舞台、灯架有倒塌风险。")
+    if ms >= 10.8:
+        return gettext_noop("风力较大，须加固临时搭建设施。")
+    return gettext_noop("风力影响小。")
+
+
+def forecast_wind(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     exposure = 0.2 if facts.venue.indoor else 1.0
-    explanation = (_text(gettext_noop("8级以上大风（≥17.2米/秒）：临时舞台、灯架有倒塌风险。")) if ms >= 17.2 else
-                   _text(gettext_noop("风力较大，须加固临时搭建设施。")) if ms >= 10.8 else
-                   _text(gettext_noop("风力影响小。")))
-    return FactorReading(_text(gettext_noop("%(ms)g 米/秒"), ms=ms), ramp(ms, 5.5, 17.2) * exposure, explanation)
+    if len(facts.sessions) <= 1:
+        ms = facts.forecast.wind_speed_ms
+        return (0.3 if ms is None else _wind_severity(ms) * exposure)
+    return _forecast_worst(facts, "wind_speed_ms", _wind_severity, exposure)[0]
+
+
+def _wind_texts(facts, figures, params):
+    return _forecast_texts(facts, "wind_speed_ms", _wind_severity, 0.2 if facts.venue.indoor else 1.0,
+                           gettext_noop("%(v)g 米/秒"), _wind_words)
 
 
 def _active_performers(facts: EventFacts):
     return [p for p in facts.performers if not p.struck]
 
 
-def event_kind(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    severity = clamp01(float(params.kind_severity.get(facts.kind, params.kind_severity.get("other", 0.4))))
-    return FactorReading(_text("%(kind)s", kind=facts.kind_label), severity,
-                         _text(gettext_noop("“%(kind)s”类活动的一般风险。"), kind=facts.kind_label))
+def event_kind(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    kinds = params.kind_severity
+    return clamp01(float(kinds.get(facts.kind, kinds.get("other", 0.4))))
 
 
-def genre_intensity(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    acts = _active_performers(facts)
-    if not acts:
-        return FactorReading(_text(gettext_noop("无演出")), 0.0, _text(gettext_noop("没有演出节目。")))
-    top = max(acts, key=lambda p: p.genre_intensity)
-    return FactorReading(
-        _text(gettext_noop("最高 %(level)d/5"), level=top.genre_intensity), clamp01((top.genre_intensity - 1) / 4),
-        _text(gettext_noop("风格最激烈的是“%(name)s”（%(genre)s，%(level)d/5），易引发冲撞、人浪。"),
-              name=top.name, genre=top.genre or "—", level=top.genre_intensity))
+def _event_kind_texts(facts, figures, params):
+    return (_text("%(kind)s", kind=facts.kind_label),
+            _text(gettext_noop("“%(kind)s”类活动的一般风险。"), kind=facts.kind_label))
 
 
-def heavy_acts(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    heavy = [p for p in _active_performers(facts) if p.genre_intensity >= 4]
-    severity = 0.0 if not heavy else 0.6 if len(heavy) == 1 else 1.0
+def _no_performance_texts(facts, figures, params):
+    return _text(gettext_noop("无演出")), _text(gettext_noop("没有演出节目。"))
+
+
+def genre_intensity(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    if not facts.performers:
+        return 0.0
+    top = max((p.genre_intensity for p in facts.performers if not p.struck), default=None)
+    if top is None:
+        return 0.0
+    return clamp01((top - 1) / 4)
+
+
+def _genre_texts(facts, figures, params):
+    if not _active_performers(facts):
+        return _no_performance_texts(facts, figures, params)
+    top = max(_active_performers(facts), key=lambda p: p.genre_intensity)
+    return (_text(gettext_noop("最高 %(level)d/5"), level=top.genre_intensity),
+            _text(gettext_noop("风格最激烈的是“%(name)s”（%(genre)s，%(level)d/5），易引发冲撞、人浪。"),
+                  name=top.name, genre=top.genre or "—", level=top.genre_intensity))
+
+
+def _heavy(facts: EventFacts) -> list:
+    return [p for p in facts.performers if not p.struck and p.genre_intensity >= 4]
+
+
+def heavy_acts(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    if not facts.performers:
+        return 0.0
+    n = len(_heavy(facts))
+    return (0.0 if not n else 0.6 if n == 1 else 1.0)
+
+
+def _heavy_texts(facts, figures, params):
+    heavy = _heavy(facts)
     if not heavy:
-        return FactorReading(_text(gettext_noop("0 个")), 0.0, _text(gettext_noop("没有激烈程度4级以上的演出。")))
-    return FactorReading(_text(gettext_noop("%(n)d 个"), n=len(heavy)), severity, _text(
-        gettext_noop("激烈程度4级以上的演出：%(names)s。"), names="、".join(p.name for p in heavy)))
+        return _text(gettext_noop("0 个")), _text(gettext_noop("没有激烈程度4级以上的演出。"))
+    return (_text(gettext_noop("%(n)d 个"), n=len(heavy)),
+            _text(gettext_noop("激烈程度4级以上的演出：%(names)s。"), names="、".join(p.name for p in heavy)))
 
 
-def audience_interaction(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    acts = _active_performers(facts)
-    if not acts:
-        return FactorReading(_text(gettext_noop("无演出")), 0.0, _text(gettext_noop("没有演出节目。")))
-    top = max(acts, key=lambda p: p.audience_interaction)
-    return FactorReading(
-        _text(gettext_noop("最高 %(level)d/5"), level=top.audience_interaction),
-        clamp01((top.audience_interaction - 1) / 4),
-        _text(gettext_noop("“%(name)s”观众互动程度 %(level)d/5（冲台、合唱、人浪）。"),
-              name=top.name, level=top.audience_interaction))
+def audience_interaction(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    if not facts.performers:
+        return 0.0
+    top = max((p.audience_interaction for p in facts.performers if not p.struck), default=None)
+    if top is None:
+        return 0.0
+    return clamp01((top - 1) / 4)
+
+
+def _interaction_texts(facts, figures, params):
+    if not _active_performers(facts):
+        return _no_performance_texts(facts, figures, params)
+    top = max(_active_performers(facts), key=lambda p: p.audience_interaction)
+    return (_text(gettext_noop("最高 %(level)d/5"), level=top.audience_interaction),
+            _text(gettext_noop("“%(name)s”观众互动程度 %(level)d/5（冲台、合唱、人浪）。"),
+                  name=top.name, level=top.audience_interaction))
 
 
 def struck_items_on_programme(facts: EventFacts) -> list[str]:
@@ -417,16 +713,23 @@ def struck_items_on_programme(facts: EventFacts) -> list[str]:
     for performer in facts.performers:
         if performer.struck:
             items.append(performer.name)
-        items.extend(f"{performer.name}《{title}》" for title in performer.struck_songs)
+        if performer.struck_songs:
+            items.extend(f"{performer.name}《{title}》" for title in performer.struck_songs)
     return items
 
 
-def struck_items(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+def struck_items(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    if not facts.performers:
+        return 0.0
+    return (1.0 if struck_items_on_programme(facts) else 0.0)
+
+
+def _struck_texts(facts, figures, params):
     items = struck_items_on_programme(facts)
     if not items:
-        return FactorReading(_text(gettext_noop("无")), 0.0, _text(gettext_noop("节目单中没有已被删除的节目。")))
-    return FactorReading(_text(gettext_noop("%(n)d 项"), n=len(items)), 1.0, _text(
-        gettext_noop("文旅审核已删除但仍在节目单上：%(items)s。"), items="、".join(items)))
+        return _text(gettext_noop("无")), _text(gettext_noop("节目单中没有已被删除的节目。"))
+    return (_text(gettext_noop("%(n)d 项"), n=len(items)),
+            _text(gettext_noop("文旅审核已删除但仍在节目单上：%(items)s。"), items="、".join(items)))
 
 
 _DENSITY_WORDS = {
@@ -443,102 +746,155 @@ def density_words(band: str) -> str:
     return _DENSITY_WORDS.get(band, band)
 
 
-def crowd_density_factor(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+def crowd_density_factor(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     c = params.crowd
     d = figures.density
     if d <= c.planning_density:
-        severity = 0.5 * ramp(d, 0.5, c.planning_density)
-    else:
-        severity = 0.5 + 0.5 * ramp(d, c.planning_density, c.unstable_density)
-    return FactorReading(
-        _text(gettext_noop("%(d).2f 人/㎡"), d=d), severity,
-        _text(gettext_noop("全部观众在可用面积上为 %(d).2f 人/㎡：%(band)s（规划密度 %(planning)g，%(unstable)g 以上人群不稳定）。"),
-              d=d, band=density_words(figures.density_band), planning=c.planning_density, unstable=c.unstable_density))
+        return 0.5 * ramp(d, 0.5, c.planning_density)
+    return 0.5 + 0.5 * ramp(d, c.planning_density, c.unstable_density)
 
 
-def attendance_scale(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    n = max(1, facts.attendance)
-    return FactorReading(_text(gettext_noop("%(n)d 人"), n=facts.attendance),
-                         ramp(math.log10(n), 3.0, math.log10(50000)),
-                         _text(gettext_noop("规模越大，出事后果越重（1,000 人记 0 分，50,000 人记满分）。")))
+def _density_texts(facts, figures, params):
+    c = params.crowd
+    d = figures.density
+    values = {"d": d, "band": density_words(figures.density_band), "planning": c.planning_density,
+              "unstable": c.unstable_density}
+    if figures.is_route:
+        return _text(gettext_noop("%(d).2f 人/㎡"), d=d), Text(gettext_noop(
+            "集中起跑时全部参与者在起点区为 %(d).2f 人/㎡：%(band)s（规划密度 %(planning)g，%(unstable)g 以上人群不稳定）。"),
+            values)
+    return _text(gettext_noop("%(d).2f 人/㎡"), d=d), Text(gettext_noop(
+        "全部观众在可用面积上为 %(d).2f 人/㎡：%(band)s（规划密度 %(planning)g，%(unstable)g 以上人群不稳定）。"), values)
 
 
-def capacity_use(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+_LOG_1000, _LOG_30000, _LOG_50000 = 3.0, math.log10(30000), math.log10(50000)
+
+
+def attendance_scale(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return ramp(math.log10(max(1, facts.attendance)), _LOG_1000, _LOG_50000)
+
+
+def _attendance_texts(facts, figures, params):
+    return (_text(gettext_noop("%(n)d 人"), n=facts.attendance),
+            _text(gettext_noop("规模越大，出事后果越重（1,000 人记 0 分，50,000 人记满分）。")))
+
+
+def capacity_use(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return ramp(facts.attendance / max(1, facts.rated_capacity), 0.7, 1.0)
+
+
+def _capacity_use_texts(facts, figures, params):
     share = facts.attendance / max(1, facts.rated_capacity)
-    return FactorReading(_text(gettext_noop("%(p).0f%%"), p=share * 100), ramp(share, 0.7, 1.0), _text(
+    return (_text(gettext_noop("%(p).0f%%"), p=share * 100), _text(
         gettext_noop("预计人数占场所核定容量 %(capacity)d 人的 %(p).0f%%（70%% 以下不计分，满员记满分）。"),
         capacity=facts.rated_capacity, p=share * 100))
 
 
-def egress_time(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+def egress_time(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    minutes = figures.egress_minutes
+    if minutes == math.inf:
+        return 1.0
     c = params.crowd
+    return ramp(minutes, c.egress_limit_high / 2, c.egress_limit_low)
+
+
+def _egress_texts(facts, figures, params):
     minutes = figures.egress_minutes
     if math.isinf(minutes):
-        return FactorReading(_text(gettext_noop("无出口")), 1.0, _text(gettext_noop("场所没有登记出口。")))
-    return FactorReading(
-        _text(gettext_noop("%(m).1f 分钟"), m=minutes), ramp(minutes, c.egress_limit_high / 2, c.egress_limit_low),
-        _text(gettext_noop("出口总宽 %(w)g 米，每分钟可疏散 %(rate)d 人，全部疏散约需 %(m).1f 分钟（低风险上限 %(low)g 分钟）。"),
-              w=round(figures.total_exit_width_m, 2), rate=round(figures.egress_per_minute), m=minutes,
-              low=c.egress_limit_low))
+        return _text(gettext_noop("无出口")), _text(gettext_noop("场所没有登记出口。"))
+    values = {"w": round(figures.total_exit_width_m, 2), "rate": round(figures.egress_per_minute), "m": minutes,
+              "low": params.crowd.egress_limit_low}
+    if figures.is_route:
+        return _text(gettext_noop("%(m).1f 分钟"), m=minutes), Text(gettext_noop(
+            "终点区出口总宽 %(w)g 米，每分钟可疏散 %(rate)d 人，全部离场约需 %(m).1f 分钟（低风险上限 %(low)g 分钟）。"),
+            values)
+    return _text(gettext_noop("%(m).1f 分钟"), m=minutes), Text(gettext_noop(
+        "出口总宽 %(w)g 米，每分钟可疏散 %(rate)d 人，全部疏散约需 %(m).1f 分钟（低风险上限 %(low)g 分钟）。"), values)
 
 
-def exit_count(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    n = len(facts.venue.exits)
-    severity = {0: 1.0, 1: 1.0, 2: 0.6, 3: 0.3}.get(n, 0.0)
-    return FactorReading(_text(gettext_noop("%(n)d 个"), n=n), severity,
-                         _text(gettext_noop("出口越少，一处堵塞的后果越严重（4 个以上不计分）。")))
+_EXIT_SEVERITY = {0: 1.0, 1: 1.0, 2: 0.6, 3: 0.3}
 
 
-def temporary_structures(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    n = facts.temporary_structures
-    return FactorReading(_text(gettext_noop("%(n)d 处"), n=n), clamp01(n * 0.2),
-                         _text(gettext_noop("舞台、看台等临时搭建设施须验收，大风时有倒塌风险（每处 20 分，5 处满分）。")))
+def exit_count(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return _EXIT_SEVERITY.get(len(facts.venue.exits), 0.0)
 
 
-def indoor_outdoor(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+def _exit_count_texts(facts, figures, params):
+    return (_text(gettext_noop("%(n)d 个"), n=len(facts.venue.exits)),
+            _text(gettext_noop("出口越少，一处堵塞的后果越严重（4 个以上不计分）。")))
+
+
+def temporary_structures(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return clamp01(facts.temporary_structures * 0.2)
+
+
+def _structures_texts(facts, figures, params):
+    return (_text(gettext_noop("%(n)d 处"), n=facts.temporary_structures),
+            _text(gettext_noop("舞台、看台等临时搭建设施须验收，大风时有倒塌风险（每处 20 分，5 处满分）。")))
+
+
+def indoor_outdoor(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return (0.6 if facts.venue.indoor else 0.3)
+
+
+def _setting_texts(facts, figures, params):
     if facts.venue.indoor:
-        return FactorReading(_text(gettext_noop("室内")), 0.6,
-                             _text(gettext_noop("室内场所：火灾烟气蔓延快，疏散只能靠出口。")))
-    return FactorReading(_text(gettext_noop("室外")), 0.3,
-                         _text(gettext_noop("室外场所：受天气影响，边界须围挡控制。")))
+        return _text(gettext_noop("室内")), _text(gettext_noop("室内场所：火灾烟气蔓延快，疏散只能靠出口。"))
+    return _text(gettext_noop("室外")), _text(gettext_noop("室外场所：受天气影响，边界须围挡控制。"))
 
 
-def parking(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+def parking(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
     demand, spaces = figures.parking_demand, figures.parking_spaces
     share = demand / spaces if spaces else (math.inf if demand else 0.0)
-    return FactorReading(
-        _text(gettext_noop("需 %(demand)d 个，有 %(spaces)d 个"), demand=demand, spaces=spaces), ramp(share, 0.8, 2.0),
-        _text(gettext_noop("按 %(share).0f%% 观众驾车、每车 %(ppc)g 人估算需停车位 %(demand)d 个，场所及方案共安排 %(spaces)d 个。"),
-              share=params.crowd.car_share * 100, ppc=params.crowd.persons_per_car, demand=demand, spaces=spaces))
+    return ramp(share, 0.8, 2.0)
 
 
-def public_transport(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+def _parking_texts(facts, figures, params):
+    demand, spaces = figures.parking_demand, figures.parking_spaces
+    return (_text(gettext_noop("需 %(demand)d 个，有 %(spaces)d 个"), demand=demand, spaces=spaces),
+            _text(gettext_noop("按 %(share).0f%% 观众驾车、每车 %(ppc)g 人估算需停车位 %(demand)d 个，活动可用停车位 %(spaces)d 个。"),
+                  share=figures.car_share * 100, ppc=params.crowd.persons_per_car, demand=demand, spaces=spaces))
+
+
+def public_transport(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    has_transit, shuttles = facts.venue.public_transport, facts.traffic.shuttle_buses
+    if has_transit:
+        return (0.0 if shuttles else 0.2)
+    return (0.5 if shuttles else 1.0)
+
+
+def _transport_texts(facts, figures, params):
     has_transit, shuttles = facts.venue.public_transport, facts.traffic.shuttle_buses
     if has_transit and shuttles:
-        return FactorReading(_text(gettext_noop("公交 + 接驳 %(n)d 辆"), n=shuttles), 0.0,
-                             _text(gettext_noop("有公共交通和接驳车辆分流散场客流。")))
+        return (_text(gettext_noop("公交 + 接驳 %(n)d 辆"), n=shuttles),
+                _text(gettext_noop("有公共交通和接驳车辆分流散场客流。")))
     if has_transit:
-        return FactorReading(_text(gettext_noop("有公交")), 0.2, _text(gettext_noop("有公共交通，未安排接驳车辆。")))
+        return _text(gettext_noop("有公交")), _text(gettext_noop("有公共交通，未安排接驳车辆。"))
     if shuttles:
-        return FactorReading(_text(gettext_noop("接驳 %(n)d 辆"), n=shuttles), 0.5,
-                             _text(gettext_noop("无公共交通，仅靠接驳车辆。")))
-    return FactorReading(_text(gettext_noop("无")), 1.0, _text(gettext_noop("无公共交通也无接驳车辆，散场全靠自驾和步行。")))
+        return _text(gettext_noop("接驳 %(n)d 辆"), n=shuttles), _text(gettext_noop("无公共交通，仅靠接驳车辆。"))
+    return _text(gettext_noop("无")), _text(gettext_noop("无公共交通也无接驳车辆，散场全靠自驾和步行。"))
 
 
-def road_closures(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+def road_closures(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return (1.0 if facts.traffic.road_closures else 0.0)
+
+
+def _closures_texts(facts, figures, params):
     if facts.traffic.road_closures:
-        return FactorReading(_text(gettext_noop("需要")), 1.0,
-                             _text(gettext_noop("需临时交通管制，须与交警部门联动。")))
-    return FactorReading(_text(gettext_noop("不需要")), 0.0, _text(gettext_noop("不需要临时交通管制。")))
+        return _text(gettext_noop("需要")), _text(gettext_noop("需临时交通管制，须与交警部门联动。"))
+    return _text(gettext_noop("不需要")), _text(gettext_noop("不需要临时交通管制。"))
 
 
-def dispersal_volume(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
-    n = max(1, facts.attendance)
-    return FactorReading(_text(gettext_noop("%(n)d 人"), n=facts.attendance), ramp(math.log10(n), 3.0, math.log10(30000)),
-                         _text(gettext_noop("散场时集中离场的客流（1,000 人记 0 分，30,000 人记满分）。")))
+def dispersal_volume(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return ramp(math.log10(max(1, facts.attendance)), _LOG_1000, _LOG_30000)
 
 
-FACTOR_FUNCTIONS: dict[str, Callable[[EventFacts, CrowdFigures, ModelParameters], FactorReading]] = {
+def _dispersal_texts(facts, figures, params):
+    return (_text(gettext_noop("%(n)d 人"), n=facts.attendance),
+            _text(gettext_noop("散场时集中离场的客流（1,000 人记 0 分，30,000 人记满分）。")))
+
+
+FACTOR_FUNCTIONS: dict[str, Callable[[EventFacts, CrowdFigures, ModelParameters], float]] = {
     "organizer_record": organizer_record,
     "security_company_record": security_company_record,
     "staffing_ratio": staffing_ratio,
@@ -566,39 +922,110 @@ FACTOR_FUNCTIONS: dict[str, Callable[[EventFacts, CrowdFigures, ModelParameters]
     "dispersal_volume": dispersal_volume,
 }
 FACTOR_CODES = tuple(FACTOR_FUNCTIONS)
+FACTOR_TEXTS: dict[str, Texts] = {
+    "organizer_record": _organizer_texts,
+    "security_company_record": _company_texts,
+    "staffing_ratio": _staffing_texts,
+    "ticketing": _ticketing_texts,
+    "season": _season_texts,
+    "night_time": _night_texts,
+    "forecast_temperature": _temperature_texts,
+    "forecast_rain": _rain_texts,
+    "forecast_wind": _wind_texts,
+    "event_kind": _event_kind_texts,
+    "genre_intensity": _genre_texts,
+    "heavy_acts": _heavy_texts,
+    "audience_interaction": _interaction_texts,
+    "struck_items": _struck_texts,
+    "crowd_density": _density_texts,
+    "attendance_scale": _attendance_texts,
+    "capacity_use": _capacity_use_texts,
+    "egress_time": _egress_texts,
+    "exit_count": _exit_count_texts,
+    "temporary_structures": _structures_texts,
+    "indoor_outdoor": _setting_texts,
+    "parking": _parking_texts,
+    "public_transport": _transport_texts,
+    "road_closures": _closures_texts,
+    "dispersal_volume": _dispersal_texts,
+}
 
 
 # ---------------------------------------------------------------------------------------------- scores
 
 
-def score_factors(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> tuple[dict, tuple]:
-    """Dimension scores (0–100) and every factor with its contribution to the total."""
+@dataclass(slots=True)
+class _CompiledModel:
+    """What the parameters say, worked out once per set of parameters: the factor functions in order; per
+    dimension its weight and its factors' shares of it (weight / sum of weights); each factor's spec and points at
+    full severity (its share × the dimension's weight); the levels most severe first; the strictest and loosest
+    staffing ratios."""
+
+    functions: tuple
+    dimensions: tuple  # (code, weight, index of its first factor, index after its last, shares)
+    specs: tuple  # (spec, points at full severity, texts function) per factor, in the order of `functions`
+    levels: tuple
+    staffing_ratios: tuple[int, int]
+
+
+_compiled: list = [None, None]  # (parameters, their compiled form): a batch scores with one set of parameters
+
+
+def compiled(params: ModelParameters) -> _CompiledModel:
+    if _compiled[0] is params:
+        return _compiled[1]
     by_dimension: dict[str, list] = {d.code: [] for d in params.dimensions}
     for spec in params.factors:
         function = FACTOR_FUNCTIONS.get(spec.code)
-        if function is None or spec.dimension not in by_dimension:
-            continue
-        by_dimension[spec.dimension].append((spec, function(facts, figures, params)))
-    dimension_scores: dict[str, float] = {}
-    scored: list[FactorScore] = []
+        if function is not None and spec.dimension in by_dimension:
+            by_dimension[spec.dimension].append((spec, function))
+    functions, dimensions, specs = [], [], []
     for dimension in params.dimensions:
-        readings = by_dimension[dimension.code]
-        weight_sum = sum(spec.weight for spec, _r in readings)
+        entries = by_dimension[dimension.code]
+        weight_sum = sum(spec.weight for spec, _function in entries)
         if not weight_sum:
-            dimension_scores[dimension.code] = 0.0
+            dimensions.append((dimension.code, dimension.weight, len(functions), len(functions), ()))
             continue
-        dimension_scores[dimension.code] = 100 * sum(spec.weight * r.severity for spec, r in readings) / weight_sum
-        for spec, reading in readings:
-            scored.append(FactorScore(
-                code=spec.code, dimension=spec.dimension, label_zh=spec.label_zh, label_en=spec.label_en,
-                weight=spec.weight, severity=reading.severity,
-                contribution=dimension.weight * spec.weight / weight_sum * reading.severity,
-                value=reading.value, explanation=reading.explanation))
-    uncapped = sum(f.contribution for f in scored)
-    if uncapped > 100:
-        # Capped at 100: scale the contributions so they still add up to the total shown.
-        scored = [replace(f, contribution=f.contribution * 100 / uncapped) for f in scored]
-    return dimension_scores, tuple(scored)
+        dimensions.append((dimension.code, dimension.weight, len(functions), len(functions) + len(entries),
+                           tuple(spec.weight / weight_sum for spec, _function in entries)))
+        for spec, function in entries:
+            functions.append(function)
+            specs.append((spec, dimension.weight * spec.weight / weight_sum, FACTOR_TEXTS[spec.code]))
+    model = _CompiledModel(tuple(functions), tuple(dimensions), tuple(specs),
+                           tuple(sorted(params.levels, key=lambda lv: lv.min_total, reverse=True)),
+                           _staffing_ratios(params))
+    _compiled[0], _compiled[1] = params, model
+    return model
+
+
+def read_factor(code: str, facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> FactorReading:
+    """One factor on its own, texts built."""
+    return FactorReading(FACTOR_FUNCTIONS[code](facts, figures, params), *FACTOR_TEXTS[code](facts, figures, params))
+
+
+def _score(facts: EventFacts, figures: CrowdFigures, model: _CompiledModel, params: ModelParameters):
+    """(dimension scores 0–100 rounded, each factor's severity, uncapped points)."""
+    severities = [function(facts, figures, params) for function in model.functions]
+    dimension_scores: dict[str, float] = {}
+    uncapped = 0.0
+    for code, weight, start, stop, shares in model.dimensions:
+        score = sum(map(mul, shares, severities[start:stop]))
+        uncapped += weight * score
+        dimension_scores[code] = round(100 * score, 1)
+    return dimension_scores, severities, uncapped
+
+
+def _factor_scores(model: _CompiledModel, severities, scale: float, inputs: tuple) -> tuple:
+    return tuple(FactorScore(spec, severity, points * severity * scale, texts, inputs)
+                 for (spec, points, texts), severity in zip(model.specs, severities))
+
+
+def score_factors(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> tuple[dict, tuple]:
+    """Dimension scores (0–100) and every factor with its contribution to the total."""
+    model = compiled(params)
+    dimension_scores, severities, uncapped = _score(facts, figures, model, params)
+    scale = 100 / uncapped if uncapped > 100 else 1.0  # capped at 100: the contributions still add up to it
+    return dimension_scores, _factor_scores(model, severities, scale, (facts, figures, params))
 
 
 def total_score(dimension_scores: dict, params: ModelParameters) -> float:
@@ -610,71 +1037,125 @@ def total_score(dimension_scores: dict, params: ModelParameters) -> float:
 # ---------------------------------------------------------------------------------------------- deployment
 
 
+_CONTROL_GROUPS = (
+    ("core", Text(gettext_noop("核心区防控小组"), {}), Text(gettext_noop("舞台、赛场及观众区内部"), {})),
+    ("warning", Text(gettext_noop("警戒区防控小组"), {}), Text(gettext_noop("出入口、安检通道及场所围挡沿线"), {})),
+    ("control", Text(gettext_noop("控制区防控小组"), {}), Text(gettext_noop("周边道路、停车场及公共交通站点"), {})),
+)
+_DEPLOYMENT_LABELS = {
+    "security_staff": gettext_noop("安保人员"), "fixed_posts": gettext_noop("固定岗（每个出入口）"),
+    "patrol_posts": gettext_noop("巡逻岗（周界）"), "mobile_points": gettext_noop("机动兵力点位"),
+}
+
+
 def required_deployment(facts: EventFacts, level: LevelSpec, params: ModelParameters) -> Deployment:
     """The far-near layered defence (远近结合) the level calls for, against what the organizer planned."""
     c = params.crowd
     plan = facts.plan
-    min_staff = crowd_math.minimum_security_staff(facts.attendance, level.attendees_per_guard)
+    min_staff = -(-facts.attendance // max(1, level.attendees_per_guard))  # rounded up
     fixed = max(1, len(facts.venue.exits))
-    patrol = crowd_math.patrol_posts_needed(facts.venue.usable_area_m2, c.patrol_spacing_m)
+    route = facts.venue.route
+    if route is None:
+        patrol = crowd_math.patrol_posts_needed(facts.venue.usable_area_m2, c.patrol_spacing_m)
+    else:  # both sides of the course
+        patrol = crowd_math.patrol_posts_along(route.length_m, c.patrol_spacing_m)
     mobile = crowd_math.mobile_points_needed(facts.attendance, minimum=c.min_mobile_points,
                                              attendees_per_point=c.attendees_per_mobile_point)
-    groups = (
-        ControlGroup("core", _text(gettext_noop("核心区防控小组")),
-                     _text(gettext_noop("舞台、赛场及观众区内部")), plan.core_area_m2),
-        ControlGroup("warning", _text(gettext_noop("警戒区防控小组")),
-                     _text(gettext_noop("出入口、安检通道及场所围挡沿线")), plan.warning_area_m2),
-        ControlGroup("control", _text(gettext_noop("控制区防控小组")),
-                     _text(gettext_noop("周边道路、停车场及公共交通站点")), plan.control_area_m2),
-    )
-    checks = (
-        ("security_staff", gettext_noop("安保人员"), min_staff, plan.security_staff_total),
-        ("fixed_posts", gettext_noop("固定岗（每个出入口）"), fixed, plan.fixed_posts),
-        ("patrol_posts", gettext_noop("巡逻岗（周界）"), patrol, plan.patrol_posts),
-        ("mobile_points", gettext_noop("机动兵力点位"), mobile, plan.mobile_points),
-    )
-    shortfalls = tuple(Shortfall(code, _text(label), required, planned)
-                       for code, label, required, planned in checks if (planned or 0) < required)
+    shortfalls = []
+    for code, required, planned in (
+            ("security_staff", min_staff, plan.security_staff_total), ("fixed_posts", fixed, plan.fixed_posts),
+            ("patrol_posts", patrol, plan.patrol_posts), ("mobile_points", mobile, plan.mobile_points)):
+        if (planned or 0) < required:
+            shortfalls.append(Shortfall(code, Text(_DEPLOYMENT_LABELS[code], {}), required, planned))
     return Deployment(
-        level=level.code, command_posts=1, control_groups=groups, mobile_points=mobile, fixed_posts=fixed,
-        patrol_posts=patrol, min_security_staff=min_staff, attendees_per_guard=level.attendees_per_guard,
-        planned_security_staff=plan.security_staff_total, planned_fixed_posts=plan.fixed_posts,
-        planned_patrol_posts=plan.patrol_posts, planned_mobile_points=plan.mobile_points, shortfalls=shortfalls,
-    )
+        level.code, 1, (plan.core_area_m2, plan.warning_area_m2, plan.control_area_m2), mobile, fixed, patrol,
+        min_staff, level.attendees_per_guard, plan.security_staff_total, plan.fixed_posts, plan.patrol_posts,
+        plan.mobile_points, tuple(shortfalls))
 
 
 # ---------------------------------------------------------------------------------------------- fuse flags
 
 
-def fuse_flags(facts: EventFacts, figures: CrowdFigures, deployment: Deployment, level: LevelSpec) -> tuple:
+_READING_UNITS = {"max_temperature_c": "℃", "precipitation_mm": gettext_noop("毫米"),
+                  "wind_speed_ms": gettext_noop("米/秒")}
+
+
+def weather_flags(facts: EventFacts, params: ModelParameters) -> list:
+    """The weather rules (data): a forecast at or beyond a rule's threshold, for the kinds of event and the setting
+    it names, raises a fuse flag unless the plan states the rule's measures. Judged per session: the flag names
+    every session whose forecast breaches the rule."""
+    flags = []
+    indoor = facts.venue.indoor
+    for rule in params.weather_rules:
+        if (rule.kinds and facts.kind not in rule.kinds) or (rule.outdoor_only and indoor) or (
+                rule.waived_by and rule.waived_by in facts.measures):
+            continue
+        if facts.forecast.is_empty and not any(s.forecast is not None for s in facts.sessions):
+            continue  # nothing forecast
+        breaching = [(session, getattr(forecast, rule.reading)) for session, forecast in session_forecasts(facts)
+                     if rule.breached(getattr(forecast, rule.reading))]
+        if not breaching:
+            continue
+        worst = max(value for _session, value in breaching) if rule.above else min(v for _s, v in breaching)
+        sessions = "、".join(session.label for session, _value in breaching if session is not None)
+        params_ = {"rule": rule.name_zh, "value": worst, "threshold": rule.threshold,
+                   "unit": _READING_UNITS.get(rule.reading, ""), "measures": rule.measures_zh or "—"}
+        if sessions:
+            params_["sessions"] = sessions
+            reason = Text(gettext_noop(
+                "%(rule)s：场次 %(sessions)s 预报 %(value)g%(unit)s，达到阈值 %(threshold)g%(unit)s，方案未写明应对措施"
+                "（须有：%(measures)s）。"), params_)
+        else:
+            reason = Text(gettext_noop(
+                "%(rule)s：预报 %(value)g%(unit)s，达到阈值 %(threshold)g%(unit)s，方案未写明应对措施（须有：%(measures)s）。"),
+                params_)
+        flags.append(FuseFlag(f"weather_{rule.code}", reason))
+    return flags
+
+
+def fuse_flags(facts: EventFacts, figures: CrowdFigures, level: LevelSpec, params: ModelParameters) -> tuple:
     """The hard rules: any one recommends 熔断 and blocks approval until removed."""
     flags = []
-    if figures.over_capacity:
-        flags.append(FuseFlag("over_capacity", _text(
-            gettext_noop("预计人数 %(attendance)d 超过安全容量 %(capacity)d（可用面积 %(area)g ㎡ × %(density)g 人/㎡）。"),
-            attendance=facts.attendance, capacity=figures.safe_capacity, area=figures.usable_area_m2,
-            density=figures.safe_density)))
-    if figures.egress_over_limit:
+    if figures.attendance > figures.safe_capacity:
+        if figures.layout == "area":
+            flags.append(FuseFlag("over_capacity", _text(
+                gettext_noop("预计人数 %(attendance)d 超过安全容量 %(capacity)d（可用面积 %(area)g ㎡ × %(density)g 人/㎡）。"),
+                attendance=facts.attendance, capacity=figures.safe_capacity, area=figures.usable_area_m2,
+                density=figures.safe_density)))
+        elif figures.course_capacity < figures.start_capacity:
+            flags.append(FuseFlag("over_capacity", _text(gettext_noop(
+                "预计人数 %(attendance)d 超过赛道容量 %(capacity)d（长 %(length)g 米 × 宽 %(width)g 米 × 跑动人群密度 %(density)g 人/㎡）。"),
+                attendance=facts.attendance, capacity=figures.course_capacity, length=figures.course_length_m,
+                width=figures.course_width_m, density=figures.running_density)))
+        else:
+            flags.append(FuseFlag("over_capacity", _text(gettext_noop(
+                "预计人数 %(attendance)d 超过起点区容量 %(capacity)d（%(area)g ㎡ × %(density)g 人/㎡）。"),
+                attendance=facts.attendance, capacity=figures.start_capacity, area=figures.start_area_m2,
+                density=figures.safe_density)))
+    if figures.egress_limit_minutes is not None and figures.egress_minutes > figures.egress_limit_minutes:
         if math.isinf(figures.egress_minutes):
             reason = _text(gettext_noop("场所没有登记出口，无法疏散。"))
         else:
             reason = _text(gettext_noop("疏散时间 %(minutes).1f 分钟超过%(level)s上限 %(limit)g 分钟。"),
                            minutes=figures.egress_minutes, level=level.name_zh, limit=figures.egress_limit_minutes)
         flags.append(FuseFlag("egress_over_limit", reason))
-    planned_staff = deployment.planned_security_staff or 0
-    if planned_staff < deployment.min_security_staff:
+    planned_staff = facts.plan.security_staff_total or 0
+    min_staff = -(-facts.attendance // max(1, level.attendees_per_guard))  # rounded up
+    if planned_staff < min_staff:
         flags.append(FuseFlag("staff_below_minimum", _text(
             gettext_noop("安保人员 %(planned)d 人低于%(level)s最低要求 %(required)d 人（1:%(ratio)d）。"),
-            planned=planned_staff, level=level.name_zh, required=deployment.min_security_staff,
-            ratio=deployment.attendees_per_guard)))
-    struck = struck_items_on_programme(facts)
-    if struck:
-        flags.append(FuseFlag("struck_on_programme", _text(
-            gettext_noop("已被文旅审核删除的节目仍在节目单上：%(items)s。"), items="、".join(struck))))
+            planned=planned_staff, level=level.name_zh, required=min_staff, ratio=level.attendees_per_guard)))
+    if facts.performers:
+        struck = struck_items_on_programme(facts)
+        if struck:
+            flags.append(FuseFlag("struck_on_programme", _text(
+                gettext_noop("已被文旅审核删除的节目仍在节目单上：%(items)s。"), items="、".join(struck))))
     for document in facts.overdue_documents:
         flags.append(FuseFlag("document_overdue", _text(
             gettext_noop("容缺材料“%(name)s”逾期未补交（期限 %(due)s）。"),
             name=document.name, due=document.due_date.isoformat())))
+    if params.weather_rules:
+        flags.extend(weather_flags(facts, params))
     return tuple(flags)
 
 
@@ -689,16 +1170,15 @@ def blocking_reasons(result: AssessmentResult, translate: Callable[[str], str] =
 def assess(facts: EventFacts, params: ModelParameters, *, level_override: str | None = None) -> AssessmentResult:
     """Score one event. `level_override` (a level code set by a reviewer) wins over the computed level for the
     deployment and the checks that depend on the level."""
+    model = compiled(params)
     figures = crowd_figures(facts, params)
-    dimension_scores, factors = score_factors(facts, figures, params)
-    total = total_score(dimension_scores, params)
-    computed = level_for_total(total, params.levels)
+    dimension_scores, severities, uncapped = _score(facts, figures, model, params)
+    # The total is the sum of the dimensions' points (each weight × score / 100), capped at 100.
+    total = round(min(100.0, max(0.0, uncapped)), 1)
+    computed = next((lv for lv in model.levels if total >= lv.min_total), model.levels[-1])
     effective = (_level(level_override, params.levels) if level_override else None) or computed
     figures.egress_limit_minutes = params.crowd.egress_limit(effective.egress_band)
-    deployment = required_deployment(facts, effective, params)
     return AssessmentResult(
-        total=total, computed_level=computed.code, level=effective.code,
-        dimension_scores={code: round(score, 1) for code, score in dimension_scores.items()},
-        factors=factors, crowd=figures, deployment=deployment,
-        fuse_flags=fuse_flags(facts, figures, deployment, effective),
-    )
+        total, computed.code, effective.code, dimension_scores, figures,
+        fuse_flags(facts, figures, effective, params), effective, model, severities,
+        100 / uncapped if uncapped > 100 else 1.0, (facts, figures, params))

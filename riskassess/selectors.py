@@ -7,9 +7,9 @@ from .models import Assessment, LevelOverride, RiskFactor, RiskLevel, RiskModelV
 
 
 def current_model_version() -> RiskModelVersion:
-    """The current model version with its dimensions, factors and levels loaded (four queries)."""
+    """The current model version with its dimensions, factors, levels and weather rules loaded (five queries)."""
     return RiskModelVersion.objects.prefetch_related(
-        "dimensions", "levels", Prefetch("factors", queryset=RiskFactor.objects.select_related("dimension")),
+        "dimensions", "levels", "weather_rules", Prefetch("factors", queryset=RiskFactor.objects.select_related("dimension")),
     ).get(is_current=True)
 
 

@@ -17,6 +17,11 @@ from .models import Assessment, LevelOverride, RiskModelVersion
 from .scoring import AssessmentResult, Text, density_words
 
 
+# The crowd figures only a route has (riskassess.scoring.CrowdFigures), stored only for a route.
+ROUTE_FIGURES = frozenset({"layout", "course_length_m", "course_width_m", "running_density", "course_capacity",
+                           "spectators_along", "start_area_m2", "start_capacity", "finish_area_m2", "finish_capacity"})
+
+
 def _i18n(value: Text) -> list:
     return [value.message, value.params]
 
@@ -63,7 +68,10 @@ def result_as_json(result: AssessmentResult, params: ModelParameters, translate=
             "contribution": round(f.contribution, 2), "explanation": _text(f.explanation),
             "value_i18n": _i18n(f.value), "explanation_i18n": _i18n(f.explanation),
         } for f in result.factors]
-        crowd = {key: _number(value) for key, value in asdict(result.crowd).items()}
+        crowd = {key: _number(value) for key, value in asdict(result.crowd).items()
+                 if result.crowd.is_route or key not in ROUTE_FIGURES}  # an area has no course figures
+        if result.crowd.is_route:
+            crowd.update(is_route=True, finish_over_capacity=result.crowd.finish_over_capacity)
         crowd.update(over_capacity=result.crowd.over_capacity, egress_over_limit=result.crowd.egress_over_limit,
                      parking_short=result.crowd.parking_short,
                      density_band_label=translate(density_words(result.crowd.density_band)),

@@ -165,10 +165,23 @@ def session_formset(data=None, *, event=None):
     return SessionFormSet(data, initial=initial, prefix="sessions")
 
 
+# Route venues (a marathon course): its kind, length and width, start and finish areas (risk helper's hunk).
+VENUE_ROUTE_FIELDS = ["kind", "route_length_km", "route_width_m", "start_area_m2", "finish_area_m2"]
+
+
+def route_venue_fields(form) -> None:
+    """An area gives its usable area; a route its course (the usable area is then worked out from it)."""
+    form.fields["kind"].required = False
+    form.fields["usable_area_m2"].help_text = _("区域型场所填写；线路型场所按赛道及起终点区自动计算。")
+    for name in VENUE_ROUTE_FIELDS[1:]:
+        form.fields[name].widget.attrs["data-route-field"] = "1"
+
+
 class VenueForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Venue
-        fields = ["name", "address", "district", "usable_area_m2", "setting", "parking_spaces", "public_transport"]
+        fields = ["name", "address", "district", "usable_area_m2", "setting", "parking_spaces", "public_transport",
+                  *VENUE_ROUTE_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,6 +189,10 @@ class VenueForm(BootstrapMixin, forms.ModelForm):
             kind=Authority.Kind.POLICE, level=Authority.Level.DISTRICT)
         self.fields["usable_area_m2"].max_value = 10_000_000
         self.fields["usable_area_m2"].widget.attrs["max"] = 10_000_000
+        route_venue_fields(self)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Venue.Kind.AREA  # an area unless the organizer says route
 
 
 class VenueExitForm(BootstrapMixin, forms.ModelForm):
@@ -231,6 +248,8 @@ class SectionForm(BootstrapMixin, forms.Form):
                 attrs = {"inputmode": "numeric" if kind == "int" else "decimal"}
                 if spec.get("min") is not None:
                     attrs["min"] = spec["min"]
+                if spec.get("max") is not None:
+                    attrs["max"] = spec["max"]
                 field = forms.CharField(label=label, required=False, max_length=30,
                                         widget=forms.TextInput(attrs=attrs))
             else:

@@ -40,6 +40,10 @@ def clean_section_data(fields: list[dict], raw: dict) -> tuple[dict, dict[str, s
         if minimum is not None and number < minimum:
             errors[key] = _("“%(label)s”不能小于 %(min)s。") % {"label": field_label(field), "min": minimum}
             continue
+        maximum = field.get("max")
+        if maximum is not None and number > maximum:
+            errors[key] = _("“%(label)s”不能大于 %(max)s。") % {"label": field_label(field), "max": maximum}
+            continue
         if number > 10_000_000:
             errors[key] = _("“%(label)s”数值过大。") % {"label": field_label(field)}
             continue

@@ -13,14 +13,16 @@ RISK_INPUTS = {
     "control_area_m2": "control_area_m2", "real_name_tickets": "real_name_tickets",
     "public_sale_percent": "public_sale_percent", "refund_mechanism": "refund_mechanism",
     "parking_spaces_arranged": "parking_spaces_arranged", "shuttle_buses": "shuttle_buses",
-    "road_closures": "road_closures",
+    "road_closures": "road_closures", "car_share_percent": "car_share_percent", "heat_measures": "heat_measures",
 }
 
 
-def _f(key, zh, en, kind="int", required=True, minimum=0):
+def _f(key, zh, en, kind="int", required=True, minimum=0, maximum=None):
     field = {"key": key, "label_zh": zh, "label_en": en, "type": kind, "required": required}
     if kind in ("int", "decimal"):
         field["min"] = minimum
+        if maximum is not None:
+            field["max"] = maximum
     if key in RISK_INPUTS:
         field["risk_input"] = RISK_INPUTS[key]
     return field
@@ -87,7 +89,11 @@ PLAN_SECTIONS = [
         _f("refund_mechanism", "有退票机制", "Refund mechanism", "bool", required=False),
     ]),
     (8, "traffic", "交通组织与车辆停放疏导", "Traffic, parking and dispersal", True, [
-        _f("parking_spaces_arranged", "安排停车位", "Parking spaces arranged"),
+        # The spaces available for the event, the venue's own included (counted once); empty: the venue's own.
+        _f("parking_spaces_arranged", "活动可用停车位（含场所自有车位）",
+           "Parking spaces available for the event (the venue's own included)", required=False),
+        _f("car_share_percent", "驾车到场观众比例（%）", "Share of attendees arriving by car (%)", "decimal",
+           required=False, maximum=100),
         _f("shuttle_buses", "接驳车辆", "Shuttle buses", required=False),
         _f("road_closures", "需临时交通管制", "Road closures needed", "bool", required=False),
     ]),
@@ -106,6 +112,9 @@ PLAN_SECTIONS = [
         _f("evacuation_routes", "疏散路线", "Evacuation routes", minimum=1),
         _f("medical_points", "医疗救护点", "Medical points", minimum=1),
         _f("ambulances", "救护车", "Ambulances"),
+        _f("heat_measures", "已落实高温应对措施（开赛时间避开高温、补水和医疗点、高温中止规则）",
+           "Heat measures in place (start time out of the heat, water and medical points, a stop rule)", "bool",
+           required=False),
     ]),
 ]
 

@@ -16,11 +16,13 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext as _
 
-from events.models import AccountabilityRecord, Event, Performer, Song, TrainingDrill, VenueExit, VettingStatus
+from events.models import (
+    AccountabilityRecord, Event, EventSession, Performer, Song, TrainingDrill, VenueExit, VettingStatus,
+)
 from riskassess import services as risk_services
 from riskassess.facts import (
-    EventFacts, ExitFacts, ForecastFacts, OrganiserRecord, OverdueDocument, PerformerFacts, SecurityCompanyRecord,
-    SecurityPlanFacts, TicketingFacts, TrafficFacts, VenueFacts,
+    EventFacts, ExitFacts, ForecastFacts, OrganiserRecord, OverdueDocument, PerformerFacts, RouteFacts,
+    SecurityCompanyRecord, SecurityPlanFacts, SessionFacts, TicketingFacts, TrafficFacts, VenueFacts,
 )
 from riskassess.models import Assessment, StaleAssessment
 from riskassess.scoring import assess as score_event
@@ -38,8 +40,10 @@ logger = logging.getLogger(__name__)
 RISK_INPUT_FACTS = (
     "security_staff_total", "fixed_posts", "patrol_posts", "mobile_points", "core_area_m2", "warning_area_m2",
     "control_area_m2", "real_name_tickets", "public_sale_percent", "refund_mechanism", "parking_spaces_arranged",
-    "shuttle_buses", "road_closures",
+    "shuttle_buses", "road_closures", "car_share_percent", "heat_measures",
 )
+# Plan facts that state a measure a weather rule asks for (riskassess WeatherRule.waived_by).
+MEASURE_FACTS = ("heat_measures",)
 BATCH_SIZE = 500
 ACCOUNTABILITY_YEARS = 3
 SUSPENDABLE_STATES = with_trait("permit_in_force")
@@ -71,6 +75,7 @@ class _BatchRows:
     songs: dict  # performer id → [(title, vetting status)]
     sections: dict  # application id → {fact name: value} of the plan fields declared as risk inputs
     overdue_documents: dict  # application id → [(name, due date)]
+    sessions: dict  # event id → [session values], in order
 
 
 def _group(rows, key) -> dict:
@@ -81,7 +86,7 @@ def _group(rows, key) -> dict:
 
 
 def _applications_for_facts(application_ids, *, today) -> tuple[list[Application], _BatchRows]:
-    """Applications (with event, venue and security company) and the rows the facts need: six queries however
+    """Applications (with event, venue and security company) and the rows the facts need: seven queries however
     many applications. Related rows come as values(), not model instances: a batch reads thousands of them."""
     applications = list(Application.objects.filter(pk__in=application_ids)
                         .select_related("event", "event__venue", "event__security_company"))
@@ -102,6 +107,8 @@ def _applications_for_facts(application_ids, *, today) -> tuple[list[Application
         for key, fact in _risk_inputs(fields):
             if key in (data or {}):
                 facts[fact] = data[key]
+    sessions = _group(EventSession.objects.filter(event_id__in=event_ids).order_by("start_at", "id").values(
+        "event_id", "name", "start_at", "end_at", "expected_attendance"), "event_id")
     overdue = _group(ApplicationDocument.objects.filter(
         application_id__in=ids, status=ApplicationDocument.Status.DEFERRED, deferred_due_date__lt=today,
     ).order_by("document_type__number").values("application_id", "document_type__name_zh", "deferred_due_date"),
@@ -113,6 +120,7 @@ def _applications_for_facts(application_ids, *, today) -> tuple[list[Application
         sections=sections,
         overdue_documents={app: [(row["document_type__name_zh"], row["deferred_due_date"]) for row in rows]
                            for app, rows in overdue.items()},
+        sessions=sessions,
     )
 
 
@@ -167,6 +175,34 @@ def _programme(performer_rows, songs: dict) -> tuple[PerformerFacts, ...]:
     ) for p in performer_rows if p["vetting_status"] != VettingStatus.STRUCK)
 
 
+def _local(moment):
+    """Naive local time: night-time and season are read from the clock on the wall."""
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+def _session_facts(rows) -> tuple[SessionFacts, ...]:
+    return tuple(SessionFacts(label=row["name"] or f"{_local(row['start_at']):%Y-%m-%d %H:%M}",
+                              start_local=_local(row["start_at"]), end_local=_local(row["end_at"]),
+                              attendance=row["expected_attendance"]) for row in rows)
+
+
+def _venue_facts(venue, exits) -> VenueFacts:
+    route = None
+    if venue.is_route and None not in (venue.route_length_km, venue.route_width_m, venue.start_area_m2,
+                                       venue.finish_area_m2):
+        route = RouteFacts(length_m=float(venue.route_length_km) * 1000, width_m=float(venue.route_width_m),
+                           start_area_m2=float(venue.start_area_m2), finish_area_m2=float(venue.finish_area_m2))
+    return VenueFacts(usable_area_m2=float(venue.usable_area_m2), indoor=venue.is_indoor,
+                      exits=tuple(ExitFacts(float(width), kind) for width, kind in exits),
+                      parking_spaces=venue.parking_spaces, public_transport=venue.public_transport, route=route)
+
+
+def _car_share(value) -> float | None:
+    """Section 8's share of attendees arriving by car, in % → 0..1 (None: not stated, the model's default)."""
+    percent = _float(value)
+    return None if percent is None else min(1.0, max(0.0, percent / 100))
+
+
 def event_facts(application, rows: _BatchRows, *, organiser: OrganiserRecord, company: SecurityCompanyRecord,
                 forecast: ForecastFacts, kind_labels: dict) -> EventFacts:
     """The plain facts of one application (its rows loaded by _applications_for_facts)."""
@@ -176,11 +212,8 @@ def event_facts(application, rows: _BatchRows, *, organiser: OrganiserRecord, co
     return EventFacts(
         kind=event.kind, kind_label=kind_labels.get(event.kind, event.kind), attendance=event.expected_attendance,
         rated_capacity=event.rated_capacity,
-        start_local=timezone.localtime(event.start_at).replace(tzinfo=None),
-        end_local=timezone.localtime(event.end_at).replace(tzinfo=None),
-        venue=VenueFacts(usable_area_m2=float(venue.usable_area_m2), indoor=venue.is_indoor,
-                         exits=tuple(ExitFacts(float(width), kind) for width, kind in rows.exits.get(venue.pk, ())),
-                         parking_spaces=venue.parking_spaces, public_transport=venue.public_transport),
+        start_local=_local(event.start_at), end_local=_local(event.end_at),
+        venue=_venue_facts(venue, rows.exits.get(venue.pk, ())),
         alcohol_served=event.alcohol_served, temporary_structures=event.temporary_structures,
         has_performances=event.has_performances, performers=performers, organiser=organiser,
         security_company=company,
@@ -193,12 +226,15 @@ def event_facts(application, rows: _BatchRows, *, organiser: OrganiserRecord, co
             ticketed=event.ticketed, real_name=bool(data.get("real_name_tickets")),
             public_sale_percent=_float(data.get("public_sale_percent")),
             refund_mechanism=bool(data.get("refund_mechanism"))),
-        traffic=TrafficFacts(parking_spaces_arranged=_int(data.get("parking_spaces_arranged")) or 0,
+        traffic=TrafficFacts(parking_spaces_arranged=_int(data.get("parking_spaces_arranged")),
+                             car_share=_car_share(data.get("car_share_percent")),
                              shuttle_buses=_int(data.get("shuttle_buses")) or 0,
                              road_closures=bool(data.get("road_closures"))),
         forecast=forecast,
         overdue_documents=tuple(OverdueDocument(name, due) for name, due in rows.overdue_documents.get(
             application.pk, ())),
+        sessions=_session_facts(rows.sessions.get(event.pk, ())),
+        measures=frozenset(fact for fact in MEASURE_FACTS if data.get(fact)),
     )
 
 

@@ -13,9 +13,11 @@ def seed(apps, schema_editor):
     RiskLevel = apps.get_model("riskassess", "RiskLevel")
     if RiskModelVersion.objects.exists():
         return
+    # Only the crowd figures this migration's model has (later migrations add more, with their defaults).
+    fields = {f.name for f in RiskModelVersion._meta.get_fields()}
     version = RiskModelVersion.objects.create(
         number=1, label="初始版本 / initial version", is_current=True, kind_severity=dict(defaults.KIND_SEVERITY),
-        **asdict(defaults.CROWD))
+        **{name: value for name, value in asdict(defaults.CROWD).items() if name in fields})
     dimensions = {}
     for order, (code, zh, en, weight) in enumerate(defaults.DIMENSIONS, start=1):
         dimensions[code] = RiskDimension.objects.create(version=version, code=code, order=order, name_zh=zh,

@@ -18,7 +18,7 @@ P = default_parameters()
 
 def read(code, facts, params=P):
     figures = scoring.crowd_figures(facts, params)
-    return scoring.FACTOR_FUNCTIONS[code](facts, figures, params)
+    return scoring.read_factor(code, facts, figures, params)
 
 
 def severity(code, facts, params=P):
@@ -200,13 +200,34 @@ def test_indoor_venue_scores_higher_than_outdoor():
 # ---------------------------------------------------------------------------------------------- traffic
 
 
-def test_parking_demand_against_venue_and_arranged_spaces():
-    # 10,000 people → 1,200 cars; 600 + 0 spaces = 2× demand → full; 1,500 spaces → 0.8 → none.
-    short = event_facts(attendance=10000, venue=venue_facts(parking_spaces=600), traffic=TrafficFacts())
-    enough = event_facts(attendance=10000, venue=venue_facts(parking_spaces=600),
+def test_parking_spaces_are_counted_once():
+    # 10,000 people × 30 % by car ÷ 2.5 a car → 1,200 spaces needed. Section 8 states the spaces available for
+    # the event, the venue's own included: 900 there means 900 (not the venue's 600 + 900 = 1,500).
+    # 1,200 / 900 = 1.33 → (1.33 − 0.8) / (2.0 − 0.8) = 0.444…
+    stated = event_facts(attendance=10000, venue=venue_facts(parking_spaces=600),
                          traffic=TrafficFacts(parking_spaces_arranged=900))
-    assert severity("parking", short) == 1
+    figures = scoring.crowd_figures(stated, P)
+    assert (figures.parking_demand, figures.parking_spaces) == (1200, 900)
+    assert severity("parking", stated) == pytest.approx((1200 / 900 - 0.8) / 1.2)
+    # Nothing stated in section 8: the venue's own 600 → 1,200 / 600 = 2 → full.
+    unstated = event_facts(attendance=10000, venue=venue_facts(parking_spaces=600), traffic=TrafficFacts())
+    assert scoring.crowd_figures(unstated, P).parking_spaces == 600
+    assert severity("parking", unstated) == 1
+    # 1,500 stated: 1,200 / 1,500 = 0.8 → none.
+    enough = event_facts(attendance=10000, venue=venue_facts(parking_spaces=600),
+                         traffic=TrafficFacts(parking_spaces_arranged=1500))
     assert severity("parking", enough) == 0
+
+
+def test_car_share_from_section_8_replaces_the_default():
+    # 10,000 people × 12 % ÷ 2.5 = 480 spaces (the default 30 % would need 1,200); 600 available → 0.8 → none.
+    facts = event_facts(attendance=10000, traffic=TrafficFacts(parking_spaces_arranged=600, car_share=0.12))
+    figures = scoring.crowd_figures(facts, P)
+    assert (figures.parking_demand, figures.car_share) == (480, 0.12)
+    assert severity("parking", facts) == 0
+    assert "12%" in str(read("parking", facts).explanation)
+    default = scoring.crowd_figures(event_facts(attendance=10000, traffic=TrafficFacts(parking_spaces_arranged=600)), P)
+    assert (default.parking_demand, default.car_share) == (1200, 0.3)
 
 
 @pytest.mark.parametrize("transit, shuttles, expected", [(True, 5, 0.0), (True, 0, 0.2), (False, 5, 0.5),
