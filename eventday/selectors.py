@@ -191,7 +191,9 @@ def permit_of(event: Event):
 
 
 def _with_session_figures(event: Event) -> list:
-    """The event's sessions with their tallies and tickets loaded (one query; the cache is the event's)."""
+    """The event's sessions with their tallies and tickets loaded (one query, fresh: the event instance may
+    carry sessions read before their tallies existed)."""
+    getattr(event, "_prefetched_objects_cache", {}).pop("sessions", None)
     prefetch_related_objects([event], Prefetch(
         "sessions", queryset=EventSession.objects.select_related("eventday_tally", "eventday_tickets")))
     return sessions_of(event)

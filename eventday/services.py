@@ -343,6 +343,7 @@ def evaluate_headcount_alerts(*, event: Event, now: datetime | None = None) -> l
         return []
     application = getattr(tally.event, "application", None)
     permit = getattr(application, "permit", None) if application is not None else None
+    getattr(event, "_prefetched_objects_cache", {}).pop("sessions", None)  # fresh: sessions may have changed
     prefetch_related_objects([event], "sessions")
     if not event.sessions.all():
         ensure_single_session(event)  # an event typed as one span is one session (events.sessions)
