@@ -2,6 +2,8 @@
 occupancy against the live session's approved headcount; the 80/95/100 % lines alert once per session each, are
 re-armed when occupancy falls back (less the margin), name the gates to close and reach the bureau and the
 command post as urgent notifications. Readings go through the real counting API or service (real PostgreSQL)."""
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -256,3 +258,44 @@ def test_the_event_list_shows_each_session():
     rows = selectors.event_list_with_sessions(district_reviewer(live.application))
     assert [(r.label, r.approved, r.entries) for r in rows[0].session_rows] == [
         ("第一晚", 4000, 1234), ("第二晚", 8000, 0)]
+
+
+def test_statistics_count_sessions_held_not_future_or_suspended_ones(client):
+    from approvals import workflow
+
+    festival, _guard = permitted_event(8000)
+    now = timezone.now().replace(microsecond=0)
+    replace_sessions(festival.event, [
+        {"name": "第一晚", "start_at": now - timedelta(hours=1), "end_at": now + timedelta(hours=1),
+         "expected_attendance": 6000},
+        {"name": "第二晚", "start_at": now + timedelta(hours=3), "end_at": now + timedelta(hours=6),
+         "expected_attendance": 8000},  # not yet held
+    ])
+    readings_record(device=festival.device, readings=[reading("east", 1, 3000)])
+    reviewer = district_reviewer(festival.application)
+    # Another event of the district, counted, then suspended: it is not held.
+    stopped = live_event(venue=factories.VenueFactory(district=festival.application.district), name="湖畔夜市")
+    readings_record(device=stopped.device, readings=[reading("east", 1, 500)])
+    workflow.application_suspend(application=stopped.application, actor=reviewer, reasons="超员",
+                                 required_changes="限流")
+
+    client.force_login(reviewer)
+    year = timezone.localtime(now).year
+    response = client.get(f"/eventday/statistics/?year={year}")
+    stats = response.context["stats"]
+    assert (stats.events_held, stats.sessions_held, stats.total_entries) == (1, 1, 3000)
+    assert stats.visitors_per_session == 3000 and stats.peak_occupancy == 3000
+    held = {(row.event.pk, str(row.label)): row.held for row in stats.sessions}
+    assert held == {(festival.event.pk, "第一晚"): True, (festival.event.pk, "第二晚"): False,
+                    (stopped.event.pk, "全场"): False}
+    assert sum(n for _month, n in stats.by_month) == 1
+    page = text(response)
+    assert 'data-testid="sessions-held">1<' in page and "未开始" in page and "未举办" in page
+    rows = list(csv.reader(io.StringIO(client.get(f"/eventday/statistics/?year={year}&export=csv")
+                                       .content.decode("utf-8-sig"))))
+    assert ["举办场次（场）", "1"] in rows and ["场均入场人次", "3000"] in rows
+    assert [r[2] for r in rows if r and r[0] == festival.event.name] == ["第一晚", "第二晚"]
+    api = client.get(f"/api/eventday/statistics/?year={year}").json()
+    assert (api["events_held"], api["sessions_held"]) == (1, 1)
+    assert [(s["label"], s["held"]) for s in api["sessions"] if s["event"] == festival.event.pk] == [
+        ("第一晚", True), ("第二晚", False)]
