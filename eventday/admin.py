@@ -3,7 +3,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext, gettext_lazy as _
 
-from .models import Alert, EventTally, Gate, GateDevice, Incident, IncidentKind, OccupancyPolicy, Zone
+from .models import (
+    Alert, EventTally, Gate, GateDevice, HeadcountAlert, HeadcountThreshold, Incident, IncidentKind, OccupancyPolicy,
+    SessionTally, SessionTickets, Zone,
+)
 
 
 @admin.register(OccupancyPolicy)
@@ -11,6 +14,39 @@ class OccupancyPolicyAdmin(admin.ModelAdmin):
     list_display = ("__str__", "is_current", "warning_percent", "stop_admission_percent", "rearm_margin_percent",
                     "default_safe_density", "live_margin_minutes")
     list_editable = ("is_current",)
+
+
+@admin.register(HeadcountThreshold)
+class HeadcountThresholdAdmin(admin.ModelAdmin):
+    """The lines of the approved headcount (Art. 18) and their re-arm margin (hysteresis)."""
+
+    list_display = ("percent", "rearm_margin_percent", "instruction_zh", "is_active")
+    list_editable = ("rearm_margin_percent", "is_active")
+
+
+@admin.register(HeadcountAlert)
+class HeadcountAlertAdmin(admin.ModelAdmin):
+    list_display = ("event", "session", "percent", "raised_at", "occupancy", "approved_headcount", "rearmed_at")
+    list_filter = ("percent",)
+    list_select_related = ("event", "session")
+    readonly_fields = [f.name for f in HeadcountAlert._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SessionTally)
+class SessionTallyAdmin(admin.ModelAdmin):
+    list_display = ("session", "entries", "exits", "peak_occupancy", "peak_at")
+    list_select_related = ("session", "session__event")
+    readonly_fields = ("session", "base_entries", "base_exits", "entries", "exits", "peak_occupancy", "peak_at")
+
+
+@admin.register(SessionTickets)
+class SessionTicketsAdmin(admin.ModelAdmin):
+    list_display = ("session", "tickets_issued", "recorded_by", "recorded_at")
+    list_select_related = ("session", "session__event", "recorded_by")
+    raw_id_fields = ("session", "recorded_by")
 
 
 @admin.register(IncidentKind)

@@ -43,6 +43,8 @@ class IngestOutput(serializers.Serializer):
     accepted = serializers.IntegerField()
     duplicates = serializers.IntegerField()
     alerts = serializers.ListField(child=serializers.DictField())
+    headcount_alerts = serializers.ListField(child=serializers.DictField(), help_text=_(
+        "本批次触发的核准人数告警（第十八条）：告警线、在场人数、核准人数、应关闭的入口"))
 
 
 def _count(value, *, maximum: int):
@@ -113,10 +115,11 @@ class ReadingsApi(APIView):
         data = request.data
         if isinstance(data, dict):
             data = data["readings"] if "readings" in data else [data]
-        result = services.readings_ingest(device=request.auth, readings=parse_readings(data))
+        result = services.readings_record(device=request.auth, readings=parse_readings(data))
         return Response({
             "accepted": result.accepted, "duplicates": result.duplicates,
-            "alerts": [{"zone": a.zone.name, "level": a.level} for a in result.alerts]})
+            "alerts": [{"zone": a.zone.name, "level": a.level} for a in result.alerts],
+            "headcount_alerts": [headcount_alert_data(a) for a in result.headcount_alerts]})
 
 
 class DeviceInfoApi(APIView):
@@ -194,10 +197,31 @@ class AlertOutput(serializers.Serializer):
     acknowledged = serializers.BooleanField()
 
 
+def headcount_alert_data(alert) -> dict:
+    return {"id": alert.pk, "percent": alert.percent, "raised_at": alert.raised_at, "occupancy": alert.occupancy,
+            "approved_headcount": alert.approved_headcount, "occupancy_percent": alert.occupancy_percent,
+            "instruction": alert.instruction, "gates_to_close": alert.gates_to_close,
+            "rearmed_at": alert.rearmed_at}
+
+
+def headcount_payload(headcount) -> dict:
+    """The headline against the permit: the live session's approved headcount (Art. 18) and its tickets."""
+    session = headcount.session
+    return {
+        "session": {"id": session.pk, "label": headcount.label, "start_at": session.start_at,
+                    "end_at": session.end_at, "expected_attendance": headcount.planned},
+        "permit_attendance": headcount.permitted, "approved_headcount": headcount.approved,
+        "occupancy": headcount.occupancy, "percent": round(headcount.percent, 1), "over": headcount.over,
+        "entries": headcount.entries, "tickets_issued": headcount.tickets_issued,
+        "lines": headcount.lines, "alerts": [headcount_alert_data(a) for a in headcount.alerts],
+    }
+
+
 def occupancy_payload(event, *, alerts_limit=20) -> dict:
     occupancy = selectors.event_occupancy(event)
     return {
         "event": {"id": event.pk, "name": event.name, "state": event.application.state},
+        "headcount": headcount_payload(occupancy.headcount),
         "occupancy": occupancy.occupancy, "safe_capacity": occupancy.safe_capacity,
         "percent": round(occupancy.percent, 1), "level": occupancy.level, "entries": occupancy.entries,
         "peak_occupancy": occupancy.peak_occupancy, "approved_headcount": occupancy.approved_headcount,
@@ -216,6 +240,32 @@ class OccupancyApi(APIView):
     def get(self, request, event_pk):
         event = selectors.event_for_user(request.user, event_pk)
         return Response(occupancy_payload(event))
+
+
+class TicketsInput(serializers.Serializer):
+    session = serializers.IntegerField(required=False, allow_null=True, help_text=_("场次（空：当前场次）"))
+    tickets_issued = serializers.IntegerField(min_value=0, max_value=10_000_000, help_text=_("已售（发）票数"))
+
+
+class TicketsOutput(serializers.Serializer):
+    session = serializers.IntegerField(source="session_id")
+    tickets_issued = serializers.IntegerField()
+    recorded_at = serializers.DateTimeField()
+
+
+class SessionTicketsApi(APIView):
+    """The tickets issued for one session (default: the live one), reported by the organizer or the event's
+    security company."""
+
+    @extend_schema(request=TicketsInput, responses=TicketsOutput, tags=["eventday"])
+    def put(self, request, event_pk):
+        event = selectors.event_for_user(request.user, event_pk)
+        data = TicketsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = selectors.session_of_event(event, data.validated_data.get("session"))
+        tickets = services.session_tickets_record(event=event, session=session, user=request.user,
+                                                  tickets_issued=data.validated_data["tickets_issued"])
+        return Response(TicketsOutput(tickets).data)
 
 
 class AlertListApi(ListAPIView):
@@ -445,15 +495,20 @@ class StatisticsInput(serializers.Serializer):
 
 def statistics_payload(stats) -> dict:
     return {
-        "events_held": stats.events_held, "total_entries": stats.total_entries,
+        "events_held": stats.events_held, "sessions_held": stats.sessions_held,
+        "visitors_per_session": stats.visitors_per_session, "total_entries": stats.total_entries,
         "peak_occupancy": stats.peak_occupancy, "incidents_total": stats.incidents_total,
         "incidents_by_kind": [{"kind": name, "count": n} for name, n in stats.incidents_by_kind],
         "drills": stats.drills, "guards_trained": stats.guards_trained,
         "companies_held_accountable": stats.companies_held_accountable,
         "accountability_records": stats.accountability_records,
-        "events_by_month": [{"month": m, "events": n} for m, n in stats.by_month],
+        "events_by_month": [{"month": m, "events": n} for m, n in stats.by_month],  # sessions held per month
         "events": [{"id": e.pk, "name": e.name, "venue": e.venue.name, "start_at": e.start_at,
                     "entries": t.entries, "peak_occupancy": t.peak_occupancy} for e, t in stats.events],
+        "sessions": [{"event": row.event.pk, "session": row.session.pk, "label": str(row.label),
+                      "start_at": row.session.start_at, "end_at": row.session.end_at, "held": row.held,
+                      "approved_headcount": row.approved, "tickets_issued": row.tickets_issued,
+                      "entries": row.entries, "peak_occupancy": row.peak_occupancy} for row in stats.sessions],
     }
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("eventday/device/", api.DeviceInfoApi.as_view(), name="device"),
     path("eventday/events/", api.EventListApi.as_view(), name="events"),
     path("eventday/events/<int:event_pk>/occupancy/", api.OccupancyApi.as_view(), name="occupancy"),
+    path("eventday/events/<int:event_pk>/tickets/", api.SessionTicketsApi.as_view(), name="session-tickets"),
     path("eventday/events/<int:event_pk>/alerts/", api.AlertListApi.as_view(), name="alerts"),
     path("eventday/events/<int:event_pk>/alerts/<int:alert_pk>/acknowledge/", api.AlertAcknowledgeApi.as_view(),
          name="alert-acknowledge"),

@@ -128,3 +128,41 @@ def apply_moves(available: dict[int, int], moves: list[Move], depths: dict[int, 
         if move.target is not None:
             occupancy[move.target] = occupancy.get(move.target, 0) + move.applied
     return excess
+
+
+# ---------------------------------------------------------------------------------------------- approved headcount
+
+
+@dataclass(frozen=True)
+class HeadcountLine:
+    """A percentage of the approved headcount (Art. 18) and how far below it occupancy must fall to re-arm it."""
+
+    percent: int
+    rearm_margin_percent: int = 0
+
+
+def headcount_transition(occupancy: int, approved: int, lines: list[HeadcountLine],
+                         open_lines: set[int]) -> tuple[list[int], list[int]]:
+    """(lines to raise now, open lines to re-arm now). A line is raised once when occupancy reaches it and stays
+    raised (open) until occupancy falls below it less its margin; a jump over several lines raises each."""
+    if approved <= 0:
+        return [], []
+    percent = percent_of(occupancy, approved)
+    raised, rearmed = [], []
+    for line in sorted(lines, key=lambda line: line.percent):
+        if line.percent in open_lines:
+            if percent < line.percent - line.rearm_margin_percent:
+                rearmed.append(line.percent)
+        elif percent >= line.percent:
+            raised.append(line.percent)
+    return raised, rearmed
+
+
+def headcount_colour(occupancy: int, approved: int, lines: list[int]) -> str:
+    """Red from the highest line (stop the ticket checks), amber from any lower one, green below them all."""
+    if approved <= 0 or not lines:
+        return "success"
+    percent = percent_of(occupancy, approved)
+    if percent >= max(lines):
+        return "danger"
+    return "warning" if percent >= min(lines) else "success"

@@ -19,12 +19,18 @@ def _neutralised(rows: list[list]) -> list[list]:
     return [[spreadsheet_text(v) if isinstance(v, str) else v for v in row] for row in rows]
 
 
+def _held_text(row) -> str:
+    return _("已举办") if row.held else _("未举办")
+
+
 def statistics_rows(stats) -> list[list]:
-    """Summary, incidents by kind, then one row per event; blank rows between the blocks."""
+    """Summary, incidents by kind, then one row per session (场次); blank rows between the blocks."""
     rows = [
         [_("指标"), _("数值")],
-        [_("举办活动（场）"), stats.events_held],
+        [_("举办活动（个）"), stats.events_held],
+        [_("举办场次（场）"), stats.sessions_held],
         [_("累计入场人次"), stats.total_entries],
+        [_("场均入场人次"), stats.visitors_per_session],
         [_("单场峰值在场人数"), stats.peak_occupancy],
         [_("现场警情（起）"), stats.incidents_total],
         [_("培训演练（次）"), stats.drills],
@@ -35,9 +41,12 @@ def statistics_rows(stats) -> list[list]:
         [_("警情类别"), _("起数")],
         *[[name, count] for name, count in stats.incidents_by_kind],
         [],
-        [_("活动"), _("场所"), _("开始时间"), _("累计入场"), _("峰值在场")],
-        *[[event.name, event.venue.name, timezone.localtime(event.start_at).strftime("%Y-%m-%d %H:%M"),
-           tally.entries, tally.peak_occupancy] for event, tally in stats.events],
+        [_("活动"), _("场所"), _("场次"), _("开始时间"), _("举办情况"), _("核准人数"), _("已售（发）票"),
+         _("累计入场"), _("峰值在场")],
+        *[[row.event.name, row.event.venue.name, str(row.label),
+           timezone.localtime(row.session.start_at).strftime("%Y-%m-%d %H:%M"), _held_text(row), row.approved,
+           row.tickets_issued if row.tickets_issued is not None else "", row.entries, row.peak_occupancy]
+          for row in stats.sessions],
     ]
     return rows
 
@@ -68,7 +77,7 @@ def statistics_xlsx(stats) -> bytes:
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
         after_blank = not row
-    for column, width in zip("ABCDE", (30, 22, 18, 12, 12)):
+    for column, width in zip("ABCDEFGHI", (30, 22, 12, 18, 10, 10, 12, 12, 12)):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

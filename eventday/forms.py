@@ -1,4 +1,4 @@
-"""Forms of the event-day pages: incidents, company records, suspension, statistics filter."""
+"""Forms of the event-day pages: incidents, tickets issued, company records, suspension, statistics filter."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,16 @@ class IncidentForm(_Bootstrap, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.filter(event=event).order_by("order", "pk")
         self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self._style()
+
+
+class TicketsForm(_Bootstrap, forms.Form):
+    """Tickets issued for one session (the organizer or the security company reports them)."""
+
+    tickets_issued = forms.IntegerField(label=_("已售（发）票数"), min_value=0, max_value=10_000_000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self._style()
 
 

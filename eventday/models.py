@@ -297,3 +297,134 @@ class Incident(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.occurred_at:%Y-%m-%d %H:%M} {self.place}"
+
+
+# ---------------------------------------------------------------------------------------------- against the permit
+
+
+class HeadcountThreshold(models.Model):
+    """A line of the approved headcount (Order 505 Art. 18: ticket checks stop at the approved number): crossed
+    by the people on site in a session, it alerts the bureau and the command post once (data, admin-editable)."""
+
+    percent = models.PositiveSmallIntegerField(_("告警线（核准人数的%）"), unique=True,
+                                               validators=[MinValueValidator(1), MaxValueValidator(200)])
+    # Hysteresis: the line re-arms once occupancy falls this many points below it (a crowd hovering at the line
+    # must not alert on every batch).
+    rearm_margin_percent = models.PositiveSmallIntegerField(_("解除回落幅度（百分点）"), default=2,
+                                                            validators=[MaxValueValidator(50)])
+    instruction_zh = models.CharField(_("处置要求（中文）"), max_length=200)
+    instruction_en = models.CharField(_("处置要求（英文）"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("核准人数告警线")
+        verbose_name_plural = _("核准人数告警线")
+        ordering = ["percent"]
+
+    def __str__(self):
+        return f"{self.percent}%"
+
+    @property
+    def instruction(self) -> str:
+        return pick_language(self.instruction_zh, self.instruction_en)
+
+    @classmethod
+    def active_lines(cls) -> list["HeadcountThreshold"]:
+        """The active lines, lowest first; kept for a few seconds per process (every counter batch reads them)."""
+        cached = _policy_cache.get("headcount_lines")
+        if cached is not None and time.monotonic() - cached[0] < POLICY_CACHE_SECONDS:
+            return cached[1]
+        lines = list(cls.objects.filter(is_active=True).order_by("percent"))
+        _policy_cache["headcount_lines"] = (time.monotonic(), lines)
+        return lines
+
+
+def _forget_headcount_lines(**kwargs):
+    _policy_cache.pop("headcount_lines", None)
+
+
+models.signals.post_save.connect(_forget_headcount_lines, sender=HeadcountThreshold,
+                                 dispatch_uid="eventday.headcount_lines_saved")
+models.signals.post_delete.connect(_forget_headcount_lines, sender=HeadcountThreshold,
+                                   dispatch_uid="eventday.headcount_lines_deleted")
+
+
+class SessionTally(models.Model):
+    """One session's counts (场次): the event's perimeter entries while this session was the live one, and its
+    peak. Attributed after each batch (eventday.services.evaluate_headcount_alerts): the event's running totals
+    minus what earlier sessions took (`base_*`), so the ingest never needs to know about sessions."""
+
+    session = models.OneToOneField("events.EventSession", verbose_name=_("场次"), on_delete=models.CASCADE,
+                                   related_name="eventday_tally")
+    base_entries = models.BigIntegerField(default=0, editable=False)
+    base_exits = models.BigIntegerField(default=0, editable=False)
+    entries = models.BigIntegerField(_("本场累计入场"), default=0)
+    exits = models.BigIntegerField(_("本场累计离场"), default=0)
+    peak_occupancy = models.BigIntegerField(_("本场峰值在场人数"), default=0)
+    peak_at = models.DateTimeField(_("峰值时间"), null=True, blank=True)
+    # The lines (percent) raised in this session and not yet re-armed: read with the tally, so that a batch
+    # without a crossing needs no query of HeadcountAlert (whose open rows say the same).
+    open_lines = models.JSONField(default=list, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("场次客流汇总")
+        verbose_name_plural = _("场次客流汇总")
+
+    def __str__(self):
+        return str(self.session)
+
+
+class SessionTickets(models.Model):
+    """Tickets issued (售票/发票) for one session, as the organizer or the security company reports them: the
+    cumulative entries are read against it (unknown until someone enters it)."""
+
+    session = models.OneToOneField("events.EventSession", verbose_name=_("场次"), on_delete=models.CASCADE,
+                                   related_name="eventday_tickets")
+    tickets_issued = models.PositiveIntegerField(_("已售（发）票数"), validators=[MaxValueValidator(10_000_000)])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("填报时间"))
+
+    class Meta:
+        verbose_name = _("场次票务")
+        verbose_name_plural = _("场次票务")
+
+    def __str__(self):
+        return f"{self.session}: {self.tickets_issued}"
+
+
+class HeadcountAlert(models.Model):
+    """A line of the approved headcount crossed in a session: raised once, re-armed (rearmed_at) when occupancy
+    falls back below the line less its margin; at most one open per session and line."""
+
+    event = models.ForeignKey("events.Event", verbose_name=_("活动"), on_delete=models.CASCADE,
+                              related_name="headcount_alerts")
+    session = models.ForeignKey("events.EventSession", verbose_name=_("场次"), on_delete=models.CASCADE,
+                                related_name="headcount_alerts")
+    percent = models.PositiveSmallIntegerField(_("告警线（核准人数的%）"))
+    instruction = models.CharField(_("处置要求"), max_length=200)
+    raised_at = models.DateTimeField(_("发出时间"))
+    occupancy = models.PositiveIntegerField(_("当时在场人数"))
+    approved_headcount = models.PositiveIntegerField(_("核准人数"))
+    # The perimeter gates with inflow in the minute before: the ones to close (names as they were then).
+    gates_to_close = models.JSONField(_("应关闭的入口"), default=list, blank=True)
+    rearmed_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("核准人数告警")
+        verbose_name_plural = _("核准人数告警")
+        ordering = ["-raised_at", "-percent", "-id"]
+        constraints = [models.UniqueConstraint(fields=["session", "percent"], condition=models.Q(rearmed_at=None),
+                                               name="headcount_alert_open_once_per_line")]
+
+    def __str__(self):
+        return f"{self.event} {self.percent}% {self.raised_at:%H:%M}"
+
+    @property
+    def occupancy_percent(self) -> int:
+        return round(100 * self.occupancy / self.approved_headcount) if self.approved_headcount else 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.rearmed_at is None

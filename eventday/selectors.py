@@ -2,19 +2,27 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When, prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import roles
 from approvals import access as approval_access
-from approvals.models import ApplicationState
-from approvals.workflow.states import with_trait
+from approvals.models import Application, ApplicationState, Permit, Suspension
+from approvals.workflow.states import state_has, with_trait
 from approvals.applications.selectors import applications_visible_to
-from events.models import AccountabilityRecord, Event, Organisation, TrainingDrill
+from events.models import AccountabilityRecord, Event, EventSession, Organisation, TrainingDrill
+from events.sessions import session_at, sessions_of
 
 from . import crowd
-from .models import Alert, EventTally, Incident, IncidentKind, OccupancyPolicy, Zone, ZoneMinute
+from .models import (
+    Alert, EventTally, Gate, GateReading, HeadcountAlert, HeadcountThreshold, Incident, IncidentKind, OccupancyPolicy,
+    SessionTally, Zone, ZoneMinute,
+)
 
 # States in which an event has (or had) a permit: what the event-day pages and statistics list.
 PERMITTED_STATES = with_trait("event_day_listed")
@@ -53,6 +61,16 @@ def event_list_queryset(user) -> QuerySet:
             .order_by("-start_at", "pk"))
 
 
+def event_list_with_sessions(user, *, now: datetime | None = None, limit: int = 200) -> list:
+    """The event-day list page: each event with its sessions as rows (a fixed number of queries)."""
+    now = now or timezone.now()
+    events = list(event_list_queryset(user).select_related("application__permit")
+                  .prefetch_related(sessions_prefetch())[:limit])
+    for event in events:
+        event.session_rows = session_rows(event, now=now, permit=_loaded_permit(event))
+    return events
+
+
 # ---------------------------------------------------------------------------------------------- live occupancy
 
 
@@ -87,6 +105,8 @@ class Occupancy:
     entries: int
     peak_occupancy: int
     approved_headcount: int
+    # The headline: the people on site against the approved headcount of the live session (Art. 18).
+    headcount: "Headcount | None" = None
 
     @property
     def colour(self) -> str:
@@ -97,8 +117,10 @@ class Occupancy:
         return min(int(self.percent), 100)
 
 
-def event_occupancy(event: Event, *, policy: OccupancyPolicy | None = None) -> Occupancy:
-    """Live occupancy per zone and for the event from the running totals: one query, whatever the readings."""
+def event_occupancy(event: Event, *, policy: OccupancyPolicy | None = None, now: datetime | None = None
+                    ) -> Occupancy:
+    """Live occupancy per zone and for the event from the running totals (a fixed number of queries, whatever
+    the readings), with the headline against the approved headcount of the live session."""
     lines = _lines(policy or OccupancyPolicy.current())
     statuses = []
     for zone in Zone.objects.filter(event=event).order_by("order", "pk"):
@@ -108,9 +130,10 @@ def event_occupancy(event: Event, *, policy: OccupancyPolicy | None = None) -> O
     total = sum(s.occupancy for s in statuses)
     capacity = sum(s.safe_capacity for s in statuses)
     tally = EventTally.objects.filter(event=event).first() or EventTally(event=event)
+    headcount = event_headcount(event, tally=tally, now=now)
     return Occupancy(statuses, total, capacity, crowd.percent_of(total, capacity),
                      crowd.level_for(total, capacity, lines), tally.entries, tally.peak_occupancy,
-                     event.expected_attendance)
+                     headcount.approved, headcount)
 
 
 def _tally(event: Event) -> EventTally:
@@ -147,6 +170,248 @@ def occupancy_last_hour(event: Event, occupancy: Occupancy, *, now: datetime | N
 def open_alerts(event: Event) -> QuerySet:
     return Alert.objects.filter(zone__event=event).select_related("zone", "acknowledged_by").order_by(
         "acknowledged", "-raised_at", "-id")
+
+
+# ---------------------------------------------------------------------------------------------- against the permit
+
+
+def approved_headcount(session, permit=None) -> int:
+    """Order 505 Art. 18: ticket checks stop at the approved number. A session's approved headcount is its
+    expected attendance capped by the permit's approved attendance (the permit is the ceiling; a session may plan
+    fewer). Without a permit, the session's own figure."""
+    planned = session.expected_attendance or 0
+    permitted = getattr(permit, "approved_attendance", None)
+    return min(planned, permitted) if permitted else planned
+
+
+def permit_of(event: Event):
+    """The event's permit (许可决定书), or None."""
+    return Permit.objects.filter(application__event_id=event.pk).only(
+        "approved_attendance", "number", "revoked_at").first()
+
+
+def _with_session_figures(event: Event) -> list:
+    """The event's sessions with their tallies and tickets loaded (one query, fresh: the event instance may
+    carry sessions read before their tallies existed)."""
+    getattr(event, "_prefetched_objects_cache", {}).pop("sessions", None)
+    prefetch_related_objects([event], Prefetch(
+        "sessions", queryset=EventSession.objects.select_related("eventday_tally", "eventday_tickets")))
+    return sessions_of(event)
+
+
+def session_label(session, sessions: list) -> str:
+    """What a session is called on the day: its name, else its number (“第2场”); one session is the event."""
+    if session.name:
+        return session.name
+    if len(sessions) == 1:
+        return _("全场")
+    number = next((i for i, s in enumerate(sessions, start=1) if s is session or (s.pk and s.pk == session.pk)), 1)
+    return _("第%(n)s场") % {"n": number}
+
+
+def _session_tally(session) -> SessionTally | None:
+    return getattr(session, "eventday_tally", None) if session.pk else None
+
+
+def session_tickets(session) -> int | None:
+    tickets = getattr(session, "eventday_tickets", None) if session.pk else None
+    return tickets.tickets_issued if tickets is not None else None
+
+
+def session_entries(session, sessions: list, event_tally: EventTally | None) -> tuple[int, int]:
+    """(entries, peak occupancy) of one session: its own tally; an event of one session not yet attributed
+    (no batch evaluated since) reads the event's running totals."""
+    tally = _session_tally(session)
+    if tally is not None:
+        return tally.entries, tally.peak_occupancy
+    if len(sessions) == 1 and event_tally is not None:
+        return event_tally.entries, event_tally.peak_occupancy
+    return 0, 0
+
+
+def headcount_lines() -> list[HeadcountThreshold]:
+    return HeadcountThreshold.active_lines()
+
+
+@dataclass
+class Headcount:
+    """The event-day headline: people on site against the approved headcount of the live session, and the
+    session's cumulative entries against the tickets issued (None: not reported)."""
+
+    session: EventSession
+    label: str
+    session_count: int
+    approved: int
+    planned: int
+    permitted: int | None
+    occupancy: int
+    entries: int
+    tickets_issued: int | None
+    lines: list[int]
+    alerts: list
+
+    @property
+    def percent(self) -> float:
+        return crowd.percent_of(self.occupancy, self.approved)
+
+    @property
+    def bar_percent(self) -> int:
+        return min(int(self.percent), 100)
+
+    @property
+    def colour(self) -> str:
+        return crowd.headcount_colour(self.occupancy, self.approved, self.lines)
+
+    @property
+    def over(self) -> int:
+        return max(self.occupancy - self.approved, 0)
+
+    @property
+    def entries_percent(self) -> float | None:
+        return crowd.percent_of(self.entries, self.tickets_issued) if self.tickets_issued else None
+
+    @property
+    def open_alerts(self) -> list:
+        return [a for a in self.alerts if a.is_open]
+
+
+def event_headcount(event: Event, *, tally: EventTally | None = None, now: datetime | None = None) -> Headcount:
+    """The headline of the dashboard (and the occupancy API) in a fixed number of queries."""
+    now = now or timezone.now()
+    sessions = _with_session_figures(event)
+    session = session_at(event, now)
+    if tally is None:
+        tally = EventTally.objects.filter(event=event).first()
+    permit = permit_of(event)
+    entries, _peak = session_entries(session, sessions, tally)
+    alerts = list(HeadcountAlert.objects.filter(session=session)[:10]) if session.pk else []
+    return Headcount(
+        session=session, label=session_label(session, sessions), session_count=len(sessions),
+        approved=approved_headcount(session, permit), planned=session.expected_attendance,
+        permitted=permit.approved_attendance if permit else None,
+        occupancy=tally.occupancy if tally is not None else 0, entries=entries,
+        tickets_issued=session_tickets(session), lines=[line.percent for line in headcount_lines()],
+        alerts=alerts)
+
+
+def session_of_event(event: Event, session_pk) -> EventSession | None:
+    """A stored session of the event by id (None for no id), or 404."""
+    if session_pk in (None, ""):
+        return None
+    try:
+        return EventSession.objects.get(event=event, pk=session_pk)
+    except (EventSession.DoesNotExist, ValueError, TypeError):
+        raise Http404("No session found.")
+
+
+def gates_to_close(event: Event, *, now: datetime, seconds: int = 60) -> list[dict]:
+    """The entrance (perimeter) gates with inflow in the last minute: where the people still arrive come in."""
+    recent = GateReading.objects.filter(gate__event=event, gate__from_zone__isnull=True, count_in__gt=0,
+                                        measured_at__gt=now - timedelta(seconds=seconds)).values("gate_id")
+    return [{"code": code, "name": name} for code, name in
+            Gate.objects.filter(pk__in=recent).order_by("code").values_list("code", "name")]
+
+
+def command_post_users(event: Event) -> list:
+    """The event's command post on the day: the organizer's staff and the guards of the security company named
+    on the event (active users of those organisations in those roles)."""
+    people = Q(organisation_id=event.organisation_id, groups__name=roles.ORGANIZER)
+    if event.security_company_id:
+        people |= Q(organisation_id=event.security_company_id, groups__name=roles.SECURITY_COMPANY)
+    return list(get_user_model().objects.filter(people, is_active=True).distinct().order_by("pk"))
+
+
+def bureau_police(application) -> list:
+    """The reviewers and supervisors of the bureau that holds the application, and the officer in charge."""
+    people = Q(authority_id=application.district_id, groups__name__in=roles.POLICE_ROLES)
+    if application.assigned_reviewer_id:
+        people |= Q(pk=application.assigned_reviewer_id)
+    return list(get_user_model().objects.filter(people, is_active=True).distinct().order_by("pk"))
+
+
+def may_report_tickets(user, event: Event) -> bool:
+    """Tickets issued are reported by the organizer's staff or the event's security company (and police)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_police or user.is_superuser:
+        return user.has_perm(approval_access.REVIEW, event.application)
+    return bool(user.organisation_id) and (
+        (user.organisation_id == event.organisation_id and user.has_role(roles.ORGANIZER))
+        or (user.organisation_id == event.security_company_id and user.has_role(roles.SECURITY_COMPANY)))
+
+
+@dataclass
+class SessionRow:
+    """One session (场次) of an event in the lists and statistics."""
+
+    event: Event
+    session: EventSession
+    label: str
+    approved: int
+    entries: int
+    peak_occupancy: int
+    tickets_issued: int | None
+    held: bool
+
+
+def permit_stood(state: str) -> bool:
+    """Whether an event in this state took place under a permit that stood (not suspended, revoked, withdrawn):
+    only then do its started sessions count as held."""
+    return state_has(state, "live_on_event_day") or state == ApplicationState.COMPLETED
+
+
+def session_rows(event: Event, *, now: datetime, permit=None) -> list[SessionRow]:
+    """The event's sessions as rows (load its sessions with sessions_prefetch(), its application and tally
+    with select_related, to read many events without a query per row)."""
+    sessions = sessions_of(event)
+    event_tally = _tally(event)
+    application = getattr(event, "application", None)
+    stood = application is not None and permit_stood(application.state)
+    rows = []
+    for session in sessions:
+        entries, peak = session_entries(session, sessions, event_tally)
+        rows.append(SessionRow(event=event, session=session, label=session_label(session, sessions),
+                               approved=approved_headcount(session, permit), entries=entries, peak_occupancy=peak,
+                               tickets_issued=session_tickets(session), held=stood and session.start_at <= now))
+    return rows
+
+
+def sessions_prefetch() -> Prefetch:
+    return Prefetch("sessions", queryset=EventSession.objects.select_related("eventday_tally", "eventday_tickets"))
+
+
+# ---------------------------------------------------------------------------------------------- suspension
+
+
+@dataclass
+class SuspensionBanner:
+    suspension: Suspension
+    application: Application
+    may_resume: bool
+
+
+def suspension_banners(user, *, application=None, limit: int = 20) -> list[SuspensionBanner]:
+    """What the red banner shows: on an application's pages, its suspension in force; elsewhere (each role's
+    landing page), every suspended application the user may see. One query."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    open_suspensions = Suspension.objects.filter(resumed_at__isnull=True,
+                                                 application__state=ApplicationState.SUSPENDED)
+    if application is not None:
+        if application.state != ApplicationState.SUSPENDED:
+            return []
+        open_suspensions = open_suspensions.filter(application_id=application.pk)
+    else:
+        open_suspensions = open_suspensions.filter(application__in=applications_visible_to(user))
+    rows = list(open_suspensions.select_related("application__event", "suspending_authority")
+                .order_by("-suspended_at", "-pk")[:limit])
+    seen, banners = set(), []
+    for suspension in rows:  # the latest open suspension per application
+        if suspension.application_id in seen:
+            continue
+        seen.add(suspension.application_id)
+        banners.append(SuspensionBanner(suspension, suspension.application, may_resume=bool(user.is_police)))
+    return banners
 
 
 # ---------------------------------------------------------------------------------------------- incidents
@@ -224,21 +489,30 @@ def accountability_visible_to(user) -> QuerySet:
 class PeriodStatistics:
     start: datetime
     end: datetime
-    events: list
-    events_held: int
-    total_entries: int
-    peak_occupancy: int
+    events: list  # (event, EventTally) of every event in scope
+    sessions: list  # SessionRow of every session of those events, held or not
+    events_held: int  # events with at least one session held
+    sessions_held: int
+    total_entries: int  # entries of the sessions held
+    peak_occupancy: int  # the largest peak of one session held
     incidents_by_kind: list  # (kind name, count)
     incidents_total: int
     drills: int
     guards_trained: int
     companies_held_accountable: int
     accountability_records: int
-    by_month: list  # (YYYY-MM, events)
+    by_month: list  # (YYYY-MM, sessions held)
+
+    @property
+    def visitors_per_session(self) -> int:
+        return round(self.total_entries / self.sessions_held) if self.sessions_held else 0
 
 
-def statistics_for(user, *, year: int, bureau=None, venue=None) -> PeriodStatistics:
-    """Events held in the year (with a permit) that the user may see, optionally of one bureau or venue."""
+def statistics_for(user, *, year: int, bureau=None, venue=None, now: datetime | None = None) -> PeriodStatistics:
+    """The year's events that the user may see (optionally of one bureau or venue), counted per session (场次):
+    a session is held once it has started under a permit that stood; future sessions and suspended or revoked
+    events are listed but not counted as held."""
+    now = now or timezone.now()
     tz = timezone.get_current_timezone()
     start = datetime(year, 1, 1, tzinfo=tz)
     end = datetime(year + 1, 1, 1, tzinfo=tz)
@@ -247,7 +521,8 @@ def statistics_for(user, *, year: int, bureau=None, venue=None) -> PeriodStatist
         events = events.filter(Q(venue__district=bureau) | Q(venue__district__parent=bureau))
     if venue is not None:
         events = events.filter(venue=venue)
-    rows = list(events.select_related("venue", "application", "tally", "security_company").order_by("start_at"))
+    rows = list(events.select_related("venue", "application", "application__permit", "tally", "security_company")
+                .prefetch_related(sessions_prefetch()).order_by("start_at"))
     event_ids = [e.pk for e in rows]
     company_ids = {e.security_company_id for e in rows if e.security_company_id}
 
@@ -263,15 +538,26 @@ def statistics_for(user, *, year: int, bureau=None, venue=None) -> PeriodStatist
     records = AccountabilityRecord.objects.filter(in_scope, decided_on__year=year).aggregate(
         n=Count("pk"), companies=Count("company", distinct=True))
 
+    sessions = [row for event in rows for row in session_rows(event, now=now, permit=_loaded_permit(event))]
+    held = [row for row in sessions if row.held]
     months: dict[str, int] = {f"{year}-{m:02d}": 0 for m in range(1, 13)}
-    for event in rows:
-        months[timezone.localtime(event.start_at).strftime("%Y-%m")] += 1
-    tallies = [_tally(e) for e in rows]
+    for row in held:
+        month = timezone.localtime(row.session.start_at).strftime("%Y-%m")
+        if month in months:
+            months[month] += 1
     return PeriodStatistics(
-        start=start, end=end, events=list(zip(rows, tallies)), events_held=len(rows),
-        total_entries=sum(t.entries for t in tallies), peak_occupancy=max((t.peak_occupancy for t in tallies), default=0),
+        start=start, end=end, events=[(e, _tally(e)) for e in rows], sessions=sessions,
+        events_held=len({row.event.pk for row in held}), sessions_held=len(held),
+        total_entries=sum(row.entries for row in held),
+        peak_occupancy=max((row.peak_occupancy for row in held), default=0),
         incidents_by_kind=incidents_by_kind, incidents_total=sum(counts.values()),
         drills=drills["n"] or 0, guards_trained=drills["guards"] or 0,
         companies_held_accountable=records["companies"] or 0, accountability_records=records["n"] or 0,
         by_month=list(months.items()),
     )
+
+
+def _loaded_permit(event: Event):
+    """The permit of an event read with select_related("application__permit"), or None."""
+    application = getattr(event, "application", None)
+    return getattr(application, "permit", None) if application is not None else None

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, BooleanField, Case, CharField, Exists, F, OuterRef, Value, When
+from django.db.models import (
+    BigIntegerField, BooleanField, Case, CharField, Exists, F, OuterRef, Sum, Value, When, prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,9 +18,13 @@ from approvals import access as approval_access
 from approvals.models import ApplicationState
 from approvals.workflow.states import with_trait
 from events.models import AccountabilityRecord, Event, Organisation, TrainingDrill
+from events.sessions import ensure_single_session, session_at
 
-from . import crowd
-from .models import Alert, EventTally, Gate, GateDevice, GateReading, Incident, OccupancyPolicy, Zone, ZoneMinute
+from . import crowd, selectors
+from .models import (
+    Alert, EventTally, Gate, GateDevice, GateReading, HeadcountAlert, Incident, OccupancyPolicy, SessionTally,
+    SessionTickets, Zone, ZoneMinute,
+)
 
 # Readings are accepted only while the permit is in force.
 LIVE_STATES = with_trait("live_on_event_day")
@@ -284,6 +290,147 @@ def _alerts_for(zones: dict[int, Zone], zone_flows, excess: dict[int, int], *, l
     return alerts, states, negative
 
 
+# ---------------------------------------------------------------------------------------------- against the permit
+
+
+@dataclass
+class BatchResult:
+    """What the counting API answers for one batch: the ingest's counts and zone alerts, and the approved-
+    headcount alerts (Art. 18) the batch raised."""
+
+    accepted: int = 0
+    duplicates: int = 0
+    alerts: list = field(default_factory=list)
+    headcount_alerts: list = field(default_factory=list)
+
+
+@transaction.atomic(savepoint=False)
+def readings_record(*, device: GateDevice, readings: list[Reading], now: datetime | None = None) -> BatchResult:
+    """Count a batch (readings_ingest), then judge the event against its permit (evaluate_headcount_alerts): two
+    calls in one transaction, so the ingest's internals stay its own and the event's tally lock covers both."""
+    ingested = readings_ingest(device=device, readings=readings, now=now)
+    result = BatchResult(ingested.accepted, ingested.duplicates, ingested.alerts)
+    if ingested.accepted:
+        result.headcount_alerts = evaluate_headcount_alerts(event=device.event, now=now)
+    return result
+
+
+def _live_session_tally(event: Event, session) -> SessionTally:
+    """The live session's tally. Created when the session first goes live: it takes whatever the event counted
+    beyond what earlier sessions took (so the first session takes everything counted so far)."""
+    session_tally = SessionTally.objects.filter(session=session).first()
+    if session_tally is None:
+        earlier = SessionTally.objects.filter(session__event=event).aggregate(
+            entries=Sum("entries"), exits=Sum("exits"))
+        session_tally = SessionTally.objects.create(
+            session=session, base_entries=earlier["entries"] or 0, base_exits=earlier["exits"] or 0)
+    return session_tally
+
+
+@transaction.atomic(savepoint=False)
+def evaluate_headcount_alerts(*, event: Event, now: datetime | None = None) -> list[HeadcountAlert]:
+    """Order 505 Art. 18 (ticket checks stop at the approved number), once per batch of readings, after they are
+    stored: the event's new counts go to the live session (场次); each active line of the approved headcount
+    (HeadcountThreshold: 80 %, 95 %, 100 %) that the people on site reach is raised once per session, naming the
+    entrance gates to close, and pushed as a high-priority notification to the bureau's police and the event's
+    command post; a raised line re-arms when occupancy falls below it less its margin. Returns the alerts raised.
+    Safe to call at any time (without a crossing it raises nothing). Four queries for a batch without one."""
+    now = now or timezone.now()
+    # Batches of one event serialise on its tally row (readings_ingest locks it first too); the permit comes along.
+    tally = (EventTally.objects.select_for_update(of=("self",)).select_related("event__application__permit")
+             .filter(event=event).first())
+    if tally is None:
+        return []
+    application = getattr(tally.event, "application", None)
+    permit = getattr(application, "permit", None) if application is not None else None
+    getattr(event, "_prefetched_objects_cache", {}).pop("sessions", None)  # fresh: sessions may have changed
+    prefetch_related_objects([event], "sessions")
+    if not event.sessions.all():
+        ensure_single_session(event)  # an event typed as one span is one session (events.sessions)
+        event._prefetched_objects_cache.pop("sessions", None)
+        prefetch_related_objects([event], "sessions")
+    session = session_at(event, now)
+    session_tally = _live_session_tally(event, session)
+    session_tally.entries = max(tally.entries - session_tally.base_entries, 0)
+    session_tally.exits = max(tally.exits - session_tally.base_exits, 0)
+    if tally.occupancy > session_tally.peak_occupancy:
+        session_tally.peak_occupancy, session_tally.peak_at = tally.occupancy, now
+
+    approved = selectors.approved_headcount(session, permit)
+    thresholds = {line.percent: line for line in selectors.headcount_lines()}
+    open_lines = set(session_tally.open_lines or [])
+    raised, rearmed = crowd.headcount_transition(
+        tally.occupancy, approved,
+        [crowd.HeadcountLine(t.percent, t.rearm_margin_percent) for t in thresholds.values()]
+        # A line deactivated while raised re-arms as soon as occupancy is below it.
+        + [crowd.HeadcountLine(p, 0) for p in open_lines if p not in thresholds],
+        open_lines)
+    session_tally.open_lines = sorted((open_lines - set(rearmed)) | set(raised))
+    session_tally.save(update_fields=["entries", "exits", "peak_occupancy", "peak_at", "open_lines", "updated_at"])
+    if rearmed:
+        HeadcountAlert.objects.filter(session=session, percent__in=rearmed, rearmed_at__isnull=True).update(
+            rearmed_at=now)
+    if not raised:
+        return []
+    gates = selectors.gates_to_close(event, now=now)
+    alerts = [HeadcountAlert.objects.create(
+        event=event, session=session, percent=percent, instruction=thresholds[percent].instruction_zh,
+        raised_at=now, occupancy=tally.occupancy, approved_headcount=approved, gates_to_close=gates)
+        for percent in raised]
+    _tell_headcount(event, session, alerts, thresholds)
+    return alerts
+
+
+def _tell_headcount(event: Event, session, alerts: list[HeadcountAlert], thresholds: dict) -> None:
+    """One high-priority notification per alert (notifications.priority: verb "headcount_alert") to the
+    bureau's police and the event's command post, with the gates to close and the dashboard link."""
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    application = event.application
+    sessions = selectors.sessions_of(event)
+    recipients = selectors.bureau_police(application) + selectors.command_post_users(event)
+    link = reverse("eventday:dashboard", args=[event.pk])
+    for alert in alerts:
+        threshold = thresholds.get(alert.percent)
+        message = _("【核准人数告警】“%(event)s”%(session)s：在场 %(occupancy)s 人，达核准人数 %(approved)s 人的 "
+                    "%(percent)s%%（%(line)s%% 线）。%(instruction)s") % {
+            "event": event.name, "session": selectors.session_label(session, sessions),
+            "occupancy": f"{alert.occupancy:,}", "approved": f"{alert.approved_headcount:,}",
+            "percent": alert.occupancy_percent, "line": alert.percent,
+            "instruction": threshold.instruction if threshold else alert.instruction}
+        if alert.gates_to_close:
+            message += "\n" + _("请关闭入口：%(gates)s。") % {
+                "gates": _("、").join(g["name"] for g in alert.gates_to_close)}
+        else:
+            message += "\n" + _("最近一分钟没有入口进人。")
+        notify(users=recipients, verb="headcount_alert", message=message, application=application, link=link,
+               dedupe_key=f"headcount_alert:{alert.pk}")
+
+
+@transaction.atomic
+def session_tickets_record(*, event: Event, user, tickets_issued: int, session=None) -> SessionTickets:
+    """The organizer or the security company (or the district's police) reports the tickets issued for one
+    session (by default the live one); entering it again corrects it."""
+    if not selectors.may_report_tickets(user, event):
+        raise PermissionDenied(_("只有主办方、本活动的保安公司或辖区民警可以填报售票数。"))
+    if tickets_issued is None or tickets_issued < 0:
+        raise ValidationError({"tickets_issued": _("请填写已售（发）票数。")})
+    if session is None:
+        if not event.sessions.exists():
+            ensure_single_session(event)
+        session = session_at(event, timezone.now())
+    elif session.event_id != event.pk:
+        raise ValidationError({"session": _("请选择本活动的场次。")})
+    tickets = SessionTickets.objects.select_for_update().filter(session=session).first() or SessionTickets(
+        session=session)
+    tickets.tickets_issued, tickets.recorded_by, tickets.recorded_at = tickets_issued, user, timezone.now()
+    tickets.full_clean()
+    tickets.save()
+    return tickets
+
+
 # ---------------------------------------------------------------------------------------------- set-up
 
 
@@ -363,6 +510,39 @@ def event_suspend(*, event: Event, user, reasons: str, required_changes: str, ex
 
     return application_suspend(application=event.application, actor=user, reasons=reasons,
                                required_changes=required_changes, expected_revision=expected_revision)
+
+
+def suspension_tell_command_post(*, application) -> list:
+    """A suspension (熔断) told to the event's whole command post with its reasons and required changes: the
+    security company's guards are not among the people the workflow tells, and must stop the event too. Users
+    the workflow already told of this suspension are skipped; idempotent per suspension."""
+    from django.urls import reverse
+
+    from approvals.models import Suspension
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    suspension = (Suspension.objects.filter(application=application, resumed_at__isnull=True)
+                  .order_by("-suspended_at", "-pk").first())
+    if suspension is None:
+        return []
+    event = application.event
+    told = set(Notification.objects.filter(application=application, verb="suspend",
+                                           created_at__gte=suspension.suspended_at).values_list("user_id", flat=True))
+    people = [u for u in selectors.command_post_users(event) if u.pk not in told]
+    message = _("【熔断】“%(event)s”（%(reference)s）的安全许可已暂停，活动不得进行。\n熔断原因：%(reasons)s\n"
+                "恢复须整改事项：%(changes)s") % {
+        "event": event.name, "reference": application.reference, "reasons": suspension.reasons,
+        "changes": suspension.required_changes}
+    return notify(users=people, verb="suspension_notice", message=message, application=application,
+                  link=reverse("approvals:detail", args=[application.pk]), dedupe_key=f"suspension:{suspension.pk}")
+
+
+def suspension_on_transition(sender, application, transition, **kwargs) -> None:
+    """approvals.signals.application_transitioned receiver (after commit): tell the command post of a
+    suspension."""
+    if transition == "suspend":
+        suspension_tell_command_post(application=application)
 
 
 # ---------------------------------------------------------------------------------------------- incidents

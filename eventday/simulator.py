@@ -27,6 +27,7 @@ class Report:
     accepted: int = 0
     duplicates: int = 0
     alerts: list = field(default_factory=list)
+    headcount_alerts: list = field(default_factory=list)  # lines of the approved headcount (Art. 18)
     refused: str = ""
 
 
@@ -146,6 +147,12 @@ def simulate_gates(*, base_url: str, token: str, speed: float = 60.0, until: str
             report.alerts.append(alert)
             if stdout:
                 stdout.write(f"ALERT {alert['zone']}: {alert['level']}\n")
+        for alert in payload.get("headcount_alerts", []):
+            report.headcount_alerts.append(alert)
+            if stdout:
+                gates = ", ".join(g["name"] for g in alert.get("gates_to_close", []))
+                stdout.write(f"HEADCOUNT {alert['percent']}% of {alert['approved_headcount']}: "
+                             f"{alert['occupancy']} on site; close {gates or '-'}\n")
         return True
 
     for minute in range(1, last_minute + 1):

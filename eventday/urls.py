@@ -9,6 +9,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.dashboard, name="dashboard"),
     path("events/<int:pk>/live/", views.dashboard_live, name="live"),
     path("events/<int:pk>/alerts/<int:alert_pk>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
+    path("events/<int:pk>/tickets/", views.session_tickets, name="session-tickets"),
     path("events/<int:pk>/suspend/", views.event_suspend, name="suspend"),
     path("events/<int:pk>/incidents/", views.incidents, name="incidents"),
     path("companies/", views.company_list, name="companies"),

@@ -21,7 +21,7 @@ from approvals.workflow import ApplicationConflict
 from events.models import Venue
 
 from . import exports, selectors, services
-from .forms import AccountabilityForm, DrillForm, IncidentForm, StatisticsFilterForm, SuspendForm
+from .forms import AccountabilityForm, DrillForm, IncidentForm, StatisticsFilterForm, SuspendForm, TicketsForm
 from .models import Alert, OccupancyPolicy
 
 LIVE_POLL_SECONDS = 5
@@ -37,18 +37,19 @@ def _form_errors(form, error: ValidationError) -> None:
 
 @login_required
 def event_list(request):
-    events = list(selectors.event_list_queryset(request.user)[:200])
-    return render(request, "eventday/event_list.html", {"events": events})
+    return render(request, "eventday/event_list.html",
+                  {"events": selectors.event_list_with_sessions(request.user, limit=200)})
 
 
 def _live_context(request, event) -> dict:
     policy = OccupancyPolicy.current()
+    now = timezone.now()
     return {
         "event": event, "policy": policy,
-        "occupancy": selectors.event_occupancy(event, policy=policy),
+        "occupancy": selectors.event_occupancy(event, policy=policy, now=now),
         "alerts": list(selectors.open_alerts(event)[:20]),
         "may_operate": selectors.user_may_operate(request.user, event),
-        "poll_seconds": LIVE_POLL_SECONDS, "now": timezone.now(),
+        "poll_seconds": LIVE_POLL_SECONDS, "now": now,
     }
 
 
@@ -56,6 +57,9 @@ def _live_context(request, event) -> dict:
 def dashboard(request, pk):
     event = selectors.event_for_user(request.user, pk)
     context = _live_context(request, event)
+    if selectors.may_report_tickets(request.user, event):
+        context["tickets_form"] = TicketsForm(initial={
+            "tickets_issued": context["occupancy"].headcount.tickets_issued})
     if context["may_operate"]:
         context["suspend_form"] = SuspendForm(initial={"expected_revision": event.application.revision})
         context["incidents"] = list(selectors.incidents_of(event)[:5])
@@ -82,6 +86,29 @@ def alert_acknowledge(request, pk, alert_pk):
     if request.htmx:
         return render(request, "eventday/_live.html", _live_context(request, event))
     return redirect("eventday:dashboard", pk=event.pk)
+
+
+@login_required
+@require_POST
+def session_tickets(request, pk):
+    """The organizer or the security company reports the tickets issued for a session (the live one)."""
+    event = selectors.event_for_user(request.user, pk)
+    session = selectors.session_of_event(event, request.POST.get("session"))
+    form = TicketsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_tickets_record(event=event, session=session, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("已更新售票数。"))
+            return redirect("eventday:dashboard", pk=pk)
+    context = _live_context(request, event)
+    context["tickets_form"] = form
+    if context["may_operate"]:
+        context.update(suspend_form=SuspendForm(initial={"expected_revision": event.application.revision}),
+                       incidents=list(selectors.incidents_of(event)[:5]))
+    return render(request, "eventday/dashboard.html", context, status=400)
 
 
 @login_required
@@ -232,11 +259,11 @@ def statistics(request):
     query.pop("export", None)
     chart = {
         "months": {"labels": [m for m, _n in stats.by_month], "values": [n for _m, n in stats.by_month],
-                   "label": _("举办活动（场）")},
+                   "label": _("举办场次（场）")},
         "incidents": {"labels": [k for k, _n in stats.incidents_by_kind],
                       "values": [n for _k, n in stats.incidents_by_kind], "label": _("现场警情（起）")},
     }
     return render(request, "eventday/statistics.html", {
-        "form": form, "stats": stats, "year": year, "chart": chart,
+        "form": form, "stats": stats, "year": year, "chart": chart, "now": timezone.now(),
         "export_base": f"{reverse('eventday:statistics')}?{query.urlencode()}{'&' if query else ''}",
     })

@@ -6,8 +6,8 @@ from .models import Notification
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "verb", "application", "read_at", "emailed_at")
-    list_filter = ("verb",)
+    list_display = ("created_at", "user", "verb", "priority", "application", "read_at", "emailed_at")
+    list_filter = ("priority", "verb")
     search_fields = ("message", "user__username")
     readonly_fields = [f.name for f in Notification._meta.fields]
 

@@ -4,6 +4,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .models import Notification
 from .selectors import notifications_for, unread_count
 from .services import notification_mark_read, notifications_mark_all_read
 
@@ -12,6 +13,7 @@ class NotificationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     application = serializers.IntegerField(source="application_id", allow_null=True)
     verb = serializers.CharField()
+    priority = serializers.ChoiceField(choices=Notification.Priority.choices)
     message = serializers.CharField()
     link = serializers.CharField()
     created_at = serializers.DateTimeField()

@@ -5,13 +5,30 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("普通")
+    HIGH = "high", _("紧急")
+
+
+# What is urgent, by the kind of event told (the verb): a permit suspended (熔断) or revoked, a deadline that
+# suspends, and the approved headcount reached on the day (Order 505 Art. 18). Everything else is routine.
+HIGH_PRIORITY_VERBS = frozenset({"suspend", "revoke", "deferred_missed", "headcount_alert", "suspension_notice"})
+
+
+def priority_for(verb: str) -> str:
+    return Priority.HIGH if verb in HIGH_PRIORITY_VERBS else Priority.NORMAL
+
+
 class Notification(models.Model):
+    Priority = Priority
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     application = models.ForeignKey("approvals.Application", null=True, blank=True, on_delete=models.CASCADE,
                                     related_name="notifications")
     # What happened, as a code (a transition name, "reminder", "vetting_done"...).
     verb = models.CharField(_("事项"), max_length=50)
     message = models.TextField(_("内容"))
+    priority = models.CharField(_("优先级"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     # The same event told twice (a task run again) creates nothing new.
     dedupe_key = models.CharField(max_length=120, blank=True)
@@ -35,3 +52,7 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority == Priority.HIGH

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from outbox.services import enqueue
 
-from .models import Notification
+from .models import Notification, Priority, priority_for
 
 logger = logging.getLogger(__name__)
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -20,13 +20,17 @@ def email_subject_text(value: str) -> str:
 
 
 @transaction.atomic
-def notify(*, users, verb: str, message: str, application=None, link: str = "", dedupe_key: str = "") -> list:
-    """One notification per distinct active user; with a dedupe_key, a user already told is skipped.
+def notify(*, users, verb: str, message: str, application=None, link: str = "", dedupe_key: str = "",
+           priority: str | None = None) -> list:
+    """One notification per distinct active user; with a dedupe_key, a user already told is skipped. The
+    priority follows the kind of event (models.priority_for(verb): a suspension, an Art. 18 alert are urgent)
+    unless given.
 
     The emails are enqueued only once the surrounding transaction commits (nothing is sent for a rollback).
     """
     from . import tasks
 
+    priority = priority or priority_for(verb)
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
     if dedupe_key:
         already = set(Notification.objects.filter(user_id__in=recipients, dedupe_key=dedupe_key)
@@ -35,7 +39,7 @@ def notify(*, users, verb: str, message: str, application=None, link: str = "", 
     created = []
     for user in recipients.values():
         notification = Notification(user=user, application=application, verb=verb, message=message[:2000],
-                                    link=link, dedupe_key=dedupe_key)
+                                    link=link, dedupe_key=dedupe_key, priority=priority)
         notification.full_clean()
         notification.save()
         created.append(notification)
@@ -64,7 +68,7 @@ def notifications_mark_all_read(*, user) -> int:
 def notification_email_deliver(*, notification_id: int) -> bool:
     """Send the email of one notification once; True if sent now. Safe to run twice (row lock + emailed_at)."""
     from django.conf import settings
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
     from django.utils.translation import gettext as _
 
     with transaction.atomic():
@@ -74,8 +78,14 @@ def notification_email_deliver(*, notification_id: int) -> bool:
             return False
         event_name = email_subject_text(notification.application.event.name) if notification.application_id else ""
         subject = _("【安保审批】%(event)s") % {"event": event_name} if event_name else _("【安保审批】通知")
+        headers = {}
+        if notification.priority == Priority.HIGH:
+            # Urgent in the subject and in the headers mail programs sort by.
+            subject = _("【紧急】") + subject
+            headers = {"X-Priority": "1 (Highest)", "Importance": "high"}
         try:
-            send_mail(subject, notification.message, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+            EmailMessage(subject, notification.message, settings.DEFAULT_FROM_EMAIL, [notification.user.email],
+                         headers=headers).send()
         except Exception:
             # Never silent: the task retries OSErrors, but every failure (and a refused message) is in the log.
             logger.exception("notifications: e-mail of notification %s to user %s failed", notification.pk,

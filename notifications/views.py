@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .selectors import notifications_for, unread_count
+from .selectors import notifications_for, unread_counts
 from .services import notification_mark_read, notifications_mark_all_read
 
 
@@ -18,7 +18,7 @@ def notification_list(request):
 @login_required
 def unread_badge(request):
     """The nav bar's unread count (fetched by htmx after the page loaded)."""
-    return render(request, "notifications/unread_badge.html", {"unread": unread_count(request.user)})
+    return render(request, "notifications/unread_badge.html", unread_counts(request.user))
 
 
 @login_required

@@ -37,5 +37,5 @@ def add_fields(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("approvals", "0008_correction_request")]
+    dependencies = [("approvals", "0013_audit_events_of_the_law_issue")]
     operations = [migrations.RunPython(add_fields, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_event_sessions'),
+        ('events', '0005_city_authority_decisions'),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ def test_a_batch_is_counted_and_a_resend_is_reported_as_duplicates():
     assert response.status_code == 200, response.content
     assert response.json()["accepted"] == 3
     response = client.post(URL, batch, format="json")
-    assert response.json() == {"accepted": 0, "duplicates": 3, "alerts": []}
+    assert response.json() == {"accepted": 0, "duplicates": 3, "alerts": [], "headcount_alerts": []}
     assert Zone.objects.get(pk=live.outer.pk).occupancy == 11
 
 

@@ -127,7 +127,7 @@ def test_statistics_sum_the_year_for_the_users_district_and_export(client):
     response = client.get(f"/eventday/statistics/?year={year}&export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
-    assert values["举办活动（场）"] == 1 and values["被追责保安公司（家）"] == 1
+    assert values["举办活动（个）"] == 1 and values["举办场次（场）"] == 1 and values["被追责保安公司（家）"] == 1
     api = client.get(f"/api/eventday/statistics/?year={year}").json()
     assert api["events_held"] == 1 and api["total_entries"] == 400
 

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         except (OSError, RuntimeError) as error:
             raise CommandError(str(error))
         self.stdout.write(f"{report.posts} posts, {report.readings} readings sent, {report.accepted} accepted, "
-                          f"{report.duplicates} duplicates ignored, {len(report.alerts)} alerts.")
+                          f"{report.duplicates} duplicates ignored, {len(report.alerts)} zone alerts, "
+                          f"{len(report.headcount_alerts)} approved-headcount alerts.")
         if report.refused:
             raise CommandError(f"Refused: {report.refused}")
