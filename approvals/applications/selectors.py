@@ -1,12 +1,12 @@
 """Reads of applications, always already filtered to what the user may see."""
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.functional import cached_property
 
-from ..models import (
-    Application, ApplicationDocument, ApplicationGroupObjectPermission, ApplicationUserObjectPermission,
-    CatalogueVersion, PartyAssignment, SectionEntry,
-)
+from .. import access
 from ..access import VIEW
+from ..models import Application, ApplicationDocument, CatalogueVersion, PartyAssignment, SectionEntry
 
 
 def current_catalogue() -> CatalogueVersion:
@@ -21,16 +21,40 @@ def applications_visible_to(user, perm: str = VIEW, queryset: QuerySet | None = 
         return queryset.none()
     if user.is_superuser:
         return queryset
-    # The same rule as guardian's get_objects_for_user (grants to the user's groups or to the user), written as
-    # EXISTS over the direct-FK permission tables: 20× faster than its IN-subquery over 100,000 applications.
-    app_label, codename = perm.split(".", 1)
-    group_grant = ApplicationGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group__in=user.groups.values("pk"),
-        permission__codename=codename, permission__content_type__app_label=app_label)
-    user_grant = ApplicationUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user,
-        permission__codename=codename, permission__content_type__app_label=app_label)
-    return queryset.filter(Exists(group_grant) | Exists(user_grant))
+    return queryset.filter(access.grant_held(user, perm))
+
+
+class BoundedCountPaginator(Paginator):
+    """A Paginator whose count stops `lookahead` rows past the end of the page asked for.
+
+    An exact count of a city bureau's 100,000 (or a province's 1,000,000) applications reads every visible row
+    on each request; this one reads at most as far as the page itself plus `lookahead`, so its cost follows how
+    deep the reader is, not how big the table is. `count_is_bounded` says "at least `count`": the templates and
+    the API then say "more than". The next page is always reachable (num_pages reaches past the page asked)."""
+
+    lookahead = 100
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_is_bounded = False
+        self._horizon = self.per_page + self.lookahead
+
+    def validate_number(self, number):
+        if "count" not in self.__dict__:  # the first page asked for sets how far to count
+            try:
+                asked = max(1, int(number))
+            except (TypeError, ValueError):
+                asked = 1
+            self._horizon = asked * self.per_page + self.lookahead
+        return super().validate_number(number)
+
+    @cached_property
+    def count(self):
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        counted = self.object_list[:self._horizon + 1].count()
+        self.count_is_bounded = counted > self._horizon
+        return min(counted, self._horizon)
 
 
 def application_list_queryset(user) -> QuerySet:

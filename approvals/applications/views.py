@@ -38,8 +38,8 @@ INBOX_PAGE_SIZE = 25
 CHECKLIST_CHANGED = "checklist-changed"
 
 
-def _page(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page, paginator=Paginator):
+    return paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _editable(request, pk):
@@ -71,7 +71,8 @@ def _application_context(application, **extra) -> dict:
 @login_required
 @require_GET
 def application_list(request):
-    page = _page(request, selectors.application_list_queryset(request.user), LIST_PAGE_SIZE)
+    page = _page(request, selectors.application_list_queryset(request.user), LIST_PAGE_SIZE,
+                 selectors.BoundedCountPaginator)
     return render(request, "approvals/application_list.html", {
         "page": page, "can_create": request.user.is_organizer and request.user.organisation_id is not None})
 
@@ -509,7 +510,8 @@ def reviewer_inbox(request):
     filterset = ApplicationFilter(request.GET)  # for the form only; inbox_queryset() does the filtering
     _style_filter_form(filterset.form)
     sort = selectors.inbox_sort_key(request.GET)
-    page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE)
+    page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE,
+                 selectors.BoundedCountPaginator)
     return render(request, "approvals/inbox.html", {
         "page": page, "filter_form": filterset.form, "sort": sort,
         "sorts": selectors.INBOX_SORT_CHOICES})
