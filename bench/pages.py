@@ -36,6 +36,12 @@ def crawl(client, *, start: str = "/", limit: int = 60) -> list[str]:
     while queue and len(pages) < limit:
         path = queue.pop(0)
         response = client.get(path)
+        if response.status_code in (301, 302) and response["Location"].startswith("/"):
+            target = urlsplit(response["Location"]).path  # "/" sends each role to its own start page
+            if target not in seen and not SKIPPED.search(target):
+                seen.add(target)
+                queue.append(target)
+            continue
         if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
         pages.append(path)

@@ -512,9 +512,13 @@ def reviewer_inbox(request):
     sort = selectors.inbox_sort_key(request.GET)
     page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE,
                  selectors.BoundedCountPaginator)
+    tabs = selectors.inbox_tab_counts(user)
+    asked_states = set(request.GET.getlist("state"))
+    for tab in tabs:
+        tab["active"] = asked_states == set(tab["states"])
     return render(request, "approvals/inbox.html", {
         "page": page, "filter_form": filterset.form, "sort": sort,
-        "sorts": selectors.INBOX_SORT_CHOICES})
+        "sorts": selectors.INBOX_SORT_CHOICES, "tabs": tabs})
 
 
 @login_required

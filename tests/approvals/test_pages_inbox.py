@@ -14,8 +14,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# session, user, roles, count, rows, session save (3): the same for 1 row and for 25
-INBOX_QUERIES = 8
+# session, user, roles, count, rows, the work-queue tabs' counts, session save (3): the same for 1 row and for 25
+INBOX_QUERIES = 9
 
 
 @pytest.fixture
