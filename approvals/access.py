@@ -136,3 +136,26 @@ def application_sync_access(application: Application, *, actor=None, audit: bool
                 "granted": len(summary["granted"]), "revoked": len(summary["revoked"])},
             snapshot={"access": summary})
     return summary
+
+
+def grant_held(user, perm: str = VIEW):
+    """A filter expression on applications: `user` holds `perm` on the row, through one of its groups or itself.
+
+    The same rule as guardian's get_objects_for_user, shaped for PostgreSQL's planner (docs/performance.md): one
+    EXISTS over a UNION ALL of the two grant tables, so it is probed row by row with the covering index
+    (content_object, permission, group) while a list walks its sort index and stops at the page; the permission
+    and the user's groups are sub-selects, so no query is spent on them and the plan never depends on the
+    codename's row estimate. (Two EXISTS joined by OR, the former shape, made PostgreSQL hash every grant of the
+    user before the first row and estimate a cost that triggered JIT compilation.)"""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Subquery
+
+    app_label, codename = perm.split(".", 1)
+    permission = Subquery(Permission.objects.filter(
+        content_type__app_label=app_label, content_type__model="application", codename=codename).values("pk")[:1])
+    groups = get_user_model().groups.through.objects.filter(user_id=user.pk).values("group_id")
+    by_group = ApplicationGroupObjectPermission.objects.filter(
+        content_object_id=OuterRef("pk"), permission_id=permission, group_id__in=groups).values("pk")
+    by_user = ApplicationUserObjectPermission.objects.filter(
+        content_object_id=OuterRef("pk"), permission_id=permission, user_id=user.pk).values("pk")
+    return Exists(by_group.union(by_user, all=True))

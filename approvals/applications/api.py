@@ -35,8 +35,8 @@ from .checklist import application_checklist, blocking_gaps
 from .requirements import requirements_for
 from .filters import ApplicationFilter
 from ..models import Application, CatalogueVersion, DocumentVersion, PartyAssignment
-from .selectors import application_for_user, application_list_queryset, application_with_contents, \
-    applications_visible_to
+from .selectors import BoundedCountPaginator, application_for_user, application_list_queryset, \
+    application_with_contents, applications_visible_to
 from .serializers import (
     ApplicationDetailOutputSerializer, ApplicationFactsInputSerializer, ApplicationListOutputSerializer,
     CatalogueOutputSerializer, ChecklistItemOutputSerializer, ChecklistOutputSerializer, DocumentSlotOutputSerializer,
@@ -109,9 +109,23 @@ class StableOrderingFilter(OrderingFilter):
 
 
 class ApplicationPagination(PageNumberPagination):
+    """`count` stops 100 rows past the page (selectors.BoundedCountPaginator); `count_is_lower_bound` says so."""
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = BoundedCountPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_is_lower_bound"] = self.page.paginator.count_is_bounded
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_is_lower_bound"] = {
+            "type": "boolean", "description": "count 只计到本页之后 100 条：为真时实际数量更多"}
+        schema["required"] = [*schema.get("required", []), "count_is_lower_bound"]
+        return schema
 
 
 def _detail(application: Application, user) -> dict:

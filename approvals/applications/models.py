@@ -170,7 +170,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
             ("vet_application", _("审核演出内容（文旅）")),
             ("staff_application", _("确认安保人员（保安公司）")),
         ]
-        indexes = [models.Index(fields=["state", "submitted_at"], name="application_inbox_idx")]
+        indexes = [models.Index(fields=["state", "submitted_at"], name="application_inbox_idx"),
+                   # The list endpoint's default order (-created_at, -id), walked backwards to the page.
+                   models.Index(fields=["created_at", "id"], name="application_created_idx")]
 
     def __str__(self):
         return f"{self.reference} {self.event.name}" if self.event_id else self.reference
@@ -458,9 +460,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
 class ApplicationUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Application, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        # The probe of access.grant_held, one index-only lookup per listed row (docs/performance.md).
+        indexes = [models.Index(fields=["content_object", "permission", "user"], name="application_user_grant_idx")]
+
 
 class ApplicationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Application, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["content_object", "permission", "group"], name="application_group_grant_idx")]
 
 
 class ApplicationDocument(models.Model):

@@ -1,12 +1,12 @@
 """Reads of applications, always already filtered to what the user may see."""
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.functional import cached_property
 
-from ..models import (
-    Application, ApplicationDocument, ApplicationGroupObjectPermission, ApplicationUserObjectPermission,
-    CatalogueVersion, PartyAssignment, SectionEntry,
-)
+from .. import access
 from ..access import VIEW
+from ..models import Application, ApplicationDocument, CatalogueVersion, PartyAssignment, SectionEntry
 
 
 def current_catalogue() -> CatalogueVersion:
@@ -21,16 +21,40 @@ def applications_visible_to(user, perm: str = VIEW, queryset: QuerySet | None = 
         return queryset.none()
     if user.is_superuser:
         return queryset
-    # The same rule as guardian's get_objects_for_user (grants to the user's groups or to the user), written as
-    # EXISTS over the direct-FK permission tables: 20× faster than its IN-subquery over 100,000 applications.
-    app_label, codename = perm.split(".", 1)
-    group_grant = ApplicationGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group__in=user.groups.values("pk"),
-        permission__codename=codename, permission__content_type__app_label=app_label)
-    user_grant = ApplicationUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user,
-        permission__codename=codename, permission__content_type__app_label=app_label)
-    return queryset.filter(Exists(group_grant) | Exists(user_grant))
+    return queryset.filter(access.grant_held(user, perm))
+
+
+class BoundedCountPaginator(Paginator):
+    """A Paginator whose count stops `lookahead` rows past the end of the page asked for.
+
+    An exact count of a city bureau's 100,000 (or a province's 1,000,000) applications reads every visible row
+    on each request; this one reads at most as far as the page itself plus `lookahead`, so its cost follows how
+    deep the reader is, not how big the table is. `count_is_bounded` says "at least `count`": the templates and
+    the API then say "more than". The next page is always reachable (num_pages reaches past the page asked)."""
+
+    lookahead = 100
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_is_bounded = False
+        self._horizon = self.per_page + self.lookahead
+
+    def validate_number(self, number):
+        if "count" not in self.__dict__:  # the first page asked for sets how far to count
+            try:
+                asked = max(1, int(number))
+            except (TypeError, ValueError):
+                asked = 1
+            self._horizon = asked * self.per_page + self.lookahead
+        return super().validate_number(number)
+
+    @cached_property
+    def count(self):
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        counted = self.object_list[:self._horizon + 1].count()
+        self.count_is_bounded = counted > self._horizon
+        return min(counted, self._horizon)
 
 
 def application_list_queryset(user) -> QuerySet:
@@ -147,6 +171,47 @@ def clock_candidates():
              output_field=DateField()),
         Case(When(state__in=with_trait("in_progress"), then=correction_due), output_field=DateField()),
     ]
+
+
+# The work-queue tabs above the inbox: each a group of states by trait (approvals.workflow.states), in this order.
+# A tab is a link that sets the state filter to its states; its badge is a bounded count (inbox_tab_counts).
+INBOX_TABS = [  # key, label, the trait its states have, a trait they must not have
+    ("waiting", gettext_lazy("待受理/补正"), "undecided", "deciding"),
+    ("deciding", gettext_lazy("审查中"), "deciding", None),
+    ("permit", gettext_lazy("已许可"), "permit_held", None),
+    ("closed", gettext_lazy("已办结"), "terminal", None),
+]
+INBOX_TAB_COUNT_LIMIT = 99  # a badge says "99+" beyond: counting further would read every row of a big tab
+
+
+def inbox_tab_states(trait: str, excluded_trait: str | None) -> tuple[str, ...]:
+    from ..workflow.states import with_trait
+
+    excluded = set(with_trait(excluded_trait)) if excluded_trait else set()
+    return tuple(state for state in with_trait(trait) if state not in excluded)
+
+
+def inbox_tab_counts(user) -> list[dict]:
+    """The tabs with their counts, in one query: per tab, the user's visible applications in its states counted
+    up to INBOX_TAB_COUNT_LIMIT + 1 (each a LIMITed sub-select: at most that many rows read per tab, whatever
+    the table's size). Each dict: key, label, states, count, more (True when the count stopped)."""
+    from django.db import connection
+
+    tabs, selects, params = [], [], []
+    visible = applications_visible_to(user)
+    for key, label, trait, excluded_trait in INBOX_TABS:
+        states = inbox_tab_states(trait, excluded_trait)
+        sql, sub_params = (visible.filter(state__in=states).order_by().values("pk")[:INBOX_TAB_COUNT_LIMIT + 1]
+                           .query.sql_with_params())
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS tab_{key})")
+        params.extend(sub_params)
+        tabs.append({"key": key, "label": label, "states": states})
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        counts = cursor.fetchone()
+    for tab, count in zip(tabs, counts):
+        tab["count"], tab["more"] = min(count, INBOX_TAB_COUNT_LIMIT), count > INBOX_TAB_COUNT_LIMIT
+    return tabs
 
 
 def inbox_sort_key(params) -> str:

@@ -39,8 +39,8 @@ INBOX_PAGE_SIZE = 25
 CHECKLIST_CHANGED = "checklist-changed"
 
 
-def _page(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page, paginator=Paginator):
+    return paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _editable(request, pk):
@@ -72,7 +72,8 @@ def _application_context(application, **extra) -> dict:
 @login_required
 @require_GET
 def application_list(request):
-    page = _page(request, selectors.application_list_queryset(request.user), LIST_PAGE_SIZE)
+    page = _page(request, selectors.application_list_queryset(request.user), LIST_PAGE_SIZE,
+                 selectors.BoundedCountPaginator)
     return render(request, "approvals/application_list.html", {
         "page": page, "can_create": request.user.is_organizer and request.user.organisation_id is not None})
 
@@ -550,11 +551,16 @@ def reviewer_inbox(request):
     filterset = ApplicationFilter(request.GET)  # for the form only; inbox_queryset() does the filtering
     _style_filter_form(filterset.form)
     sort = selectors.inbox_sort_key(request.GET)
-    page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE)
+    page = _page(request, selectors.inbox_queryset(user, request.GET), INBOX_PAGE_SIZE,
+                 selectors.BoundedCountPaginator)
+    tabs = selectors.inbox_tab_counts(user)
+    asked_states = set(request.GET.getlist("state"))
+    for tab in tabs:
+        tab["active"] = asked_states == set(tab["states"])
     clocks.attach_clocks(page.object_list)
     return render(request, "approvals/inbox.html", {
         "page": page, "filter_form": filterset.form, "sort": sort,
-        "sorts": selectors.INBOX_SORT_CHOICES})
+        "sorts": selectors.INBOX_SORT_CHOICES, "tabs": tabs})
 
 
 @login_required

@@ -15,8 +15,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 # session, user, roles, count, rows, the rows' corrections and clock extensions, the holiday calendar and the
-# clock policies (approvals.clocks), the suspension banner, session save (3): the same for 1 row and for 25
-INBOX_QUERIES = 13
+# clock policies (approvals.clocks), the suspension banner, the work-queue tabs' counts, session save (3): the
+# same for 1 row and for 25
+INBOX_QUERIES = 14
 
 
 @pytest.fixture
