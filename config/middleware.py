@@ -25,7 +25,7 @@ class ServerTimingMiddleware:
     """`Server-Timing: app;dur=<ms>, cpu;dur=<ms>` on every response: the time Django spent on the request, from
     the first middleware to the last (without the time it waited for a worker to take it), and the CPU time of
     the thread that served it (on a busy machine the first grows with the waiting for a CPU, the second does
-    not). The benchmarks (bench/requests.py, bench/load.py) report them beside what the client measured."""
+    not). The benchmarks (bench/request_times.py, bench/load.py) report them beside what the client measured."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,6 +1,6 @@
 """Benchmark: the server time of the clicks that change an application, and of signing in, against a floor.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/requests.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/request_times.py
         [--database anbao_bench_requests] [--samples 15] [--applications 100000] [--profile approve]
 
 DATABASE_URL names the PostgreSQL server; the benchmark works in its own database there (created, migrated and
@@ -36,8 +36,6 @@ from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# Run as a script, this folder comes first on sys.path, where this file would shadow the `requests` library.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO))
 from bench.common import configure_django, ensure_database  # noqa: E402
 
