@@ -19,20 +19,24 @@ echo "==> starting the Celery worker and beat (filesystem broker in $broker_fold
 .venv/bin/celery -A config worker --beat --schedule "$broker_folder/beat-schedule" -Q default,pdf \
   --concurrency "${DEMO_WORKER_CONCURRENCY:-2}" --without-mingle --without-gossip -l INFO --logfile "$log" &
 worker=$!
-stop_worker() {
+server=""
+stop_demo() {
   trap - EXIT INT TERM
-  if kill -0 "$worker" 2>/dev/null; then
-    echo "==> stopping the Celery worker (pid $worker)"
-    kill -TERM "$worker" 2>/dev/null || true
-    wait "$worker" 2>/dev/null || true
-  fi
+  for pid in $server $worker; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  echo "==> stopping the portal and the Celery worker (warm shutdown: a task under way finishes)"
+  wait 2>/dev/null || true
 }
-trap stop_worker EXIT
-trap 'stop_worker; exit 130' INT TERM
+trap stop_demo EXIT
+trap 'stop_demo; exit 130' INT TERM
 
 # The demo's plan PDFs and risk assessments are queued as the portal would queue them: the worker renders them
 # while the portal starts (the pages show them as they become ready).
 .venv/bin/python manage.py load_demo
 address="${ANBAO_ADDR:-127.0.0.1:8000}"
-echo "==> open http://${address}/ and sign in with one of the demo logins above"
-.venv/bin/python manage.py runserver "$address"
+echo "==> open http://${address}/ and sign in with one of the demo logins above (Ctrl-C stops everything)"
+# In the background, waited for: a signal to this script (Ctrl-C, kill) runs the trap at once.
+.venv/bin/python manage.py runserver "$address" &
+server=$!
+wait "$server"
