@@ -177,6 +177,8 @@ def main():
     from eventday.api import occupancy_payload
     from eventday.models import GateReading
 
+    load = os.getloadavg()
+    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
     event, gates, token, copy_device = live_event(args.hours)
     rows = day_of_readings(gates, hours=args.hours, interval=args.interval)
     print(f"event {event.pk}: {GATES} gates in {ZONES} zones, {len(rows):,} readings "
@@ -192,6 +194,8 @@ def main():
     print(f"ratio API / COPY:           {ratio:>10.2f}x  (target >= {TARGET_RATIO}x)  "
           f"{'OK' if ratio >= TARGET_RATIO else 'BELOW TARGET'}")
 
+    load = os.getloadavg()
+    print(f"load average after the ingest: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     stored = GateReading.objects.filter(gate__event=event).count()
     occupancy = selectors.event_occupancy(event)
     print(f"stored readings for the event: {stored:,}; occupancy {occupancy.occupancy:,} "
