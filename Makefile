@@ -1,6 +1,6 @@
 .PHONY: demo test setup worker beat bench
 
-demo:   ## install everything and start the portal with demo data (SQLite, Celery eager)
+demo:   ## install everything and start the portal with demo data (SQLite, a Celery worker over the filesystem broker)
 	scripts/demo.sh
 
 test:   ## install everything and run the whole test suite (PostgreSQL and Redis when present)

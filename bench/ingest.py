@@ -9,7 +9,7 @@ It then
    --batch, in-process (django.test.Client: the full middleware stack, device-token authentication, DRF
    parsing and validation, the idempotent insert, the running totals, the alerts) and prints readings/s;
 2. COPYs the same rows (for a second device of the same event) straight into the readings table with psycopg2
-   and prints rows/s, and the ratio API / COPY (target >= 0.3x). The two alternate in --rounds rounds, so
+   and prints rows/s, and the ratio API / COPY (target >= 0.5x). The two alternate in --rounds rounds, so
    that both meet the same load on a shared machine;
 3. with that day of readings stored, times the occupancy query (per-zone and event totals) and the whole
    occupancy payload with its last-hour chart: median and 95th percentile (target < 20 ms for the query).
@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 from bench.common import configure_django, ensure_database  # noqa: E402
 GATES = 50
 ZONES = 5
-TARGET_RATIO = 0.3
+TARGET_RATIO = 0.5
 TARGET_QUERY_MS = 20.0
 
 
@@ -45,7 +45,8 @@ def parse_args():
 
 
 def setup_django(database_url: str) -> None:
-    configure_django(database_url)
+    # Persistent database connections, as deployed (docker-compose.yml) and as the COPY side has.
+    configure_django(database_url, DB_CONN_MAX_AGE="60")
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -176,6 +177,8 @@ def main():
     from eventday.api import occupancy_payload
     from eventday.models import GateReading
 
+    load = os.getloadavg()
+    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
     event, gates, token, copy_device = live_event(args.hours)
     rows = day_of_readings(gates, hours=args.hours, interval=args.interval)
     print(f"event {event.pk}: {GATES} gates in {ZONES} zones, {len(rows):,} readings "
@@ -191,6 +194,8 @@ def main():
     print(f"ratio API / COPY:           {ratio:>10.2f}x  (target >= {TARGET_RATIO}x)  "
           f"{'OK' if ratio >= TARGET_RATIO else 'BELOW TARGET'}")
 
+    load = os.getloadavg()
+    print(f"load average after the ingest: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     stored = GateReading.objects.filter(gate__event=event).count()
     occupancy = selectors.event_occupancy(event)
     print(f"stored readings for the event: {stored:,}; occupancy {occupancy.occupancy:,} "

@@ -2,6 +2,7 @@
 
 Every function: keyword-only arguments, one transaction, validation before writing.
 """
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -90,8 +91,40 @@ def _check_readings(readings: list[Reading], gates: dict[str, dict], *, opens, l
         raise ValidationError(errors)
 
 
-def _insert_new(device: GateDevice, readings: list, received_at: datetime) -> set[int]:
-    """Insert the readings, skipping (device, sequence) pairs already stored; returns the new sequences."""
+def store_readings(device: GateDevice, readings: list, received_at: datetime) -> set[int]:
+    """Store a batch of one device's readings (each with .sequence, .gate_id, .measured_at, .count_in,
+    .count_out), skipping the (device, sequence) pairs already stored; returns the sequences stored now.
+
+    The caller holds the lock of the device's event tally (readings_ingest), so no other batch of this device
+    writes meanwhile: the stored sequences are read once (one index range scan), and the new rows go in with one
+    COPY, which PostgreSQL loads several times faster than an INSERT of the same rows. The unique constraint stays
+    the guarantee: a row stored meanwhile by a writer that did not take the lock would make the COPY, and so the
+    whole batch, fail (the device sends it again and gets it counted once)."""
+    if not readings:
+        return set()
+    if connection.vendor != "postgresql":
+        return _insert_skipping_stored(device, readings, received_at)
+    table = GateReading._meta.db_table
+    sequences = [r.sequence for r in readings]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT sequence FROM {table} WHERE device_id = %s AND sequence BETWEEN %s AND %s",
+                       [device.pk, min(sequences), max(sequences)])
+        stored = {row[0] for row in cursor.fetchall()}
+        new = [r for r in readings if r.sequence not in stored]
+        if not new:
+            return set()
+        device_id, received = device.pk, received_at.isoformat()
+        rows = io.StringIO("".join([
+            f"{device_id}\t{r.sequence}\t{r.gate_id}\t{r.measured_at.isoformat()}\t{r.count_in}\t{r.count_out}\t"
+            f"{received}\n" for r in new]))
+        cursor.cursor.copy_expert(
+            f"COPY {table} (device_id, sequence, gate_id, measured_at, count_in, count_out, received_at) FROM STDIN",
+            rows)
+    return {r.sequence for r in new}
+
+
+def _insert_skipping_stored(device: GateDevice, readings: list, received_at: datetime) -> set[int]:
+    """INSERT … ON CONFLICT DO NOTHING of the readings; returns the sequences it stored."""
     table = GateReading._meta.db_table
     columns = "device_id, sequence, gate_id, measured_at, count_in, count_out, received_at"
     conflict = "ON CONFLICT (device_id, sequence) DO NOTHING RETURNING sequence"
@@ -181,7 +214,7 @@ def readings_ingest(*, device: GateDevice, readings: list[Reading], now: datetim
     # Lock the event's tally first: batches of one event serialise here, so alert crossings are seen once and
     # the zones' totals read below stay current until this transaction ends.
     tally, _created = EventTally.objects.select_for_update().get_or_create(event=event)
-    new_sequences = _insert_new(device, list(unique.values()), now)
+    new_sequences = store_readings(device, list(unique.values()), now)
     result = IngestResult(accepted=len(new_sequences), duplicates=len(readings) - len(new_sequences))
     if device.last_seen_at is None or now - device.last_seen_at > LAST_SEEN_RESOLUTION:
         GateDevice.objects.filter(pk=device.pk).update(last_seen_at=now)

@@ -182,11 +182,17 @@ def plan_render_failed(*, version_id: int, error: str, final: bool) -> None:
 
 
 def plan_on_transition(sender, application, to_state, actor=None, transition="", **kwargs):
-    """Receiver of approvals.signals.application_transitioned (sent after commit): render on approval."""
+    """Receiver of approvals.signals.application_transitioned (sent after commit): render on approval.
+
+    Only queued here (through the outbox, a task on the default queue): working out the plan's content to find
+    its version takes a good part of a second, and the approval's click must not wait for it. The task calls
+    plan_request, which queues the render itself on the "pdf" queue."""
     if to_state not in TRIGGER_STATES:
         return
+    from .tasks import plan_request_task
+
     try:
-        plan_request(application=application, user=None, trigger=f"transition:{transition}"[:40])
+        enqueue(plan_request_task, application.pk, trigger=f"transition:{transition}"[:40])
     except Exception:
         # The approval has committed; a failed request must not turn it into an error page. The status page
         # shows no plan and offers "regenerate".
@@ -200,3 +206,11 @@ def plan_on_permit_amended(sender, application, actor=None, **kwargs):
         plan_request(application=application, user=None, trigger="permit_amended")
     except Exception:
         logger.exception("could not queue the amended plan of application %s", application.pk)
+
+def plan_request_queued(*, application_id: int, trigger: str) -> PlanVersion | None:
+    """The queued plan request of a transition: None when the application has left the states with a plan."""
+    try:
+        return plan_request(application=Application(pk=application_id), user=None, trigger=trigger)
+    except ValidationError:
+        logger.info("application %s is no longer in a state with a plan; no plan requested", application_id)
+        return None

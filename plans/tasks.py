@@ -33,6 +33,14 @@ class PlanRenderTask(DjangoTask):
 NOT_RETRIED = (SoftTimeLimitExceeded, ObjectDoesNotExist)
 
 
+@shared_task(name="plans.request", ignore_result=True)
+def plan_request_task(application_id: int, trigger: str = "transition") -> str | None:
+    """The plan of an approval (plans.services.plan_on_transition), on the default queue: finds or creates the
+    version of the current content and queues its render on the "pdf" queue. Idempotent (by content)."""
+    version = services.plan_request_queued(application_id=application_id, trigger=trigger)
+    return version.status if version is not None else None
+
+
 @shared_task(
     base=PlanRenderTask, bind=True, name="plans.tasks.plan_render_task",
     acks_late=True, reject_on_worker_lost=True,
