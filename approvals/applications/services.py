@@ -177,7 +177,7 @@ def _stated_sessions(facts: dict, *, stored: list[dict]) -> tuple[list[dict] | N
     one = {"name": "", **(stored[0] if stored else {}), **span}
     missing = [key for key in SPAN_FIELDS if one.get(key) is None]
     if missing:
-        raise ValidationError({key: _("This field is required.") for key in missing})
+        raise ValidationError({key: _("此项为必填项。") for key in missing})
     return [one], True
 
 
