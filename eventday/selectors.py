@@ -15,6 +15,7 @@ from approvals import access as approval_access
 from approvals.models import Application, ApplicationState, Permit, Suspension
 from approvals.workflow.states import state_has, with_trait
 from approvals.applications.selectors import applications_visible_to
+from events import sessions as event_sessions
 from events.models import AccountabilityRecord, Event, EventSession, Organisation, TrainingDrill
 from events.sessions import session_at, sessions_of
 
@@ -179,9 +180,8 @@ def approved_headcount(session, permit=None) -> int:
     """Order 505 Art. 18: ticket checks stop at the approved number. A session's approved headcount is its
     expected attendance capped by the permit's approved attendance (the permit is the ceiling; a session may plan
     fewer). Without a permit, the session's own figure."""
-    planned = session.expected_attendance or 0
-    permitted = getattr(permit, "approved_attendance", None)
-    return min(planned, permitted) if permitted else planned
+    # The rule itself is the sessions' (events.sessions): one owner for "approved headcount of a session".
+    return event_sessions.session_approved_attendance(session, getattr(permit, "approved_attendance", None))
 
 
 def permit_of(event: Event):
