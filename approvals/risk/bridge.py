@@ -8,6 +8,7 @@ the effective level (a reviewer's override wins).
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext, gettext as _
 from events.models import (
     AccountabilityRecord, Event, EventSession, Performer, Song, TrainingDrill, VenueExit, VettingStatus,
 )
+from events.sessions import session_label
 from riskassess import services as risk_services
 from riskassess.facts import (
     EventFacts, ExitFacts, ForecastFacts, OrganiserRecord, OverdueDocument, PerformerFacts, RouteFacts,
@@ -181,9 +183,10 @@ def _local(moment):
 
 
 def _session_facts(rows) -> tuple[SessionFacts, ...]:
-    return tuple(SessionFacts(label=row["name"] or f"{_local(row['start_at']):%Y-%m-%d %H:%M}",
+    """The sessions in time order, each called as on the permit (its name, else 第 N 场)."""
+    return tuple(SessionFacts(label=session_label(SimpleNamespace(name=row["name"]), number),
                               start_local=_local(row["start_at"]), end_local=_local(row["end_at"]),
-                              attendance=row["expected_attendance"]) for row in rows)
+                              attendance=row["expected_attendance"]) for number, row in enumerate(rows, start=1))
 
 
 def _venue_facts(venue, exits) -> VenueFacts:
