@@ -43,6 +43,8 @@ def table() -> str:
     for result in inbox:
         for label, user in result["users"].items():
             p50 = user["p50"]
+            if "inbox by urgency" not in p50:
+                continue
             lines.append(
                 f"| {size(result['rows'])}, {label}: inbox in its default order (urgency) vs its floor "
                 f"{p50['urgency floor']:.0f} ms | {p50['inbox by urgency']:.0f} ms "
