@@ -34,7 +34,8 @@ def table() -> str:
     for result in inbox:
         for label, user in result["users"].items():
             p50 = user["p50"]
-            cells = [f"{name} {p50[name]:.0f} ms ({p50[name] / p50['floor']:.1f}×)"
+            cpu = user["cpu_p50"]
+            cells = [f"{name} {p50[name]:.0f} ms ({p50[name] / p50['floor']:.1f}×; CPU {cpu[name]:.0f} ms)"
                      for name in ("inbox page", "list endpoint")]
             lines.append(
                 f"| {size(result['rows'])} applications, {label} (sees {user['sees']:,}): inbox page / list "
