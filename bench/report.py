@@ -34,7 +34,8 @@ def table() -> str:
     for result in inbox:
         for label, user in result["users"].items():
             p50 = user["p50"]
-            cells = [f"{name} {p50[name]:.0f} ms ({p50[name] / p50['floor']:.1f}×)"
+            cpu = user["cpu_p50"]
+            cells = [f"{name} {p50[name]:.0f} ms ({p50[name] / p50['floor']:.1f}×; CPU {cpu[name]:.0f} ms)"
                      for name in ("inbox page", "list endpoint")]
             lines.append(
                 f"| {size(result['rows'])} applications, {label} (sees {user['sees']:,}): inbox page / list "
@@ -43,6 +44,8 @@ def table() -> str:
     for result in inbox:
         for label, user in result["users"].items():
             p50 = user["p50"]
+            if "inbox by urgency" not in p50:
+                continue
             lines.append(
                 f"| {size(result['rows'])}, {label}: inbox in its default order (urgency) vs its floor "
                 f"{p50['urgency floor']:.0f} ms | {p50['inbox by urgency']:.0f} ms "
