@@ -337,10 +337,10 @@ class BatchResult:
     headcount_alerts: list = field(default_factory=list)
 
 
-@transaction.atomic(savepoint=False)
 def readings_record(*, device: GateDevice, readings: list[Reading], now: datetime | None = None) -> BatchResult:
-    """Count a batch (readings_ingest), then judge the event against its permit (evaluate_headcount_alerts): two
-    calls in one transaction, so the ingest's internals stay its own and the event's tally lock covers both."""
+    """Count a batch (readings_ingest, its own transaction), then judge the event against its permit
+    (evaluate_headcount_alerts, which locks the event's tally again and reads the committed totals): two calls, so
+    the ingest's internals stay its own; a refused batch evaluates nothing."""
     ingested = readings_ingest(device=device, readings=readings, now=now)
     result = BatchResult(ingested.accepted, ingested.duplicates, ingested.alerts)
     if ingested.accepted:
