@@ -59,15 +59,18 @@ def _completed_history(organizer, venue):
     """A past event of the organizer, completed: imported history, so its transitions are set directly here
     (the services refuse dates in the past) and the audit says it was imported."""
     now = timezone.now().replace(microsecond=0)
+    held = now - timedelta(days=300)
     application = services.application_create(user=organizer, facts={
         "name": HISTORY_DEMO, "kind": "lantern_festival", "venue": venue, "start_at": now + timedelta(days=30),
         "end_at": now + timedelta(days=30, hours=4), "expected_attendance": 2200,
         "rated_capacity": 6000, "ticketed": True, "temporary_structures": 2, "has_performances": False,
         "alcohol_served": False, "description": "往年中秋灯会（历史记录）。"})
-    # Created as a new event would be (the services refuse a start in the past), then dated to when it happened.
-    past_start, past_end = now - timedelta(days=300), now - timedelta(days=300) + timedelta(hours=4)
-    Event.objects.filter(pk=application.event_id).update(start_at=past_start, end_at=past_end)
-    EventSession.objects.filter(event_id=application.event_id).update(start_at=past_start, end_at=past_end)
+    # The services refuse a start in the past: the imported dates are set directly, the summary follows.
+    from events.sessions import sync_summary
+
+    EventSession.objects.filter(event=application.event).update(start_at=held, end_at=held + timedelta(hours=4))
+    application.event.refresh_from_db()
+    sync_summary(application.event)
     application = Application.objects.get(pk=application.pk)
     for name in ("submit", "accept", "start_review", "approve", "complete"):
         from_state = application.state
