@@ -117,7 +117,7 @@ def load_application(application_id: int) -> Application:
     """The application with everything the plan prints, in a fixed number of queries."""
     application = Application.objects.select_related(
         "event", "event__venue", "event__organisation", "event__security_company", "organisation",
-        "district", "district__parent",
+        "district", "district__parent", "permit", "permit__authority",
     ).get(pk=application_id)
     prefetch_related_objects(
         [application],

@@ -52,7 +52,8 @@ def returned_under_review(items=TWO_ITEMS, **facts):
 
 @pytest.mark.parametrize("stage", sorted(corrections.returnable_stages()))
 def test_a_correction_from_each_stage_before_the_decision_returns_to_that_stage(stage):
-    builder = application().filled(skip_deferrable=stage == S.ACCEPTED_DEFERRED).reach(stage)
+    city_level = {"expected_attendance": 6000, "rated_capacity": 8000} if stage == S.REPORTED_TO_CITY else {}
+    builder = application(**city_level).filled(skip_deferrable=stage == S.ACCEPTED_DEFERRED).reach(stage)
     before = builder.build()
     items = [] if stage == S.SUBMITTED else [{"kind": "section", "key": "fire_safety"}]
     builder.returned("请补正消防安全措施", items=items)

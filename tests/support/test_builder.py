@@ -138,7 +138,9 @@ def test_with_lineup_makes_bands_of_songs():
 @pytest.mark.parametrize("state", sorted(set(S.values) - {S.PROVISIONALLY_APPROVED}))
 def test_reach_walks_the_workflow_to_every_state(state):
     # 容缺 needs documents left to defer; every other path starts from a complete application.
-    app = application().filled(skip_deferrable=state == S.ACCEPTED_DEFERRED).reach(state).build()
+    # Only a city-level application is reported to the city bureau (Order 505 Art. 12).
+    city_level = {"expected_attendance": 6000, "rated_capacity": 8000} if state == S.REPORTED_TO_CITY else {}
+    app = application(**city_level).filled(skip_deferrable=state == S.ACCEPTED_DEFERRED).reach(state).build()
     assert app.state == state
     if state != S.DRAFT:
         assert_walked(app)
