@@ -61,6 +61,9 @@ def application_list_queryset(user) -> QuerySet:
     """The rows a list page shows, with what each row needs loaded up front (no query per row)."""
     queryset = Application.objects.select_related(
         "event", "event__venue", "organisation", "district", "assigned_reviewer",
+        # who decides (Application.deciding_authority: the city above the district, by the catalogue's
+        # threshold) is read per row by the clocks
+        "district__parent", "catalogue",
     )
     return applications_visible_to(user, queryset=queryset)
 

@@ -261,6 +261,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EventKindEnum": "events.models.Event.Kind",
         "VenueExitKindEnum": "events.models.VenueExit.Kind",
+        "VenueKindEnum": "events.models.Venue.Kind",
         "OrganisationKindEnum": "events.models.Organisation.Kind",
         "ChecklistItemKindEnum": "approvals.applications.serializers.CHECKLIST_ITEM_KINDS",
     },

@@ -32,6 +32,7 @@ from tests.plans.factories import fill_application
 
 EMAIL_TASK = "notifications.tasks.notification_email_send"
 RENDER_TASK = "plans.tasks.plan_render_task"
+REQUEST_TASK = "plans.request"  # the approval queues the plan request; the worker then queues the render
 REASSESS_TASK = "approvals.tasks.reassess"
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("redis_server_binary")]
@@ -99,15 +100,14 @@ def test_broker_down_the_work_waits_in_the_outbox_and_runs_once_when_it_is_back(
     assert len(mail.outbox) == 0
     pending = OutboxMessage.objects.filter(published_at__isnull=True)
     waiting = Counter(pending.values_list("task_name", flat=True))
-    # Every e-mail, the render, and the re-assessments the changes asked for (one per change; the task is
+    # Every e-mail, the plan request, and the re-assessments the changes asked for (one per change; the task is
     # idempotent): all waiting, nothing else.
-    assert waiting.pop(EMAIL_TASK) == emails.count() and waiting.pop(RENDER_TASK) == 1, waiting
+    assert waiting.pop(EMAIL_TASK) == emails.count() and waiting.pop(REQUEST_TASK) == 1, waiting
     assert set(waiting) == {REASSESS_TASK} and pending.count() == OutboxMessage.objects.count()
     # The first failed publish opened the breaker: the rest waited for the relay without paying the broker's
     # connection retries one message at a time inside the requests.
     assert sum(m.attempts for m in pending) == 1 and pending.filter(attempts=1).get().last_error
-    version = PlanVersion.objects.get(application=application)
-    assert version.status == PlanVersion.Status.QUEUED
+    assert not PlanVersion.objects.filter(application=application).exists()  # the request runs in the worker
 
     # --- the broker is back: the relay publishes, a real worker runs everything once --------------------------
     server = start_redis_server(dead_broker)
