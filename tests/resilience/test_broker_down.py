@@ -123,7 +123,8 @@ def test_broker_down_the_work_waits_in_the_outbox_and_runs_once_when_it_is_back(
             def everything_done() -> bool:
                 # The re-assessment waited in the outbox too: when it changes what the plan shows, the queued
                 # version is superseded and the current content rendered — users need the one ready PDF.
-                return latest_plan().status == PlanVersion.Status.READY and \
+                plan = latest_plan()  # None until the worker ran the queued plan request
+                return plan is not None and plan.status == PlanVersion.Status.READY and \
                     not emails.filter(emailed_at__isnull=True).exists() and \
                     not StaleAssessment.objects.filter(application_id=application.pk).exists()
 
