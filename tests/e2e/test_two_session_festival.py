@@ -1,6 +1,7 @@
 """Journey 3 (sessions, 场次), in a real browser: an organizer enters a festival of two evenings, the second
 of 6,000 people, and submits; the application then shows both sessions and the city-level flag (需市级决定),
-and the district's reviewer sees both sessions. (The lead extends this to the city route and the permit.)"""
+and the district's reviewer sees both sessions. It then goes the city route (the largest session decides, Order 505 Art. 12): the district accepts, reviews and
+reports it, the city bureau approves, and the permit lists both sessions."""
 from datetime import timedelta
 
 import pytest
@@ -11,11 +12,19 @@ from tests import factories
 from tests.support import builder
 
 from .conftest import DESKTOP, MOBILE, login
+from .test_review_journey import sign_out, state_of, submit_panel_form
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_two_session_festival_is_city_level_and_lists_both_sessions(browser_page, browser, live_server):
+@pytest.fixture
+def no_fuse_flags(monkeypatch):
+    # The risk model's hard rules are its own tests'; this journey is about sessions and who decides.
+    monkeypatch.setattr("approvals.risk.bridge.fuse_flags_blocking_approval", lambda application: [])
+
+
+def test_two_session_festival_is_city_level_and_lists_both_sessions(browser_page, browser, live_server,
+                                                                    no_fuse_flags):
     page = browser_page
     organizer = factories.OrganizerUserFactory(username="festival-e2e", full_name="李主办")
     venue = factories.VenueFactory(owner=organizer.organisation, name="湖滨草坪")
@@ -75,6 +84,7 @@ def test_two_session_festival_is_city_level_and_lists_both_sessions(browser_page
     try:
         officer = context.new_page()
         officer.set_default_timeout(60_000)
+        officer.on("dialog", lambda dialog: dialog.accept())  # the decision buttons ask to confirm (data-confirm)
         login(officer, live_server, reviewer.username, factories.PASSWORD)
         officer.goto(f"{live_server.url}/applications/{application.pk}/")
         officer.wait_for_selector("[data-testid=sessions-table]")
@@ -82,5 +92,25 @@ def test_two_session_festival_is_city_level_and_lists_both_sessions(browser_page
         assert "第一晚" in text and "第二晚" in text
         assert f"{second.isoformat()} 19:00" in text
         assert "需市级决定" in officer.locator("header").inner_text()
+
+        # The district accepts and reviews, and reports it to the city bureau with its opinion.
+        submit_panel_form(officer, "accept")
+        submit_panel_form(officer, "start_review")
+        submit_panel_form(officer, "report_to_city", opinion="两晚安保力量按第二晚 6000 人配置，分局同意，报市局审批。")
+        assert state_of(officer) == "待市局决定"
+        sign_out(officer)
+
+        # The city bureau approves: the permit is the city's and lists both evenings.
+        city = builder.city_supervisor_for(application)
+        login(officer, live_server, city.username, factories.PASSWORD)
+        officer.goto(f"{live_server.url}/applications/{application.pk}/")
+        submit_panel_form(officer, "approve")
+        assert state_of(officer) == "已许可"
+        officer.click("[data-testid=permit-link]")
+        assert officer.locator("[data-testid=permit-authority]").inner_text() == application.district.parent.name
+        permit = officer.locator("[data-testid=sessions-table]").inner_text()
+        assert "第一晚" in permit and "第二晚" in permit and "6000" in permit and "3500" in permit
     finally:
         context.close()
+    application.refresh_from_db()
+    assert application.state == ApplicationState.APPROVED and application.permit.authority == application.district.parent
