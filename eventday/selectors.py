@@ -50,7 +50,7 @@ def event_for_user(user, pk) -> Event:
 
 def user_may_operate(user, event: Event) -> bool:
     """Police of the event's district (or its city): acknowledge alerts, log incidents, suspend."""
-    return user.has_perm(approval_access.REVIEW, event.application)
+    return event.application.user_may(user, approval_access.REVIEW)
 
 
 def event_list_queryset(user) -> QuerySet:
@@ -334,7 +334,7 @@ def may_report_tickets(user, event: Event) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_police or user.is_superuser:
-        return user.has_perm(approval_access.REVIEW, event.application)
+        return event.application.user_may(user, approval_access.REVIEW)
     return bool(user.organisation_id) and (
         (user.organisation_id == event.organisation_id and user.has_role(roles.ORGANIZER))
         or (user.organisation_id == event.security_company_id and user.has_role(roles.SECURITY_COMPANY)))

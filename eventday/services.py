@@ -468,7 +468,7 @@ def session_tickets_record(*, event: Event, user, tickets_issued: int, session=N
 
 
 def _ensure_operator(user, event: Event) -> None:
-    if not user.has_perm(approval_access.REVIEW, event.application):
+    if not event.application.user_may(user, approval_access.REVIEW):
         raise PermissionDenied(_("只有本辖区公安民警可以执行此操作。"))
 
 

@@ -46,7 +46,7 @@ def plan_build(application_id: int) -> tuple[Application, dict, str]:
 
 def plan_may_regenerate(user, application: Application) -> bool:
     """Police reviewers and the applicant organisation; other readers (culture, security company) may not."""
-    return user.has_perm(access.REVIEW, application) or user.has_perm(access.CHANGE, application)
+    return application.user_may(user, access.REVIEW) or application.user_may(user, access.CHANGE)
 
 
 def _enqueue(version: PlanVersion) -> None:

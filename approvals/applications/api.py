@@ -54,7 +54,7 @@ WRITE_ERRORS = {400: ERROR_400, 403: ERROR_403, 404: ERROR_404}
 def _writable(request, pk) -> Application:
     """The application if the user may see it (else 404) and change it (else 403), checked before the input."""
     application = application_for_user(request.user, pk)
-    if not request.user.has_perm(access.CHANGE, application):
+    if not application.user_may(request.user, access.CHANGE):
         raise PermissionDenied(_("您无权修改此申请。"))
     return application
 

@@ -299,26 +299,20 @@ class Application(ConcurrentTransitionMixin, models.Model):
     # ------------------------------------------------------------------------------------------ helpers
 
     def user_may(self, user, perm: str) -> bool:
-        """Object permission, with one guardian checker per user cached on this instance (services re-read
-        the row under a lock, so the cache never outlives one action)."""
+        """Object permission (guardian's grants, read in one query per user and cached on this instance:
+        services re-read the row under a lock, so the cache never outlives one action)."""
         if user is None or not user.is_authenticated:
             return False
-        from guardian.core import ObjectPermissionChecker
+        from .. import access
 
-        checkers = self.__dict__.setdefault("_permission_checkers", {})
-        checker = checkers.get(user.pk)
-        if checker is None:
-            checker = checkers[user.pk] = ObjectPermissionChecker(user)
-        return checker.has_perm(perm.split(".", 1)[-1], self)
+        held = self.__dict__.setdefault("_perms_held", {})
+        if user.pk not in held:
+            held[user.pk] = access.perms_held(user, self)
+        return perm.split(".", 1)[-1] in held[user.pk]
 
     def level_order(self) -> list[str]:
         """The risk model's level codes, most severe first (read once per instance)."""
-        order = self.__dict__.get("_level_order")
-        if order is None:
-            from riskassess.selectors import level_order
-
-            order = self.__dict__["_level_order"] = level_order()
-        return order
+        return list(self.level_rules())  # the rules come most severe first, keyed by code
 
     @property
     def sign_off_level(self) -> str:

@@ -72,7 +72,7 @@ def application_for_user(user, pk, perm: str = VIEW) -> Application:
     """One application the user may see, or 404 (never 403: another organisation's id reveals nothing)."""
     queryset = Application.objects.select_related(
         "event", "event__venue", "event__venue__district", "event__security_company", "organisation",
-        "district", "catalogue", "assigned_reviewer", "created_by",
+        "district", "district__parent", "catalogue", "assigned_reviewer", "created_by",
     )
     try:
         return applications_visible_to(user, perm=perm, queryset=queryset).get(pk=pk)
@@ -259,6 +259,37 @@ def application_detail_contents(application: Application) -> Application:
         Prefetch("versions", queryset=DocumentVersion.objects.select_related("uploaded_by").order_by("-number")),
     )
     return application
+
+
+def application_panel_contents(application: Application) -> Application:
+    """What the detail page's clocks, workflow panel and correction notice read (approvals.clocks, workflow)."""
+    from django.db.models import prefetch_related_objects
+
+    from ..workflow.models import CorrectionRequest
+
+    prefetch_related_objects(
+        [application],
+        Prefetch("correction_requests", queryset=CorrectionRequest.objects.select_related("requested_by")),
+        "clock_extensions", deferred_commitments_prefetch(),
+    )
+    return application
+
+
+def deferred_commitments_prefetch():
+    from django.db.models import Prefetch
+
+    from ..models import DeferredCommitment
+
+    return Prefetch("deferred_commitments",
+                    queryset=DeferredCommitment.objects.prefetch_related("documents__document_type"))
+
+
+def deferred_commitments_of(application: Application) -> list:
+    """The application's 容缺 commitments with their documents (read once per instance)."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([application], deferred_commitments_prefetch())
+    return list(application.deferred_commitments.all())
 
 
 def application_audit_history(application: Application) -> QuerySet:

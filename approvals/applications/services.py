@@ -38,7 +38,7 @@ def audit(application, *, actor, action="", reason="", snapshot=None, transition
 
 
 def _ensure_editable(application: Application, user) -> None:
-    if not user.has_perm(access.CHANGE, application):
+    if not application.user_may(user, access.CHANGE):
         raise PermissionDenied(_("您无权修改此申请。"))
     if not application.is_editable_by_organizer:
         raise ValidationError(_("申请已提交（%(state)s），不能再修改；如需更正请等待退回。")
@@ -208,7 +208,7 @@ def _apply_sessions(event: Event, sessions, *, shorthand: bool, stored: list[dic
 def document_upload(*, application: Application, user, document_type_code: str, uploaded) -> DocumentVersion:
     """Store a new version of one document; older versions stay. A refused file changes nothing."""
     application = _lock(application)
-    if not user.has_perm(access.CHANGE, application):
+    if not application.user_may(user, access.CHANGE):
         raise PermissionDenied(_("您无权修改此申请。"))
     try:
         document = application.documents.select_for_update().select_related("document_type").get(

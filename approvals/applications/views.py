@@ -46,7 +46,7 @@ def _page(request, queryset, per_page, paginator=Paginator):
 def _editable(request, pk):
     """The application for an edit page: 404 if the user may not see it, 403 if it may see but not edit."""
     application = selectors.application_for_user(request.user, pk)
-    if not request.user.has_perm(access.CHANGE, application):
+    if not application.user_may(request.user, access.CHANGE):
         raise PermissionDenied(_("您无权修改此申请。"))
     return application
 
@@ -216,7 +216,7 @@ def application_detail(request, pk):
 def _checklist_context(request, application) -> dict:
     """Expects the application's contents loaded (selectors.application_with_contents). The checklist names
     every document and section: only for those who read the whole plan (approvals.dossier.PLAN)."""
-    can_change = request.user.has_perm(access.CHANGE, application)
+    can_change = application.user_may(request.user, access.CHANGE)
     if dossier_parts.PLAN not in dossier_parts.dossier_for(request.user, application):
         return {"checklist": None, "gaps": [], "done_count": 0, "can_change": can_change}
     items = application_checklist(application)
@@ -269,7 +269,7 @@ def _detail_context(request, application, **extra):
     """Only the parts of the dossier the user may see (approvals.dossier): the rest is not even loaded into
     the template."""
     dossier = dossier_parts.dossier_for(request.user, application)
-    selectors.application_detail_contents(application)
+    selectors.application_panel_contents(selectors.application_detail_contents(application))
     _mark_applicable_documents(application)
     audit_entries = dossier.audit_entries(_audit_rows(application)) if dossier.any_audit else []
     section_rows = [row for row in _section_rows(application) if dossier.may_see_section(row["entry"].section.code)]

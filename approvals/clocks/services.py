@@ -54,6 +54,14 @@ def policy_for(authority) -> ClockPolicy:
     return Policies().of(authority)
 
 
+def _application_policy(application, policies: Policies | None = None) -> ClockPolicy:
+    # Read once per instance: the page's clocks, its extension button and the panel all ask.
+    policy = application.__dict__.get("_clock_policy")
+    if policy is None:
+        policy = application.__dict__["_clock_policy"] = (policies or Policies()).of(_deciding_authority(application))
+    return policy
+
+
 def _local_date(moment) -> date:
     return timezone.localtime(moment).date()
 
@@ -88,11 +96,11 @@ def _pause(correction) -> deadlines.Pause:
             _local_date(correction.resubmitted_at) if correction.resubmitted_at else None)
 
 
-def _acceptance_clock(application, *, today, calendar, policy) -> Deadline | None:
+def _acceptance_clock(application, *, today, calendar, policy, corrections) -> Deadline | None:
     """行政许可法 Art. 32: accept, or give one complete notice of what is missing (a correction request),
     within `acceptance_days` working days. The notice stops the clock; resubmission starts it again."""
     accepted_at = application.accepted_at
-    before = [c for c in _corrections(application) if accepted_at is None or c.requested_at < accepted_at]
+    before = [c for c in corrections if accepted_at is None or c.requested_at < accepted_at]
     if any(c.open for c in before) or state_has(application.state, "organizer_may_edit"):
         return Deadline("acceptance", None, today, paused=True, remaining=policy.acceptance_days, working=True)
     start = max([_local_date(application.submitted_at)] + [_local_date(c.resubmitted_at) for c in before])
@@ -100,14 +108,14 @@ def _acceptance_clock(application, *, today, calendar, policy) -> Deadline | Non
     return Deadline("acceptance", due, today, working=True)
 
 
-def _decision_clock(application, *, today, calendar, policy) -> Deadline:
+def _decision_clock(application, *, today, calendar, policy, corrections) -> Deadline:
     """Order 505 Art. 14: decide within the bureau's days of acceptance. A correction after acceptance pauses
     it (the days from its request to its resubmission are not counted); an approved extension adds its days."""
     working = policy.decision_days_are_working_days
     accepted_on = _local_date(application.accepted_at)
     base = application.decision_due_date or deadlines.decision_due_date(
         accepted_on, days=policy.effective_decision_days, working_days=working, calendar=calendar)
-    pauses = [_pause(c) for c in _corrections(application) if c.requested_at >= application.accepted_at]
+    pauses = [_pause(c) for c in corrections if c.requested_at >= application.accepted_at]
     closed = [p for p in pauses if p[1] is not None]
     paused_days = sum(deadlines.clock_days_between(start, end, working=working, calendar=calendar)
                       for start, end in closed)
@@ -142,14 +150,15 @@ def application_clocks(application, *, today: date | None = None, calendar: Work
         clocks.append(Deadline("lead", deadlines.latest_deferred_due_date(
             event_on, days_before_event=application.catalogue.submission_lead_days), today))
         return clocks
+    corrections = _corrections(application)
     accepting = state_has(state, "undecided") and not state_has(state, "deciding")
     deciding = state_has(state, "deciding") and application.accepted_at is not None
     if accepting or deciding:
         calendar = calendar if calendar is not None else work_calendar()
-        policy = (policies or Policies()).of(_deciding_authority(application))
+        policy = _application_policy(application, policies)
         clock = _acceptance_clock if accepting else _decision_clock
-        clocks.append(clock(application, today=today, calendar=calendar, policy=policy))
-    clocks += [Deadline("correction", c.due_date, today) for c in _corrections(application) if c.open]
+        clocks.append(clock(application, today=today, calendar=calendar, policy=policy, corrections=corrections))
+    clocks += [Deadline("correction", c.due_date, today) for c in corrections if c.open]
     if state_has(state, "in_progress"):
         deferred = getattr(application, "clock_deferred_due", None)
         if deferred is None:
@@ -214,10 +223,10 @@ def extension_refusal(application) -> str | None:
     """Why the decision clock of this application may not be extended (now), or None."""
     if not state_has(application.state, "deciding"):
         return _("只有受理后、作出决定前的决定时限可以延长。")
-    policy = policy_for(_deciding_authority(application))
+    policy = _application_policy(application)
     if not policy.extension_days:
         return _("本机关的审批时限设置不允许延长决定期限。")
-    if application.clock_extensions.exists():
+    if application.clock_extensions.all():  # the page prefetched them
         return _("决定期限已申请过延长（只能延长一次）。")
     return None
 

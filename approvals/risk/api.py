@@ -100,7 +100,7 @@ def _with_override(assessment: Assessment) -> Assessment:
 
 def _reviewable(request, pk):
     application = application_for_user(request.user, pk)
-    if not request.user.has_perm(access.REVIEW, application):
+    if not application.user_may(request.user, access.REVIEW):
         raise PermissionDenied(_("只有审批民警可以进行风险评估。"))
     return application
 

@@ -463,7 +463,7 @@ def override_level(*, application, actor, level, reason) -> Assessment:
     Raising it is any reviewer's call; setting it below the computed level is a supervisor's decision, refused
     by field to anyone else. Returns the new assessment made under the override."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not actor.has_perm(access.REVIEW, application):
+    if not application.user_may(actor, access.REVIEW):
         raise PermissionDenied(_("只有审批民警可以调整安保等级。"))
     previous = latest_assessment(application)
     version = current_model_version()

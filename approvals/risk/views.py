@@ -66,9 +66,10 @@ def deployment_rows(deployment: dict) -> list[dict]:
 def _page(request, application, *, forecast_form=None, override_form=None, status=200):
     assessment = risk.latest_assessment(application)
     current = current_model_version()
-    version = assessment.model_version if assessment else current
+    # The current version has its dimensions and levels loaded: reuse it when the assessment was made with it.
+    version = current if assessment is None or assessment.model_version_id == current.pk else assessment.model_version
     levels = list(current.levels.all())
-    can_review = request.user.has_perm(access.REVIEW, application)
+    can_review = application.user_may(request.user, access.REVIEW)
     initial_forecast = assessment.forecast if assessment else {}
     context = {
         # What of the risk the user reads (the company: the deployment only; the reasons: police only).
@@ -94,7 +95,7 @@ def risk_detail(request, pk):
 
 def _reviewable(request, pk):
     application = application_for_user(request.user, pk)
-    if not request.user.has_perm(access.REVIEW, application):
+    if not application.user_may(request.user, access.REVIEW):
         raise PermissionDenied(_("只有审批民警可以进行风险评估。"))
     return application
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from approvals import workflow
 from approvals.models import ApplicationState, Permit
 from approvals.applications.requirements import requirements_for
+from approvals.applications.selectors import deferred_commitments_of
 
 register = template.Library()
 
@@ -35,7 +36,7 @@ def workflow_panel(application, request) -> dict:
         panel["reviewers"] = workflow.reviewer_choices(application)
     if "assign_culture_vetting" in panel["actions"]:
         panel["officials"] = workflow.culture_official_choices()
-    for commitment in application.deferred_commitments.prefetch_related("documents__document_type"):
+    for commitment in deferred_commitments_of(application):
         outstanding = commitment.outstanding_documents()
         panel["commitments"].append({
             "commitment": commitment, "outstanding": outstanding,

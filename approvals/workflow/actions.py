@@ -33,6 +33,7 @@ from ..models import (
     ChangeRequest, PartyAssignment, Permit, Refusal, Suspension,
 )
 from ..applications.requirements import Requirements, requirements_for
+from ..applications.selectors import deferred_commitments_of
 from ..applications.services import audit
 from . import fsm
 from .states import state_has, with_trait
@@ -226,8 +227,8 @@ def approval_blockers(application: Application) -> list[str]:
     from ..risk.bridge import fuse_flags_blocking_approval
 
     reasons = list(application.vetting_blockers())
-    unsigned = application.deferred_commitments.filter(signed_at__isnull=True)
-    if any(not c.is_fulfilled for c in unsigned.prefetch_related("documents")):
+    unsigned = [c for c in deferred_commitments_of(application) if c.signed_at is None]
+    if any(not c.is_fulfilled for c in unsigned):
         reasons.append(_("容缺承诺书尚未由申请单位签署。"))
     reasons += [str(r) for r in fuse_flags_blocking_approval(application)]
     if application.event.start_at <= timezone.now():
@@ -1035,8 +1036,13 @@ def change_deciding_authority(application: Application, largest_before: int, lar
 
 
 def pending_change(application: Application):
-    return application.change_requests.filter(status=ChangeRequest.Status.PENDING).select_related(
-        "venue", "previous_venue", "deciding_authority", "filed_by").first()
+    """The change request awaiting a decision, or None; read once per instance (the page's panel, its action
+    registry and its banner all ask; services re-read the application under a lock, so never a stale one)."""
+    if "_pending_change" not in application.__dict__:
+        application.__dict__["_pending_change"] = application.change_requests.filter(
+            status=ChangeRequest.Status.PENDING).select_related(
+            "venue", "previous_venue", "deciding_authority", "filed_by").first()
+    return application.__dict__["_pending_change"]
 
 
 def change_refusal(application: Application, user, change=None) -> str | None:

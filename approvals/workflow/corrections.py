@@ -91,7 +91,9 @@ def _song_label(song, performer) -> str:
 def correctable_items(application: Application) -> list[ItemGroup]:
     """Everything a reviewer may ask to have corrected, grouped by kind, in the order the application shows it."""
     from ..applications.requirements import requirements_for
+    from ..applications.selectors import application_with_contents
 
+    application_with_contents(application)  # a no-op where the page loaded them (the detail page)
     event = application.event
     sessions = _stored_sessions(event)
     groups = {kind: ItemGroup(kind, str(kind.label)) for kind in Kind}
@@ -102,14 +104,14 @@ def correctable_items(application: Application) -> list[ItemGroup]:
                                   for n, s in enumerate(sessions, start=1)]
     groups[Kind.SECTION].items = [
         Item(Kind.SECTION, e.section.code, f"{e.section.number}. {e.section.title}")
-        for e in application.sections.select_related("section").order_by("section__number")]
+        for e in sorted(application.sections.all(), key=lambda e: e.section.number)]
     groups[Kind.DOCUMENT].items = [
         Item(Kind.DOCUMENT, d.document_type.code, f"{d.document_type.number}. {d.document_type.name}")
         for d in sorted(requirements_for(application).to_upload, key=lambda d: d.document_type.number)]
     groups[Kind.PARTY].items = [
         Item(Kind.PARTY, a.party.code, a.party.name)
-        for a in application.parties.select_related("party").order_by("party__number") if a.party.named_by_organizer]
-    performers = list(event.performers.prefetch_related("songs").order_by("order", "id"))
+        for a in sorted(application.parties.all(), key=lambda a: a.party.number) if a.party.named_by_organizer]
+    performers = sorted(event.performers.all(), key=lambda p: (p.order, p.pk))
     if event.has_performances or performers:
         groups[Kind.PERFORMER].items = [Item(Kind.PERFORMER, str(p.pk), p.name) for p in performers] + [
             Item(Kind.PERFORMER, NEW, _("新增演出者"))]
@@ -207,8 +209,11 @@ def open_correction(application: Application) -> CorrectionRequest | None:
 
 def latest_correction(application: Application) -> CorrectionRequest | None:
     """The newest correction request, open or answered."""
-    return (application.correction_requests.select_related("requested_by")
-            .order_by("-requested_at", "-id").first())
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    prefetch_related_objects([application], Prefetch(
+        "correction_requests", queryset=CorrectionRequest.objects.select_related("requested_by")))
+    return max(application.correction_requests.all(), key=lambda c: (c.requested_at, c.pk), default=None)
 
 
 def scope(application: Application) -> frozenset | None:

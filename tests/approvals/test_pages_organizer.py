@@ -543,7 +543,7 @@ def test_vetting_is_reset_when_a_vetted_performer_is_changed(organizer_client, d
     assert performer.vetting_status == VettingStatus.PENDING and performer.vetting_reason == ""
 
 
-DETAIL_QUERIES = 28  # whatever the number of documents, versions, performers, songs and sessions (+ the
+DETAIL_QUERIES = 27  # whatever the number of documents, versions, performers, songs and sessions (+ the
 # weather rules of the risk model and the correction notice)
 
 
