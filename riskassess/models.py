@@ -16,6 +16,17 @@ from .facts import CrowdParameters, DimensionSpec, FactorSpec, LevelSpec, ModelP
 from .scoring import FACTOR_CODES
 
 
+
+class NamedInBothLanguages:
+    """A model row with name_zh / name_en: named in the reader's language (events.bilingual)."""
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_zh, self.name_en)
+
 class RiskModelVersion(models.Model):
     """One published set of weights, thresholds and crowd figures. Exactly one is current."""
 
@@ -80,7 +91,7 @@ class RiskModelVersion(models.Model):
         )
 
 
-class RiskDimension(models.Model):
+class RiskDimension(NamedInBothLanguages, models.Model):
     version = models.ForeignKey(RiskModelVersion, on_delete=models.CASCADE, related_name="dimensions")
     code = models.SlugField(_("代码"), max_length=30)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
@@ -94,15 +105,9 @@ class RiskDimension(models.Model):
         ordering = ["version", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="risk_dimension_code_per_version")]
 
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return pick_language(self.name_zh, self.name_en)
 
 
-class RiskFactor(models.Model):
+class RiskFactor(NamedInBothLanguages, models.Model):
     """One explicit factor; its code names the scoring function that reads it (riskassess/scoring.py)."""
 
     version = models.ForeignKey(RiskModelVersion, on_delete=models.CASCADE, related_name="factors")
@@ -120,19 +125,13 @@ class RiskFactor(models.Model):
         ordering = ["version", "dimension__order", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="risk_factor_code_per_version")]
 
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return pick_language(self.name_zh, self.name_en)
 
     def clean(self):
         if self.dimension_id and self.version_id and self.dimension.version_id != self.version_id:
             raise ValidationError({"dimension": _("维度必须属于同一模型版本。")})
 
 
-class RiskLevel(models.Model):
+class RiskLevel(NamedInBothLanguages, models.Model):
     """A security level: its threshold on the total, staffing ratio and egress band, and the rules that follow
     from it (whether a supervisor must sign, whether 先批后审 is open): all data, edited in the admin."""
 
@@ -160,15 +159,9 @@ class RiskLevel(models.Model):
         ordering = ["version", "-min_total"]
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="risk_level_code_per_version")]
 
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return pick_language(self.name_zh, self.name_en)
 
 
-class WeatherRule(models.Model):
+class WeatherRule(NamedInBothLanguages, models.Model):
     """A weather rule of a model version: a forecast reading at or beyond its threshold, for the kinds of event
     and the setting it names, raises a fuse flag (熔断标记) unless the plan states its measures. The first one is the
     heat rule for outdoor sports (the athletics association's 2025 熔断 rule after the 2021 Baiyin ultramarathon);
@@ -206,12 +199,6 @@ class WeatherRule(models.Model):
         ordering = ["version", "code"]
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="risk_weather_rule_code_per_version")]
 
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return pick_language(self.name_zh, self.name_en)
 
     def clean(self):
         kinds = self.event_kinds

@@ -572,12 +572,17 @@ def _temperature_words(t: float) -> str:
     return gettext_noop("气温在正常范围。")
 
 
-def forecast_temperature(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
-    exposure = 0.3 if facts.venue.indoor else 1.0
+def _forecast_score(facts: EventFacts, reading: str, severity, indoor_exposure: float) -> float:
+    """A weather factor: the reading's severity, damped indoors; 0.3 with no forecast; the worst session's."""
+    exposure = indoor_exposure if facts.venue.indoor else 1.0
     if len(facts.sessions) <= 1:  # one forecast: no session to compare
-        t = facts.forecast.max_temperature_c
-        return (0.3 if t is None else _temperature_severity(t) * exposure)
-    return _forecast_worst(facts, "max_temperature_c", _temperature_severity, exposure)[0]
+        value = getattr(facts.forecast, reading)
+        return 0.3 if value is None else severity(value) * exposure
+    return _forecast_worst(facts, reading, severity, exposure)[0]
+
+
+def forecast_temperature(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
+    return _forecast_score(facts, "max_temperature_c", _temperature_severity, 0.3)
 
 
 def _temperature_texts(facts, figures, params):
@@ -598,11 +603,7 @@ def _rain_words(mm: float) -> str:
 
 
 def forecast_rain(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
-    exposure = 0.3 if facts.venue.indoor else 1.0
-    if len(facts.sessions) <= 1:
-        mm = facts.forecast.precipitation_mm
-        return (0.3 if mm is None else _rain_severity(mm) * exposure)
-    return _forecast_worst(facts, "precipitation_mm", _rain_severity, exposure)[0]
+    return _forecast_score(facts, "precipitation_mm", _rain_severity, 0.3)
 
 
 def _rain_texts(facts, figures, params):
@@ -623,11 +624,7 @@ def _wind_words(ms: float) -> str:
 
 
 def forecast_wind(facts: EventFacts, figures: CrowdFigures, params: ModelParameters) -> float:
-    exposure = 0.2 if facts.venue.indoor else 1.0
-    if len(facts.sessions) <= 1:
-        ms = facts.forecast.wind_speed_ms
-        return (0.3 if ms is None else _wind_severity(ms) * exposure)
-    return _forecast_worst(facts, "wind_speed_ms", _wind_severity, exposure)[0]
+    return _forecast_score(facts, "wind_speed_ms", _wind_severity, 0.2)
 
 
 def _wind_texts(facts, figures, params):

@@ -31,6 +31,20 @@ def _user(username):
     return User.objects.filter(username=username).first()
 
 
+
+def _under_review_on_the_lawn(reviewer, *, staff: int, facts: dict):
+    """A new application of the demo organizer on the lakeside lawn, filled, submitted, accepted and under review
+    (start_at / end_at given as offsets from now)."""
+    organizer = _user("organizer")
+    now = timezone.now().replace(second=0, microsecond=0)
+    application = services.application_create(user=organizer, facts={
+        **facts, "venue": Venue.objects.filter(name="湖滨音乐节草坪").first(),
+        "start_at": now + facts["start_at"], "end_at": now + facts["end_at"]})
+    demo._fill(application, organizer, staff=staff, upload_deferrable=True)
+    application = services.application_submit(application=application, user=organizer)
+    application = workflow.application_accept(application=application, actor=reviewer)
+    return workflow.application_start_review(application=application, actor=reviewer)
+
 def _by_name(name):
     return Application.objects.select_related("event").filter(event__name=name).first()
 
@@ -165,18 +179,11 @@ def advance_demo_applications(stdout) -> None:
 
     # 滨湖电音派对: a new application, refused (不予许可).
     if not _by_name(REJECTED_DEMO) and _user("organizer"):
-        organizer = _user("organizer")
-        venue = Venue.objects.filter(name="湖滨音乐节草坪").first()
-        now = timezone.now().replace(second=0, microsecond=0)
-        party = services.application_create(user=organizer, facts={
-            "name": REJECTED_DEMO, "kind": "music_festival", "venue": venue, "start_at": now + timedelta(days=35, hours=8),
-            "end_at": now + timedelta(days=36, hours=2), "expected_attendance": 4800, "rated_capacity": 6000,
+        party = _under_review_on_the_lawn(reviewer, staff=30, facts={
+            "name": REJECTED_DEMO, "kind": "music_festival", "start_at": timedelta(days=35, hours=8),
+            "end_at": timedelta(days=36, hours=2), "expected_attendance": 4800, "rated_capacity": 6000,
             "ticketed": True, "temporary_structures": 4, "has_performances": False, "alcohol_served": True,
             "description": "通宵电子音乐派对，现场售酒。"})
-        demo._fill(party, organizer, staff=30, upload_deferrable=True)
-        party = services.application_submit(application=party, user=organizer)
-        party = workflow.application_accept(application=party, actor=reviewer)
-        party = workflow.application_start_review(application=party, actor=reviewer)
         workflow.application_reject(
             application=party, actor=reviewer,
             reason="通宵举办且现场售酒，安保力量（30人）远低于最低配置，夜间疏散方案不可行。")
@@ -185,18 +192,11 @@ def advance_demo_applications(stdout) -> None:
     # 湖滨跨年倒计时晚会: 9,000 people, accepted and reviewed by the district and reported to the city bureau,
     # where it waits (the city user's inbox shows it as 待市局决定).
     if not _by_name(REPORTED_DEMO) and _user("organizer"):
-        organizer = _user("organizer")
-        venue = Venue.objects.filter(name="湖滨音乐节草坪").first()
-        now = timezone.now().replace(second=0, microsecond=0)
-        gala = services.application_create(user=organizer, facts={
-            "name": REPORTED_DEMO, "kind": "other", "venue": venue, "start_at": now + timedelta(days=28, hours=10),
-            "end_at": now + timedelta(days=28, hours=14), "expected_attendance": 9000, "rated_capacity": 12000,
+        gala = _under_review_on_the_lawn(reviewer, staff=240, facts={
+            "name": REPORTED_DEMO, "kind": "other", "start_at": timedelta(days=28, hours=10),
+            "end_at": timedelta(days=28, hours=14), "expected_attendance": 9000, "rated_capacity": 12000,
             "ticketed": True, "temporary_structures": 3, "has_performances": False, "alcohol_served": False,
             "description": "跨年倒计时文艺晚会，分区售票入场。"})
-        demo._fill(gala, organizer, staff=240, upload_deferrable=True)
-        gala = services.application_submit(application=gala, user=organizer)
-        gala = workflow.application_accept(application=gala, actor=reviewer)
-        gala = workflow.application_start_review(application=gala, actor=reviewer)
         workflow.application_report_to_city(
             application=gala, actor=reviewer,
             opinion="经实地核查，场地容量、出入口和安保力量（240人）满足要求，分局同意举办，报请市局审批。")

@@ -30,7 +30,6 @@ TRAITS = {
     "formal_plan": "the plan PDF is the approved document (it may be rendered)",
     "terminal": "closed: nothing more happens to it",
     "reported_to_city": "reported to the city bureau with the district's opinion: the city decides (Art. 12)",
-    "correctable": "the reviewer may still ask for a correction (补正) before the decision",
     "changeable": "the organizer may file a change request (变更) or a cancellation notice (Art. 20)",
 }
 
@@ -64,7 +63,7 @@ STATES = {info.state: info for info in (
            "undecided", "deciding", "vetting_open", "assignable", "in_progress", "deferred_watched"),
     _state(S.REPORTED_TO_CITY, pgettext_lazy("organizer state", "已报市局审批"),
            "undecided", "deciding", "vetting_open", "assignable", "in_progress", "deferred_watched",
-           "reported_to_city", "correctable"),
+           "reported_to_city"),
     _state(S.APPROVED, pgettext_lazy("organizer state", "已许可"),
            "changeable", "assignable", "in_progress", "deferred_watched", "permit_held", "permit_in_force", "live_on_event_day",
            "event_day_listed", "formal_plan"),

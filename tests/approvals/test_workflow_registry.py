@@ -210,7 +210,7 @@ def _state_tuples(path: pathlib.Path) -> list[int]:
 def test_no_literal_tuple_of_states_outside_the_workflow_package():
     offenders = {}
     for app in ("approvals", "plans", "eventday", "riskassess", "events", "notifications", "outbox", "accounts",
-                "config"):
+                "config", "siteplan"):
         for path in (ROOT / app).rglob("*.py"):
             relative = path.relative_to(ROOT).as_posix()
             if relative.startswith("approvals/workflow/") or "/migrations/" in relative:
@@ -225,6 +225,20 @@ def test_the_scan_finds_a_literal_tuple_of_states(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("X = (S.APPROVED, S.SUSPENDED)\nY = ['draft', 'returned']\nZ = ('approved', 'struck')\n")
     assert _state_tuples(sample) == [1, 2]
+
+
+def test_the_traits_and_the_transition_table_name_the_same_states():
+    """Two owners, one truth: the traits other modules ask (states.py) and the fsm table the services fire
+    (the model) never drift apart — a state added to one and not the other fails here."""
+    from approvals.workflow.states import with_trait
+
+    undecided = set(with_trait("undecided"))
+    assert fsm.sources("reject") == fsm.sources("approve_provisionally") == set(with_trait("deciding"))
+    assert fsm.sources("return_for_correction") == undecided - {ApplicationState.RETURNED}
+    assert fsm.sources("withdraw") == undecided | {ApplicationState.DRAFT}
+    assert fsm.sources("cancel") == set(with_trait("changeable"))
+    assert fsm.sources("suspend") == set(with_trait("permit_in_force"))
+    assert fsm.sources("report_to_city") | fsm.sources("approve") >= set(with_trait("reported_to_city"))
 
 
 def test_each_state_has_a_police_and_a_plain_organizer_label():
