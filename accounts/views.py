@@ -2,6 +2,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
+from . import roles
+
 
 @login_required
 def home(request):
@@ -10,4 +12,10 @@ def home(request):
         return redirect("approvals:inbox")
     if user.is_culture_official:
         return redirect("review:vetting_list")
+    if user.has_role(roles.ORGANIZER):
+        return redirect("approvals:list")
+    if user.has_role(roles.SECURITY_COMPANY):
+        return redirect("eventday:list")  # its guards staff the gates: the event day is its work
+    if user.is_staff:
+        return redirect("admin:index")
     return redirect("approvals:list")

@@ -62,9 +62,10 @@ def load_demo(stdout) -> None:
     application = getattr(event, "application", None)
     stdout.write(f"eventday: zones and gates for {event.name} "
                  f"({timezone.localtime(event.start_at):%Y-%m-%d %H:%M}), dashboard /eventday/events/{event.pk}/")
-    stdout.write(f"eventday: gate device token (shown once): {token}")
-    stdout.write(f"eventday: replay the day with: .venv/bin/python manage.py simulate_gates {event.pk} "
-                 f"--token {token} --speed 120")
+    # What the person starting the demo needs afterwards goes in the closing box (load_demo's `keep`).
+    keep = getattr(stdout, "keep", stdout.write)
+    keep(f"Gate device token (shown once): {token}")
+    keep(f"Replay the event day: .venv/bin/python manage.py simulate_gates {event.pk} --token {token} --speed 120")
     if application is not None and application.state not in services.LIVE_STATES:
         stdout.write(f"eventday: note: the application is {application.state}; counts are accepted only once it "
                      f"is approved.")

@@ -61,7 +61,8 @@ def add_service_errors(form, error: ValidationError, *, field_map=None) -> None:
 
 class EventFactsForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("活动名称"), max_length=200, validators=[validate_single_line])
-    kind = forms.ChoiceField(label=_("活动类型"), choices=Event.Kind.choices)
+    # No preselected kind: a temple fair saved as the first choice (a concert) was scored as one.
+    kind = forms.ChoiceField(label=_("活动类型"), choices=[("", _("请选择活动类型"))] + list(Event.Kind.choices))
     venue = forms.ModelChoiceField(label=_("场所"), queryset=Venue.objects.none(), required=False,
                                    empty_label=_("— 登记新场所 —"),
                                    help_text=_("选择本单位登记的场所，或在下方登记新场所。"))

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext as _
+from django.utils.translation import gettext, gettext as _, gettext_lazy
 
 from events.models import (
     AccountabilityRecord, Event, EventSession, Performer, Song, TrainingDrill, VenueExit, VettingStatus,
@@ -436,6 +436,27 @@ def reassess_pending(application_id: int) -> bool:
     # A change that arrived while this ran bumped requested_at: its marker stays for its own task.
     StaleAssessment.objects.filter(pk=marker.pk, requested_at=marker.requested_at).delete()
     return True
+
+
+# What started an assessment, in words (Assessment.trigger stores a code: "change:section", a transition's name…).
+TRIGGER_LABELS = {
+    "check": gettext_lazy("许可前核查"), "override": gettext_lazy("人工调整等级"), "batch": gettext_lazy("批量评估"),
+    "demo": gettext_lazy("演示数据"), "facts": gettext_lazy("活动信息修改"), "document": gettext_lazy("材料上传"),
+    "section": gettext_lazy("安保方案章节修改"), "lineup": gettext_lazy("演出阵容修改"), "siteplan": gettext_lazy("场地平面图修改"),
+    "forecast": gettext_lazy("天气预报更新"), "change": gettext_lazy("申请内容修改"), "": gettext_lazy("评估"),
+}
+
+
+def trigger_label(trigger: str) -> str:
+    """The words for an assessment's trigger: a known change, or the workflow action's label, else the code."""
+    from ..workflow.registry import REGISTRY
+
+    code = (trigger or "").removeprefix("change:")
+    if code in TRIGGER_LABELS:
+        return str(TRIGGER_LABELS[code])
+    if code in REGISTRY:
+        return str(REGISTRY[code].label)
+    return trigger
 
 
 def assessment_staleness(application) -> StaleAssessment | None:

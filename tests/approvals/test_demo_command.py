@@ -10,6 +10,11 @@ def test_load_demo_creates_users_for_every_role_and_applications(db, capsys):
     call_command("load_demo")
     output = capsys.readouterr().out
     assert DEMO_PASSWORD in output
+    # The logins and the gate token come last, in a box, not buried under the demo's steps.
+    lines = output.strip().splitlines()
+    assert len(lines) < 30 and lines[-1].startswith("=====")
+    box = lines[next(i for i, line in enumerate(lines) if line.startswith("=====")):]
+    assert any("organizer" in line for line in box) and any("Gate device token" in line for line in box)
     roles = set(User.objects.values_list("groups__name", flat=True))
     assert {"organizer", "reviewer", "supervisor", "culture_official", "security_company", "administrator"} <= roles
     assert User.objects.get(username="reviewer").check_password(DEMO_PASSWORD)

@@ -110,6 +110,14 @@ def test_create_page_offers_only_the_organisations_own_venues(organizer_client, 
     assert "登记新场所" in page
 
 
+def test_the_event_kind_is_chosen_not_preselected(organizer_client, organizer, venue):
+    page = organizer_client.get(reverse("approvals:create")).content.decode()
+    assert '<option value="" selected>' in page  # no kind preselected: a temple fair is not saved as a concert
+    response = organizer_client.post(reverse("approvals:create"), {**facts_post(venue), "kind": ""})
+    assert response.status_code == 200 and "该字段是必填项" in response.content.decode()
+    assert not Application.objects.exists()
+
+
 def test_create_with_an_own_venue_makes_a_draft_and_opens_it(organizer_client, organizer, venue):
     response = organizer_client.post(reverse("approvals:create"), facts_post(venue))
     application = Application.objects.get(organisation=organizer.organisation)

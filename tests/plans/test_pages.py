@@ -76,6 +76,21 @@ def test_regenerate_with_unchanged_content_keeps_the_version(client, with_plan):
     assert "第 1 版" in response.content.decode()
 
 
+def test_regenerate_on_the_application_page_carries_its_csrf_token(with_plan):
+    """The panel is an isolated include: its form must still get the token (it posted without one: 403)."""
+    import re
+
+    from django.test import Client
+
+    application, people = with_plan
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["organizer"])
+    page = client.get(reverse("approvals:detail", args=[application.pk])).content.decode()
+    form = page[page.index('action="%s"' % _url("regenerate", application)):]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form[:form.index("</form>")]).group(1)
+    assert client.post(_url("regenerate", application), {"csrfmiddlewaretoken": token}).status_code == 302
+
+
 def test_regenerate_from_htmx_returns_the_panel(client, with_plan):
     application, people = with_plan
     client.force_login(people["organizer"])

@@ -127,3 +127,12 @@ def test_page_in_english_translates_the_stored_texts_it_can(client, police, appl
     response = client.get(url(application))
     assert response.status_code == 200
     assert "Genre intensity" in response.content.decode()
+
+
+def test_the_history_says_what_started_each_assessment_in_words(client, police, application):
+    risk.assess_application(application=application, trigger="change:section")
+    risk.assess_application(application=application, trigger="accept")
+    client.force_login(police)
+    page = client.get(url(application)).content.decode()
+    assert "安保方案章节修改" in page and "受理" in page
+    assert "change:section" not in page and ">accept<" not in page

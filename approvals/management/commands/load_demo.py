@@ -28,15 +28,37 @@ class Command(BaseCommand):
             raise CommandError(
                 "load_demo creates users with a published password: it runs only with development settings "
                 "(DJANGO_SETTINGS_MODULE=config.settings.local) or with --i-know-this-is-not-production.")
+        out = DemoOutput(self.stdout, verbose=options["verbosity"] >= 2)
         if User.objects.filter(username="organizer").exists():
             self.stdout.write("Demo data already loaded.")
         else:
-            load_core_demo(self.stdout)
+            load_core_demo(out)
             for hook in DEMO_HOOKS:
-                hook(self.stdout)
-            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+                hook(out)
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo data loaded ({out.steps} steps; -v 2 lists them)." if not out.verbose else "Demo data loaded."))
+        lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
         for username, full_name, role, _org, _authority in DEMO_USERS + [("admin", "系统管理员", "administrator", 0, 0)]:
-            self.stdout.write(f"  {username:<11} {role:<17} {full_name}")
-        self.stdout.write("Start the portal (make demo, or manage.py runserver) and sign in.")
+            lines.append(f"  {username:<11} {role:<17} {full_name}")
+        lines += out.kept + ["Start the portal (make demo, or manage.py runserver) and sign in."]
+        self.stdout.write(_boxed(lines))
+
+
+class DemoOutput:
+    """What the demo hooks write: their steps (shown with -v 2) and what to keep for the closing box."""
+
+    def __init__(self, stdout, *, verbose: bool):
+        self.stdout, self.verbose, self.steps, self.kept = stdout, verbose, 0, []
+
+    def write(self, line: str) -> None:
+        self.steps += 1
+        if self.verbose:
+            self.stdout.write(line)
+
+    def keep(self, line: str) -> None:
+        self.kept.append(line)
+
+
+def _boxed(lines: list[str]) -> str:
+    rule = "=" * 78
+    return "\n".join(["", rule, *lines, rule])
