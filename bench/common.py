@@ -158,6 +158,7 @@ def seed_applications(rows: int, *, progress=print) -> None:
     world = seed_world()
     start = seeded_count()
     if start >= rows:
+        fill_next_deadlines()
         return
     started = time.perf_counter()
     perms = dict(Permission.objects.filter(content_type__app_label="approvals", content_type__model="application")
@@ -191,6 +192,7 @@ def seed_applications(rows: int, *, progress=print) -> None:
         "submitted_at": submitted,
         "accepted_at": f"CASE WHEN s.state <> 'submitted' THEN {submitted} + interval '1 day' END",
         "decision_due_date": f"CASE WHEN {deciding} THEN ({submitted} + interval '21 days')::date END",
+        "next_deadline": NEXT_DEADLINE_SQL.format(state="s.state", submitted=submitted),
         "is_late": f"{pick(5, 10)} = 1",
         "needs_city_decision": "e.expected_attendance >= 5000",
         "security_level": (f"(%s::text[])[{pick(6, len(SEED_LEVELS))}]", [list(SEED_LEVELS)]),
@@ -234,6 +236,27 @@ def seed_applications(rows: int, *, progress=print) -> None:
     after_seed()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # fresh statistics and visibility map: index-only scans from the start
+
+
+# The stored soonest clock (Application.next_deadline) of a seeded row: the decision clock while deciding, the
+# acceptance clock (a week, the seed's stand-in for five working days) while submitted; the seed has no deferred
+# documents, corrections or provisional permits.
+NEXT_DEADLINE_SQL = ("CASE WHEN {state} IN ('accepted', 'accepted_deferred', 'under_review') "
+                     "THEN ({submitted} + interval '21 days')::date "
+                     "WHEN {state} = 'submitted' THEN ({submitted} + interval '7 days')::date END")
+
+
+def fill_next_deadlines() -> None:
+    """Databases seeded before the column existed: fill it once (later runs find nothing to fill)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE approvals_application SET next_deadline = " + NEXT_DEADLINE_SQL.format(
+            state="state", submitted="submitted_at") + " WHERE next_deadline IS NULL AND state IN "
+            "('accepted', 'accepted_deferred', 'under_review', 'submitted') AND reference LIKE %s",
+            [f"{REFERENCE_PREFIX}%"])
+        if cursor.rowcount:
+            cursor.execute("VACUUM ANALYZE approvals_application")
 
 
 def after_seed() -> None:

@@ -156,6 +156,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     decision_due_date = models.DateField(_("决定期限"), null=True, blank=True, db_index=True)
     post_review_due_date = models.DateField(_("先批后审完成期限"), null=True, blank=True)
+    # The soonest dated statutory clock (approvals.clocks), stored so the inbox's urgency order walks an index
+    # instead of computing every row's clocks: written by every transition and every change that moves a clock
+    # (approvals.clocks.store_next_deadline), refreshed daily. None: no dated clock runs.
+    next_deadline = models.DateField(_("最近期限"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     culture_official = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("文旅审核员"), null=True,
                                          blank=True, on_delete=models.PROTECT, related_name="vetting_applications")
@@ -172,7 +176,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [models.Index(fields=["state", "submitted_at"], name="application_inbox_idx"),
                    # The list endpoint's default order (-created_at, -id), walked backwards to the page.
-                   models.Index(fields=["created_at", "id"], name="application_created_idx")]
+                   models.Index(fields=["created_at", "id"], name="application_created_idx"),
+                   # The inbox's default (urgency) order, walked to the page (NULLs, no clock, last).
+                   models.Index(fields=["next_deadline", "id"], name="application_deadline_idx")]
 
     def __str__(self):
         return f"{self.reference} {self.event.name}" if self.event_id else self.reference

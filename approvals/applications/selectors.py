@@ -1,6 +1,6 @@
 """Reads of applications, always already filtered to what the user may see."""
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.functional import cached_property
 
@@ -106,7 +106,8 @@ from django.utils.translation import gettext_lazy  # noqa: E402
 # order_by() tuple, ending in a unique column so pages are stable. Annotations a sort needs go in
 # inbox_queryset().
 INBOX_SORTS = {
-    # Soonest deadline first (decision clock, deferred documents, post-review, event start): see inbox_queryset.
+    # Soonest statutory clock first (the stored Application.next_deadline, indexed; no clock: last), then the
+    # event's start.
     "urgency": ("next_deadline", "event__start_at", "pk"),
     "submitted": ("submitted_at", "pk"),
     "start": ("event__start_at", "pk"),
@@ -125,55 +126,6 @@ INBOX_SORT_CHOICES = [
     ("attendance", gettext_lazy("预计人数（少到多）")),
     ("reference", gettext_lazy("申请编号")),
 ]
-
-
-def next_deadline_expression():
-    """The soonest date that matters for each row (see approvals.workflow.deadlines): the decision clock while deciding,
-    the acceptance clock until accepted and a correction's due date (clock_candidates), the post-review of a
-    provisional permit, the earliest deferred-document due date. Rows with none (decided and done) get a far
-    date, so they sort last."""
-    from datetime import date
-
-    from django.db.models import Case, DateField, F, OuterRef, Subquery, Value, When
-    from django.db.models.functions import Coalesce, Least
-
-    from ..models import ApplicationState as S
-
-    far = Value(date(9999, 12, 31), output_field=DateField())
-    from ..workflow.states import with_trait
-
-    deciding, live = with_trait("deciding"), with_trait("in_progress")
-    deferred_due = Subquery(ApplicationDocument.objects.filter(
-        application=OuterRef("pk"), status=ApplicationDocument.Status.DEFERRED,
-    ).order_by("deferred_due_date").values("deferred_due_date")[:1], output_field=DateField())
-    candidates = [
-        Case(When(state__in=deciding, then=F("decision_due_date")), output_field=DateField()),
-        *clock_candidates(),
-        Case(When(state=S.PROVISIONALLY_APPROVED, then=F("post_review_due_date")), output_field=DateField()),
-        Case(When(state__in=live, then=deferred_due), output_field=DateField()),
-    ]
-    return Least(*[Coalesce(c, far) for c in candidates], output_field=DateField())
-
-
-def clock_candidates():
-    """The statutory clocks' dates for the urgency sort (approvals.clocks): the acceptance clock while handed in
-    and not accepted (not while returned to the organizer), the due date of an open correction request."""
-    from django.db.models import Case, DateField, OuterRef, Subquery, When
-
-    from ..clocks.selectors import acceptance_due_expression
-    from ..workflow.models import CorrectionRequest
-    from ..workflow.states import state_has, with_trait
-
-    awaiting = [s for s in with_trait("undecided")
-                if not state_has(s, "deciding") and not state_has(s, "organizer_may_edit")]
-    correction_due = Subquery(CorrectionRequest.objects.filter(
-        application=OuterRef("pk"), resubmitted_at__isnull=True).order_by("due_date").values("due_date")[:1],
-        output_field=DateField())
-    return [
-        Case(When(state__in=awaiting, submitted_at__isnull=False, then=acceptance_due_expression()),
-             output_field=DateField()),
-        Case(When(state__in=with_trait("in_progress"), then=correction_due), output_field=DateField()),
-    ]
 
 
 # The work-queue tabs above the inbox: each a group of states by trait (approvals.workflow.states), in this order.
@@ -234,12 +186,13 @@ def inbox_queryset(user, params) -> QuerySet:
     from ..models import ApplicationState
 
     queryset = application_list_queryset(user).exclude(state=ApplicationState.DRAFT)
-    queryset = ApplicationFilter(params, queryset=queryset).qs.annotate(next_deadline=next_deadline_expression())
+    queryset = ApplicationFilter(params, queryset=queryset).qs
     queryset = prefetch_for_clocks(queryset)  # each row's clocks (approvals.clocks.attach_clocks)
     sort = inbox_sort_key(params)
-    ordering = INBOX_SORTS[sort.lstrip("-")]
-    if sort.startswith("-"):
-        ordering = tuple(f"-{column}" for column in ordering)
+    descending = sort.startswith("-")
+    # NULLs (no dated clock) last in both directions: ascending is the index's own order.
+    ordering = [F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+                for column in INBOX_SORTS[sort.lstrip("-")]]
     return queryset.order_by(*ordering)
 
 

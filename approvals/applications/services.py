@@ -51,6 +51,10 @@ def notify_changed(application: Application, *, actor, what: str) -> None:
     from ..risk.bridge import reassess_after_commit
 
     reassess_after_commit(application, trigger=what)
+    if what in ("facts", "document"):  # the event's date (the lead clock), a deferred document's due date
+        from .. import clocks
+
+        clocks.store_next_deadline(application)
     transaction.on_commit(partial(signals.application_changed.send, sender=Application,
                                   application=application, actor=actor, what=what, reassessed=True))
 

@@ -196,6 +196,40 @@ def attach_clocks(applications, *, today: date | None = None) -> None:
         application.next_deadline = next((c.due for c in application.clocks if c.due is not None), None)
 
 
+def store_next_deadline(application) -> date | None:
+    """Write the application's soonest dated clock into Application.next_deadline (the inbox's urgency order).
+    Called inside the transaction of whatever moved a clock: a transition, a changed document or fact, an
+    approved extension. Reads the application's corrections and extensions afresh."""
+    from ..models import Application
+
+    for cached in ("clocks", "_clock_policy"):
+        application.__dict__.pop(cached, None)
+    found = application.clocks = application_clocks(application)
+    due = next((clock.due for clock in found if clock.due is not None), None)
+    Application.objects.filter(pk=application.pk).update(next_deadline=due)
+    application.next_deadline = due
+    return due
+
+
+def refresh_next_deadlines(queryset=None, *, chunk: int = 500) -> int:
+    """Recompute the stored next deadline of many applications (daily, and `manage.py clocks_refresh` after a
+    deploy or a calendar edit): a few queries a chunk. Returns how many rows changed."""
+    from ..models import Application
+
+    queryset = queryset if queryset is not None else Application.objects.exclude(state__in=with_trait("terminal"))
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    for start in range(0, len(ids), chunk):
+        rows = list(prefetch_for_clocks(Application.objects.filter(pk__in=ids[start:start + chunk]).select_related(
+            "event", "district", "district__parent", "catalogue")))
+        before = {a.pk: a.next_deadline for a in rows}
+        attach_clocks(rows)  # sets .next_deadline to the soonest dated clock
+        stale = [a for a in rows if a.next_deadline != before[a.pk]]
+        Application.objects.bulk_update(stale, ["next_deadline"])
+        changed += len(stale)
+    return changed
+
+
 # ---------------------------------------------------------------------------------------------- extensions
 
 
@@ -302,7 +336,8 @@ def clock_extension_approve(*, application, actor, expected_revision=None) -> Cl
     extension.approved_by = actor
     extension.approved_at = timezone.now()
     extension.save(update_fields=["approved_by", "approved_at"])
-    clock = next(c for c in application_clocks(application) if c.kind == "decision")
+    store_next_deadline(application)
+    clock = next(c for c in application.clocks if c.kind == "decision")
     due = clock.due.isoformat() if clock.due else ""
     entry = audit_record(application, actor=actor, event=Event.CLOCK_EXTENDED, reason=extension.reason,
                          snapshot={"extension": extension.pk, "days": extension.days, "decision_due": due})

@@ -1,10 +1,16 @@
-"""The daily overdue check of the statutory clocks (beat: approvals-clocks-overdue-daily)."""
+"""The clocks' background work (beat: approvals-clocks-overdue-daily, approvals-clocks-refresh-daily)."""
 from celery import shared_task
 
-from .services import clocks_overdue_notify
+from .services import clocks_overdue_notify, refresh_next_deadlines
 
 
 @shared_task(name="approvals.tasks.clocks_overdue_check")
 def clocks_overdue_check() -> int:
     """Tell the officer in charge and the supervisors of every clock overdue today (once per clock)."""
     return clocks_overdue_notify()
+
+
+@shared_task(name="approvals.tasks.clocks_refresh")
+def clocks_refresh() -> int:
+    """Recompute every open application's stored next deadline (after a calendar or policy edit, and daily)."""
+    return refresh_next_deadlines()

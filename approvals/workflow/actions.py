@@ -143,6 +143,7 @@ def _fire(application: Application, name: str, *, actor, reason: str = "", snaps
     entry = audit(application, actor=actor, event=transition_event(name, from_state=from_state),
                   action=AuditEntry.Action.TRANSITION, transition=name, from_state=from_state,
                   to_state=application.state, reason=reason, snapshot=snapshot)
+    clocks.store_next_deadline(application)
     reassess_after_commit(application, trigger=name)
     transaction.on_commit(partial(
         signals.application_transitioned.send, sender=Application, application=application, transition=name,

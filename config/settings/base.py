@@ -295,6 +295,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Overdue acceptance and decision clocks told once to the officer and the supervisors (approvals/clocks).
     "approvals-clocks-overdue-daily": {"task": "approvals.tasks.clocks_overdue_check",
                                        "schedule": crontab(hour=6, minute=10)},
+    # The stored next deadlines (the inbox's urgency order) recomputed: a safety net beside the edits' own refresh.
+    "approvals-clocks-refresh-daily": {"task": "approvals.tasks.clocks_refresh", "schedule": crontab(hour=5, minute=50)},
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
 }
 

@@ -109,17 +109,31 @@ def test_a_submission_on_the_friday_before_national_day_is_due_for_acceptance_on
     assert kinds == ["acceptance"]
 
 
-def test_the_inbox_sorts_by_the_same_acceptance_due_date_in_sql():
+def test_the_inbox_sorts_by_the_stored_acceptance_due_date_and_a_policy_edit_refreshes_it(
+        django_capture_on_commit_callbacks):
     sunday = handed_in_on(submitted(name="调休"), date(2026, 9, 18))
     reviewer = reviewer_of(sunday)
     national = handed_in_on(submitted(organizer_of(sunday), venue=sunday.event.venue, name="国庆"),
                             date(2026, 9, 25))
-    rows = {a.pk: a.next_deadline for a in inbox_queryset(reviewer, QueryDict())}
-    assert rows == {sunday.pk: date(2026, 9, 24), national.pk: date(2026, 10, 9)}
-    # A bureau's own acceptance days are read too (here 3 working days: 20, 21, 22 Sep).
-    policy(sunday, acceptance_days=3)
-    assert {a.pk: a.next_deadline for a in inbox_queryset(reviewer, QueryDict())}[sunday.pk] == date(2026, 9, 22)
-    assert clock(sunday, "acceptance", today=date(2026, 9, 21)).due == date(2026, 9, 22)
+    clocks.refresh_next_deadlines()  # the rows were moved in time behind the services' back
+    rows = [(a.pk, a.next_deadline) for a in inbox_queryset(reviewer, QueryDict())]
+    assert rows == [(sunday.pk, date(2026, 9, 24)), (national.pk, date(2026, 10, 9))]  # soonest first
+    # A bureau's own acceptance days (here 3 working days: 20, 21, 22 Sep), edited in the admin: the stored
+    # dates are refreshed in the background (the outbox task, run here after commit).
+    with django_capture_on_commit_callbacks(execute=True):
+        policy(sunday, acceptance_days=3)
+    stored = dict(Application.objects.values_list("pk", "next_deadline"))
+    assert stored[sunday.pk] == date(2026, 9, 22) == clock(sunday, "acceptance", today=date(2026, 9, 21)).due
+    assert stored[national.pk] == clock(national, "acceptance", today=date(2026, 9, 28)).due < date(2026, 10, 9)
+
+
+def test_every_transition_stores_the_soonest_dated_clock():
+    application = submitted()
+    assert Application.objects.get(pk=application.pk).next_deadline == clock(
+        application, "acceptance", today=date.today()).due
+    accepted = builder.builder_for(application).accepted().build()
+    stored = Application.objects.get(pk=accepted.pk).next_deadline
+    assert stored is not None and stored == Application.objects.get(pk=accepted.pk).decision_due_date
 
 
 def test_a_correction_notice_stops_the_acceptance_clock_and_resubmission_starts_it_again():
@@ -214,6 +228,7 @@ def test_an_extension_is_requested_by_the_officer_and_approved_by_a_supervisor_n
     # Due 11 Nov + 10 working days: 12, 13, 16, 17, 18, 19, 20, 23, 24, 25 Nov.
     extended = clock(application, "decision", today=date(2026, 11, 5))
     assert (extended.due, extended.extended_days) == (date(2026, 11, 25), 10)
+    assert Application.objects.get(pk=application.pk).next_deadline == date(2026, 11, 25)  # the inbox's order
     events = list(AuditEntry.objects.filter(application=application, event__startswith="clock_")
                   .order_by("pk").values_list("event", flat=True))
     assert events == ["clock_extension_requested", "clock_extended"]

@@ -4,6 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from approvals import clocks
 from approvals import workflow
 from approvals.models import Application
 from tests import factories
@@ -177,6 +178,7 @@ def test_inbox_sorts_by_urgency_by_default_and_marks_overdue_rows(client):
     workflow.application_accept(application=overdue, actor=reviewer)
     # Set-up of time passing: the decision clock ran out yesterday.
     Application.objects.filter(pk=overdue.pk).update(decision_due_date=days_from_today(-1))
+    clocks.refresh_next_deadlines()  # the daily refresh of the stored next deadline (the update bypassed it)
     deferred = submitted(organizer_of(later), venue=venue, upload_deferrable=False, name="容缺五天")
     workflow.application_accept_with_deferred(application=deferred, actor=reviewer, documents=[
         "liability_insurance", "service_contracts"], due_date=days_from_today(5))
