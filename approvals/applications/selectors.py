@@ -132,7 +132,8 @@ INBOX_SORT_CHOICES = [
 # A tab is a link that sets the state filter to its states; its badge is a bounded count (inbox_tab_counts).
 INBOX_TABS = [  # key, label, the trait its states have, a trait they must not have
     ("waiting", gettext_lazy("待受理/补正"), "undecided", "deciding"),
-    ("deciding", gettext_lazy("审查中"), "deciding", None),
+    ("deciding", gettext_lazy("审查中"), "deciding", "reported_to_city"),
+    ("city", gettext_lazy("待市局决定"), "reported_to_city", None),
     ("permit", gettext_lazy("已许可"), "permit_held", None),
     ("closed", gettext_lazy("已办结"), "terminal", None),
 ]

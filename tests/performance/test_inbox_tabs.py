@@ -28,12 +28,13 @@ def test_each_tab_counts_its_states_and_stops_past_the_limit(world, client, monk
                                                              django_assert_num_queries):
     add_rows(world, 3, state=ApplicationState.SUBMITTED)
     add_rows(world, 1, state=ApplicationState.UNDER_REVIEW)
+    add_rows(world, 1, state=ApplicationState.REPORTED_TO_CITY)  # its own tab: the city bureau's work
     add_rows(world, 2, state=ApplicationState.APPROVED)
     stranger = factories.ReviewerFactory()  # another district: sees none of them
     with django_assert_num_queries(1):
-        assert counts(world["reviewer"]) == {"waiting": (3, False), "deciding": (1, False),
+        assert counts(world["reviewer"]) == {"waiting": (3, False), "deciding": (1, False), "city": (1, False),
                                              "permit": (2, False), "closed": (0, False)}
-    assert counts(stranger) == {key: (0, False) for key in ("waiting", "deciding", "permit", "closed")}
+    assert counts(stranger) == {key: (0, False) for key in ("waiting", "deciding", "city", "permit", "closed")}
     monkeypatch.setattr(selectors, "INBOX_TAB_COUNT_LIMIT", 2)
     assert counts(world["reviewer"])["waiting"] == (2, True)
 
@@ -41,4 +42,4 @@ def test_each_tab_counts_its_states_and_stops_past_the_limit(world, client, monk
     page = client.get("/applications/inbox/").content.decode()
     assert 'data-testid="tab-count-waiting">2+<' in page and 'data-testid="tab-count-deciding">1<' in page
     waiting = client.get("/applications/inbox/?state=submitted&state=returned")
-    assert [tab["active"] for tab in waiting.context["tabs"]] == [True, False, False, False]
+    assert [tab["active"] for tab in waiting.context["tabs"]] == [True, False, False, False, False]
