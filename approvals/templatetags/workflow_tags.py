@@ -28,6 +28,20 @@ def workflow_panel(application, request) -> dict:
         panel["blockers"] = workflow.approval_blockers(application)
     if "approve_provisionally" in panel["actions"]:
         panel["provisional_blockers"] = application.provisional_blockers()
+    # A decision the panel already knows will fail is offered disabled, with its reasons (not a click, a
+    # confirmation and then an error).
+    refused = {name: panel["blockers"] for name in ("approve", "confirm_post_review")}
+    refused["approve_provisionally"] = panel.get("provisional_blockers", [])
+    for kind in ("buttons", "forms"):
+        kept = []
+        for entry in panel[kind]:
+            reasons = refused.get(entry.name)
+            if reasons:
+                panel["withheld"].append({"code": entry.name, "label": entry.label,
+                                          "reason": " ".join(str(r) for r in reasons)})
+            else:
+                kept.append(entry)
+        panel[kind] = kept
     if "accept_with_deferred" in panel["actions"]:
         # The form's defaults are exactly what the service accepts: the missing deferrable documents that apply.
         panel["deferrable"] = requirements_for(application).deferrable

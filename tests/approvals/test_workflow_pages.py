@@ -9,7 +9,7 @@ from approvals import workflow
 from approvals.models import Application
 from tests import factories
 from tests.approvals.workflow_helpers import (  # noqa: F401
-    approved, days_from_today, lineup, no_fuse_flags, organizer_of, reviewer_of, submitted, under_review,
+    approved, days_from_today, lineup, no_fuse_flags, organizer_of, reviewer_of, set_level, submitted, under_review,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fuse_flags")]
@@ -187,3 +187,15 @@ def test_inbox_sorts_by_urgency_by_default_and_marks_overdue_rows(client):
     text = page.content.decode()
     assert text.count('class="overdue"') == 1
     assert f'data-next-deadline="{days_from_today(5).isoformat()}"' in text
+
+
+def test_an_approval_the_panel_knows_will_fail_is_offered_disabled_with_its_reasons(client):
+    application = submitted(has_performances=True)
+    reviewer = reviewer_of(application)
+    application = set_level(under_review(application, reviewer), "四级")
+    lineup(application, bands=1, songs=1)
+    assert "approve" in workflow.available_actions(application, reviewer)  # the state and role allow it
+    page = logged_in(client, reviewer).get(reverse("approvals:detail", args=[application.pk])).content.decode()
+    assert 'data-action="approve"' not in page  # no live button that can only end in an error
+    withheld = re.search(r'<li data-withheld="approve">(.*?)</li>', page, re.S).group(1)
+    assert "disabled" in withheld and "尚未指派文旅审核员" in withheld
