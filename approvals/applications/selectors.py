@@ -68,6 +68,18 @@ def application_list_queryset(user) -> QuerySet:
     return applications_visible_to(user, queryset=queryset)
 
 
+def with_latest_fuse_flags(queryset) -> QuerySet:
+    """`latest_fuse_flags` on each row: the fuse flags (熔断标记) of its newest assessment, in the same query (a
+    sub-select per row of the page, by riskassess's latest-assessment index)."""
+    from django.db.models import JSONField, OuterRef, Subquery
+
+    from riskassess.models import Assessment
+
+    return queryset.annotate(latest_fuse_flags=Subquery(
+        Assessment.objects.filter(application=OuterRef("pk")).order_by("-created_at", "-id").values("fuse_flags")[:1],
+        output_field=JSONField()))
+
+
 def application_for_user(user, pk, perm: str = VIEW) -> Application:
     """One application the user may see, or 404 (never 403: another organisation's id reveals nothing)."""
     queryset = Application.objects.select_related(
@@ -186,7 +198,7 @@ def inbox_queryset(user, params) -> QuerySet:
     from ..clocks.services import prefetch_for_clocks
     from ..models import ApplicationState
 
-    queryset = application_list_queryset(user).exclude(state=ApplicationState.DRAFT)
+    queryset = with_latest_fuse_flags(application_list_queryset(user).exclude(state=ApplicationState.DRAFT))
     queryset = ApplicationFilter(params, queryset=queryset).qs
     queryset = prefetch_for_clocks(queryset)  # each row's clocks (approvals.clocks.attach_clocks)
     sort = inbox_sort_key(params)

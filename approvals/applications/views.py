@@ -72,7 +72,8 @@ def _application_context(application, **extra) -> dict:
 @login_required
 @require_GET
 def application_list(request):
-    page = _page(request, selectors.application_list_queryset(request.user), LIST_PAGE_SIZE,
+    page = _page(request, selectors.with_latest_fuse_flags(selectors.application_list_queryset(request.user)),
+                 LIST_PAGE_SIZE,
                  selectors.BoundedCountPaginator)
     return render(request, "approvals/application_list.html", {
         "page": page, "can_create": request.user.is_organizer and request.user.organisation_id is not None})

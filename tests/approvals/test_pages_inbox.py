@@ -167,6 +167,28 @@ def test_late_and_city_level_flags_are_shown(reviewer_client, venue):
     assert "逾期申请" in page and "需市级决定" in page
 
 
+def test_each_row_shows_its_level_and_its_latest_fuse_flags(reviewer_client, venue, django_assert_num_queries):
+    from riskassess.models import Assessment, RiskModelVersion
+
+    flagged, calm = inbox_row(venue, name="有熔断标记"), inbox_row(venue, name="无标记")
+    version = RiskModelVersion.objects.get(is_current=True)
+    Application.objects.filter(pk=flagged.pk).update(security_level="二级")
+    old = dict(model_version=version, total=50, computed_level="二级", level="二级")
+    Assessment.objects.create(application=flagged, **old, fuse_flags=[{"code": "x", "reason": "旧的标记"}])
+    Assessment.objects.create(application=flagged, **old, fuse_flags=[
+        {"code": "over_capacity", "reason": "预计人数超过核定容量"}, {"code": "exits", "reason": "出口不足"}])
+    Assessment.objects.create(application=calm, **old, fuse_flags=[])
+    inbox(reviewer_client)
+    with django_assert_num_queries(INBOX_QUERIES):  # in the rows' own query
+        page = inbox(reviewer_client).content.decode()
+    row = page[page.index("有熔断标记"):]
+    row = row[:row.index("</tr>")]
+    assert "2 项熔断标记" in row and "预计人数超过核定容量；出口不足" in row and "旧的标记" not in row
+    assert '<td class="text-nowrap" data-testid="level">二级</td>' in row
+    calm_row = page[page.index("无标记"):]
+    assert 'data-testid="fuse-flags"' not in calm_row[:calm_row.index("</tr>")]
+
+
 # ---------------------------------------------------------------------------------------------- pages and queries
 
 
