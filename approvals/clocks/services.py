@@ -54,7 +54,7 @@ def policy_for(authority) -> ClockPolicy:
     return Policies().of(authority)
 
 
-def _application_policy(application, policies: Policies | None = None) -> ClockPolicy:
+def application_policy(application, policies: Policies | None = None) -> ClockPolicy:
     # Read once per instance: the page's clocks, its extension button and the panel all ask.
     policy = application.__dict__.get("_clock_policy")
     if policy is None:
@@ -155,7 +155,7 @@ def application_clocks(application, *, today: date | None = None, calendar: Work
     deciding = state_has(state, "deciding") and application.accepted_at is not None
     if accepting or deciding:
         calendar = calendar if calendar is not None else work_calendar()
-        policy = _application_policy(application, policies)
+        policy = application_policy(application, policies)
         clock = _acceptance_clock if accepting else _decision_clock
         clocks.append(clock(application, today=today, calendar=calendar, policy=policy, corrections=corrections))
     clocks += [Deadline("correction", c.due_date, today) for c in corrections if c.open]
@@ -257,7 +257,7 @@ def extension_refusal(application) -> str | None:
     """Why the decision clock of this application may not be extended (now), or None."""
     if not state_has(application.state, "deciding"):
         return _("只有受理后、作出决定前的决定时限可以延长。")
-    policy = _application_policy(application)
+    policy = application_policy(application)
     if not policy.extension_days:
         return _("本机关的审批时限设置不允许延长决定期限。")
     if application.clock_extensions.all():  # the page prefetched them

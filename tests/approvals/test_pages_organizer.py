@@ -551,8 +551,8 @@ def test_vetting_is_reset_when_a_vetted_performer_is_changed(organizer_client, d
     assert performer.vetting_status == VettingStatus.PENDING and performer.vetting_reason == ""
 
 
-DETAIL_QUERIES = 27  # whatever the number of documents, versions, performers, songs and sessions (+ the
-# weather rules of the risk model and the correction notice)
+DETAIL_QUERIES = 29  # whatever the number of documents, versions, performers, songs and sessions (+ the
+# weather rules of the risk model and the correction notice; the progress stepper's clock policy and permit)
 
 
 def test_detail_page_queries_do_not_grow_with_versions_and_lineup(organizer_client, organizer, draft,
