@@ -26,7 +26,7 @@ from accounts import roles
 from events.models import Performer, Song, VettingStatus
 
 from .. import access, clocks, signals
-from . import corrections, deadlines
+from . import corrections, deadlines, progress
 from ..audit import Event, transition_event
 from ..models import (
     Application, ApplicationDocument, ApplicationState, AuditEntry, DecisionNumberSequence, DeferredCommitment,
@@ -194,6 +194,12 @@ def _tell_transition(application: Application, entry: AuditEntry, *, actor, mess
         text += "\n" + message
     if entry.reason:
         text += "\n" + _("理由：%(reason)s") % {"reason": entry.reason}
+    # What the applicant does now, and by when (the clocks _fire just stored): not only the new state's name.
+    reviewer = application.assigned_reviewer
+    upcoming = progress.next_step(state=application.state, clocks=getattr(application, "clocks", None) or [],
+                                  reviewer_name=str(reviewer) if reviewer else "")
+    if upcoming:
+        text += "\n" + _("下一步：%(next)s") % {"next": upcoming}
     users = [*_people_concerned(application, police=actor is None), *(u for u in also if u)]
     if entry.transition in CITY_ROUTE_TRANSITIONS and application.city_level:
         users += _bureaus_of_city_route(application)  # both bureaus follow a city-level case

@@ -68,3 +68,18 @@ def test_the_organizer_sees_the_stepper_the_next_step_and_the_officer_police_do_
     assert "0571-87000000" in page
     client.force_login(reviewer)
     assert 'data-testid="progress"' not in client.get(reverse("approvals:detail", args=[application.pk])).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_fuse_flags")
+def test_the_notice_of_a_deferred_acceptance_says_to_sign_the_commitment_and_by_when():
+    from approvals import workflow
+    from notifications.models import Notification
+    from tests.approvals.workflow_helpers import days_from_today
+
+    application = submitted(upload_deferrable=False)
+    due = days_from_today(5)
+    workflow.application_accept_with_deferred(application=application, actor=reviewer_of(application),
+                                              documents=["liability_insurance", "service_contracts"], due_date=due)
+    told = Notification.objects.get(user=organizer_of(application), verb="accept_with_deferred")
+    assert "下一步：" in told.message and "承诺书" in told.message and due.isoformat() in told.message
