@@ -34,7 +34,13 @@ def test_the_qr_code_of_the_permit_pdf_opens_its_live_status(browser_page, live_
     settings.PUBLIC_BASE_URL = live_server.url
     approved = builder.application(name="湖畔验证音乐会").filled().submitted().approved()
     application = approved.build()
-    pdf = html_to_pdf(plan_html(plan_content(load_application(application.pk)))).pdf
+    # As the worker renders it: with the version number, date and fingerprint on the cover.
+    rendered = html_to_pdf(plan_html(plan_content(load_application(application.pk)), number=1,
+                                     generated_on="2026-12-01", content_key="0123456789abcdef"))
+    pdf = rendered.pdf
+    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-", "-"], input=pdf, capture_output=True,
+                           check=True, timeout=60).stdout.decode()
+    assert "内容指纹" in cover and "核验码" in cover  # the last line of the cover is still on page 1
 
     url = _decode_qr(pdf, tmp_path)
     assert url == f"{live_server.url}/verify/{application.permit.verification_token}/"
