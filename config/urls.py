@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as account_views
 from approvals.applications import urls as application_urls
 from approvals.risk import urls as risk_urls
+from approvals.verification import urls as verification_urls
 from approvals.workflow import urls as workflow_urls
 
 # The admin is for staff only (Django's own check); its login is throttled by django-axes like the portal's.
@@ -28,6 +29,8 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("applications/", include(application_urls.pages)),
     path("review/", include(workflow_urls.pages)),
+    # Public, no sign-in: anyone holding a permit or refusal checks it by its QR code or short code.
+    path("verify/", include(verification_urls.pages)),
     path("applications/", include(risk_urls.pages)),
     path("applications/", include("siteplan.urls")),
     path("risk/", include("riskassess.urls")),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from approvals.models import Application, ApplicationDocument, PartyAssignment, SectionEntry
 from approvals.applications.requirements import requirements_for
 from approvals.applications.sections import field_label
+from approvals.verification.services import verification_code_display, verification_url
 from approvals.workflow.states import with_trait
 from events import sessions as event_sessions
 from events.bilingual import pick_language
@@ -155,6 +156,9 @@ def _permit(application: Application) -> dict | None:
         "kind": kind_label,
         "conditions": [str(c) for c in (getattr(permit, "conditions", None) or []) if str(c).strip()],
         "approved_attendance": format_value(getattr(permit, "approved_attendance", None)),
+        # The public verification link (its QR code is drawn at render time) and the short code under it.
+        "verification_url": verification_url(permit) if getattr(permit, "verification_token", "") else "",
+        "verification_code": verification_code_display(permit) if getattr(permit, "verification_code", "") else "",
     }
 
 

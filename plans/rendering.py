@@ -14,6 +14,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from approvals.verification.services import qr_svg
+
 from .charts import dimension_chart_svg
 
 TEMPLATE = "plans/plan_document.html"
@@ -75,9 +77,11 @@ def plan_context(content: dict, *, number: int | None = None, generated_on: str 
     lineup = content["lineup"]
     conditions_count = (len((content.get("permit") or {}).get("conditions", [])) + len(lineup["struck"])
                         + len(content["deferred_documents"]))
+    verification_link = (content.get("permit") or {}).get("verification_url", "")
     return {
         "plan": content,
         "chart_svg": chart,
+        "verification_qr_svg": qr_svg(verification_link) if verification_link else "",
         "version_number": number,
         "generated_on": generated_on,
         "content_key_short": content_key[:12],

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..applications.models import Application, ApplicationDocument, ApplicationState
+from ..verification.codes import new_verification_code, new_verification_token
 
 
 def organisation_record_blockers(organisation_id, *, exclude_application=None, now=None) -> list[str]:
@@ -183,6 +184,11 @@ class Permit(models.Model):
     # An approved change (变更, Order 505 Art. 20) amends the permit's facts; a cancellation withdraws it.
     amended_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("注销时间（活动取消）"), null=True, blank=True)
+    # The public references of the document (approvals.verification): the QR code's link and the code read out.
+    verification_token = models.CharField(_("核验令牌"), max_length=64, unique=True, editable=False,
+                                          default=new_verification_token)
+    verification_code = models.CharField(_("核验码"), max_length=8, unique=True, editable=False,
+                                         default=new_verification_code)
 
     class Meta:
         verbose_name = _("安全许可决定书")
@@ -204,6 +210,11 @@ class Refusal(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("承办民警"))
     decided_at = models.DateTimeField(_("决定时间"))
+    # The public references of the document (approvals.verification): the QR code's link and the code read out.
+    verification_token = models.CharField(_("核验令牌"), max_length=64, unique=True, editable=False,
+                                          default=new_verification_token)
+    verification_code = models.CharField(_("核验码"), max_length=8, unique=True, editable=False,
+                                         default=new_verification_code)
 
     class Meta:
         verbose_name = _("不予许可决定书")

@@ -19,6 +19,7 @@ from ..audit import event_label
 from . import registry
 from .states import state_has
 from ..models import Application, ApplicationState, DeferredCommitment, Permit, Refusal
+from ..verification.services import verification_mark
 
 
 # The page actions (review:act <name>): the registry's entries offered on pages, each with its form fields,
@@ -87,7 +88,8 @@ def permit_detail(request, pk):
                                application=application)
     return render(request, "approvals/permit.html", {
         "application": application, "event": application.event, "permit": permit,
-        "sessions": sessions_of(application.event), "copies": workflow.decision_copies(application)})
+        "sessions": sessions_of(application.event), "copies": workflow.decision_copies(application),
+        "verification_mark": verification_mark(permit)})
 
 
 @login_required
@@ -102,7 +104,7 @@ def refusal_detail(request, pk):
     refusal = Refusal.objects.select_related("authority").filter(application=application).first()
     return render(request, "approvals/permit_refusal.html", {
         "application": application, "event": application.event, "decision": decision, "refusal": refusal,
-        "copies": workflow.decision_copies(application)})
+        "copies": workflow.decision_copies(application), "verification_mark": verification_mark(refusal)})
 
 
 @login_required

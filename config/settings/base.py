@@ -32,6 +32,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Where the public reaches the site: the absolute links printed on documents (the permit's verification QR code).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -238,6 +240,9 @@ REST_FRAMEWORK = {
         # Per gate-counter token (eventday.authentication): one report every few seconds with retries fits;
         # a flood from a leaked token does not.
         "gate_device": os.environ.get("GATE_DEVICE_THROTTLE_RATE", "240/minute"),
+        # The public decision verification page (approvals/verification.py), by client address: a guard at
+        # the gate scanning permits fits easily; walking the space of short codes does not.
+        "verification": os.environ.get("VERIFICATION_THROTTLE_RATE", "30/minute"),
     },
     # The client address for throttling: from X-Forwarded-For only behind as many proxies as configured.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

@@ -29,7 +29,7 @@ PAGE_QUERIES = {
     "notifications:unread_badge": (None, {}),
 }
 # Pages that answer GET with a form or a document, not a list of anyone's rows.
-NOT_LISTS = {"login", "approvals:create", "swagger-ui", "redoc", "schema"}
+NOT_LISTS = {"login", "approvals:create", "swagger-ui", "redoc", "schema", "verification:lookup"}
 
 
 def texts(world: World) -> list[str]:

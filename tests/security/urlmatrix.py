@@ -115,6 +115,7 @@ ROUTE_KINDS = {
     "plans:download_version": {"number": "plan_number"},
     "workflow_api:performer-vet": {"item_id": "performer"},
     "workflow_api:song-vet": {"item_id": "song"},
+    "verification:decision": {"token": "verification_token"},
 }
 KWARG_KINDS = {"application_pk": "application", "event_pk": "event", "performer_id": "performer", "song_id": "song",
                "version_pk": "document_version", "alert_pk": "alert", "commitment_id": "commitment",
@@ -204,12 +205,16 @@ def _targets(world: World) -> list[Target]:
         Target("notification", {**constants, "notification": [world.owner_notification.pk]}, frozenset({OWNER})),
         Target("venue", {**constants, "venue": [world.venue.pk]}, frozenset(POLICE | {OWNER})),
         Target("organisation", {**constants, "organisation": [world.organisation.pk]}, frozenset(POLICE | {OWNER})),
+        # Public by design (approvals.verification): everyone, anonymous too, reads another organisation's permit
+        # by its token; the victims' tokens are nowhere an outsider could read them.
+        Target("verification", {**constants, "verification_token": [world.public_permit.verification_token]},
+               frozenset(ALL_ROLES)),
     ]
     return found
 
 
 def path_values(route: Route, world: World, labels=("approved", "company", "notification", "venue",
-                                                      "organisation")) -> dict | None:
+                                                      "organisation", "verification")) -> dict | None:
     """Path values of real objects for the route, from the first of the targets (in this order) that has them."""
     kinds = {k: kind_of(route, k) for k in route.kwargs}
     by_label = {t.label: t for t in targets(world)}

@@ -66,6 +66,7 @@ class World:
     sessions: dict = field(default_factory=dict)  # role → session key of a signed-in session
     tokens: dict = field(default_factory=dict)    # role → API token key
     device_token: str = ""                        # the live event's gate counter
+    public_permit: object = None                  # another organisation's permit: its verification page is public
 
     def victim(self, label: str) -> Victim:
         return self.victims[label]
@@ -207,6 +208,14 @@ def build_world() -> World:
                                        security_company=other_company)
     fill_application(own, users[OTHER_ORGANIZER])
     own = approval_services.application_submit(application=own, user=users[OTHER_ORGANIZER])
+    # A permit whose verification page is public by design (approvals.verification): not the victim's, so what
+    # anyone reads there names none of the victim's objects.
+    public = factories.create_application(users[OTHER_ORGANIZER], venue=other_venue, name="乙方公开音乐会",
+                                          kind=Event.Kind.LANTERN_FESTIVAL, security_company=other_company)
+    fill_application(public, users[OTHER_ORGANIZER])
+    public = approval_services.application_submit(application=public, user=users[OTHER_ORGANIZER])
+    public = _approve(public, owner=users[OTHER_ORGANIZER], supervisor=users[OTHER_SUPERVISOR], culture=culture,
+                      deferred=False)
 
     police = {OWNER, DISTRICT_REVIEWER, DISTRICT_SUPERVISOR, CITY_REVIEWER}
     victims = {
@@ -234,4 +243,5 @@ def build_world() -> World:
         alert=Alert.objects.filter(zone__event=event).first(),
         owner_notification=Notification.objects.filter(user=owner).first(),
         marks=marks, sessions=sessions, tokens=tokens, device_token=device_token,
+        public_permit=public.permit,
     )
