@@ -534,6 +534,13 @@ def _style_filter_form(form) -> None:
         if name == "state":
             field.widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
             field.widget.choices = [c for c in field.choices if c[0] != ApplicationState.DRAFT]
+        elif name == "security_level":
+            # The model's levels to choose from, not a free-text box (the filter itself stays the API's).
+            from riskassess.models import level_name
+            from riskassess.selectors import level_order
+
+            field.widget = forms.Select(choices=[("", gettext_lazy("全部"))] + [
+                (code, level_name(code)) for code in level_order()], attrs={"class": "form-select form-select-sm"})
         elif name in ("is_late", "needs_city_decision"):
             field.widget = forms.Select(choices=BOOLEAN_FILTER_CHOICES, attrs={"class": "form-select form-select-sm"})
         elif isinstance(field, forms.DateField):

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 # session, user, roles, count, rows, the rows' corrections and clock extensions, the holiday calendar and the
 # clock policies (approvals.clocks), the suspension banner, the work-queue tabs' counts, session save (3): the
-# same for 1 row and for 25
-INBOX_QUERIES = 14
+# same for 1 row and for 25; the level filter's choices (the model's levels)
+INBOX_QUERIES = 15
 
 
 @pytest.fixture
@@ -223,3 +223,11 @@ def test_suspension_candidates_load_after_the_inbox_for_police_only(reviewer_cli
     organizer = factories.OrganizerUserFactory()
     client.force_login(organizer)
     assert client.get(reverse("approvals:inbox_candidates")).status_code == 403
+
+
+def test_the_queue_comes_first_the_filters_fold_away_and_the_level_is_chosen(reviewer_client, venue):
+    inbox_row(venue)
+    page = inbox(reviewer_client).content.decode()
+    assert '<details class="mt-2" data-testid="more-filters">' in page  # folded: the rows come first
+    assert '<option value="一级">' in page and '<input type="text" name="security_level"' not in page
+    assert 'data-testid="more-filters" open' in inbox(reviewer_client, is_late="true").content.decode()
