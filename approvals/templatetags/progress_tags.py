@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from approvals import clocks as clock_services
+from approvals.applications.selectors import deferred_commitments_of
 from approvals.models import Permit
 from approvals.workflow import progress
 
@@ -25,6 +26,8 @@ def application_progress(application) -> dict:
             decision_days=policy.effective_decision_days, decision_working=policy.decision_days_are_working_days,
             lead_days=application.catalogue.submission_lead_days,
             event_day=timezone.localtime(application.event.start_at).date(), permit_issued=permit_issued),
-        "next": progress.next_step(state=state, clocks=found, reviewer_name=str(reviewer) if reviewer else ""),
+        "next": progress.next_step(
+            state=state, clocks=found, reviewer_name=str(reviewer) if reviewer else "",
+            commitment_signed=any(c.signed_at for c in deferred_commitments_of(application))),
         "reviewer": reviewer,
     }

@@ -72,7 +72,7 @@ def progress_steps(*, state: str, clocks: list, acceptance_days: int, decision_d
     return steps
 
 
-def next_step(*, state: str, clocks: list, reviewer_name: str = "") -> str:
+def next_step(*, state: str, clocks: list, reviewer_name: str = "", commitment_signed: bool = False) -> str:
     """What the organizer should do now, or wait for, and by when (one sentence)."""
     from ..models import ApplicationState as S
 
@@ -88,6 +88,8 @@ def next_step(*, state: str, clocks: list, reviewer_name: str = "") -> str:
         return _("请按补正告知修改所列内容后重新提交（补正期限 %(due)s）。") % {"due": by("correction") or "—"}
     if state == S.SUBMITTED:
         return _("已提交，等待受理（%(due)s 前）：受理机关会一次性告知需补正的全部内容。") % {"due": by("acceptance") or "—"}
+    if state == S.ACCEPTED_DEFERRED and commitment_signed:
+        return _("已容缺受理，承诺书已签署：请在 %(due)s 前补交容缺材料；审查同时进行。") % {"due": by("deferred") or "—"}
     if state == S.ACCEPTED_DEFERRED:
         return _("已容缺受理：请签署容缺承诺书，并在 %(due)s 前补交容缺材料；审查同时进行。") % {
             "due": by("deferred") or "—"}

@@ -49,6 +49,8 @@ def test_the_next_step_says_what_to_do_and_by_when():
     deferred = Deadline("deferred", date(2026, 12, 15), TODAY)
     said = progress.next_step(state=S.ACCEPTED_DEFERRED, clocks=[deferred])
     assert "承诺书" in said and "2026-12-15" in said
+    signed = progress.next_step(state=S.ACCEPTED_DEFERRED, clocks=[deferred], commitment_signed=True)
+    assert "已签署" in signed and "2026-12-15" in signed
 
 
 @pytest.mark.django_db
