@@ -78,6 +78,7 @@ def plan_context(content: dict, *, number: int | None = None, generated_on: str 
     return {
         "plan": content,
         "chart_svg": chart,
+        "site_plan_svg": site_plan_figure(content.get("site_plan")),
         "version_number": number,
         "generated_on": generated_on,
         "content_key_short": content_key[:12],
@@ -85,6 +86,22 @@ def plan_context(content: dict, *, number: int | None = None, generated_on: str 
         "back_url": back_url,
         "conditions_count": conditions_count,
     }
+
+
+def site_plan_figure(site_plan: dict | None) -> str:
+    """The site plan drawn as inline SVG (sharp at any zoom), its legend in the content's labels."""
+    if not site_plan:
+        return ""
+    from dataclasses import replace
+
+    from siteplan.layers import LAYERS
+    from siteplan.svg import Style, site_plan_svg
+
+    labels = site_plan.get("labels") or {}
+    layers = {kind: replace(layer, label=labels.get(kind, str(layer.label))) for kind, layer in LAYERS.items()}
+    return site_plan_svg(site_plan["features"], width_m=site_plan["width_m"], height_m=site_plan["height_m"],
+                         layers=layers, capacities=site_plan.get("capacities") or {},
+                         style=Style(texts=site_plan.get("texts") or {}))
 
 
 def plan_html(content: dict, **kwargs) -> str:
