@@ -24,7 +24,7 @@ from events.bilingual import pick_language
 from events.models import EventSession, Performer, Song, VettingStatus
 
 # Bump when the template or the content layout changes: the next request then renders a new version.
-LAYOUT_VERSION = 2  # 2: the sessions (场次) table
+LAYOUT_VERSION = 3  # 2: the sessions (场次) table; 3: the site plan figure (场地平面图)
 
 # States in which the plan is the formal, approved document (else the preview is marked as a draft).
 FORMAL_STATES = with_trait("formal_plan")
@@ -118,7 +118,7 @@ def load_application(application_id: int) -> Application:
     """The application with everything the plan prints, in a fixed number of queries."""
     application = Application.objects.select_related(
         "event", "event__venue", "event__organisation", "event__security_company", "organisation",
-        "district", "district__parent", "permit", "permit__authority",
+        "district", "district__parent", "permit", "permit__authority", "site_plan",
     ).get(pk=application_id)
     prefetch_related_objects(
         [application],
@@ -325,6 +325,41 @@ def _risk(application: Application) -> dict | None:
     }
 
 
+def site_plan_of(application: Application):
+    """The application's drawn site plan (siteplan.SitePlan, OneToOne `application.site_plan`), or None."""
+    try:
+        return application.site_plan
+    except ObjectDoesNotExist:
+        return None
+
+
+def _site_plan(application: Application) -> dict | None:
+    """The drawing itself (so an edited plan changes the content key), its legend's labels in the active
+    language and its audience zones' figures; None when nothing is drawn."""
+    from siteplan.layers import LAYERS
+
+    plan = site_plan_of(application)
+    features = [f for f in ((plan.features or {}).get("features") or []) if isinstance(f, dict)] if plan else []
+    if not features:
+        return None
+    zones = (plan.figures or {}).get("zones") or []
+    kinds = {(f.get("properties") or {}).get("kind") for f in features}
+    return {
+        "width_m": float(plan.width_m),
+        "height_m": float(plan.height_m),
+        "revision": plan.revision,
+        "features": features,
+        "labels": {kind: str(layer.label) for kind, layer in LAYERS.items() if kind in kinds},
+        "texts": {"legend": _("图例"), "metres": _("{n} 米"), "capacity": _("容量 {n} 人"), "no_exit": _("无出口")},
+        "capacities": {z["key"]: z.get("capacity") if z.get("exits") else None for z in zones if z.get("key")},
+        "zones": [{"name": z.get("name") or z.get("key", ""), "area_m2": format_value(round(z.get("area_m2") or 0)),
+                   "capacity": format_value(z.get("capacity")), "exits": format_value(z.get("exits")),
+                   "farthest_m": (format_value(round(z["farthest_from_exit_m"], 1))
+                                  if z.get("farthest_from_exit_m") is not None else _("无出口"))}
+                  for z in zones],
+    }
+
+
 def _deferred_documents(application: Application) -> list[dict]:
     return [
         {"number": document.document_type.number, "name": document.document_type.name,
@@ -384,6 +419,7 @@ def plan_content(application: Application) -> dict:
         "parties": _parties(application),
         "lineup": lineup,
         "risk": _risk(application),
+        "site_plan": _site_plan(application),
         "deferred_documents": deferred,
     }
 

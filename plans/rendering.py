@@ -82,6 +82,7 @@ def plan_context(content: dict, *, number: int | None = None, generated_on: str 
         "plan": content,
         "chart_svg": chart,
         "verification_qr_svg": qr_svg(verification_link) if verification_link else "",
+        "site_plan_svg": site_plan_figure(content.get("site_plan")),
         "version_number": number,
         "generated_on": generated_on,
         "content_key_short": content_key[:12],
@@ -89,6 +90,22 @@ def plan_context(content: dict, *, number: int | None = None, generated_on: str 
         "back_url": back_url,
         "conditions_count": conditions_count,
     }
+
+
+def site_plan_figure(site_plan: dict | None) -> str:
+    """The site plan drawn as inline SVG (sharp at any zoom), its legend in the content's labels."""
+    if not site_plan:
+        return ""
+    from dataclasses import replace
+
+    from siteplan.layers import LAYERS
+    from siteplan.svg import Style, site_plan_svg
+
+    labels = site_plan.get("labels") or {}
+    layers = {kind: replace(layer, label=labels.get(kind, str(layer.label))) for kind, layer in LAYERS.items()}
+    return site_plan_svg(site_plan["features"], width_m=site_plan["width_m"], height_m=site_plan["height_m"],
+                         layers=layers, capacities=site_plan.get("capacities") or {},
+                         style=Style(texts=site_plan.get("texts") or {}))
 
 
 def plan_html(content: dict, **kwargs) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from events.models import AccountabilityRecord, Authority, Organisation, Performer, Song, TrainingDrill
+from siteplan import demo as siteplan_demo
 
 from ..applications import services
 from ..applications.requirements import requirements_for
@@ -181,6 +182,8 @@ def load_core_demo(stdout) -> dict:
         ("城市之光", "流行摇滚", 3, 4, ["光", "奔跑", "青春"]),
     ])
     _fill(festival, users["organizer"], staff=450, upload_deferrable=False)
+    siteplan_demo.draw_demo_plan(festival, users["organizer"], features=siteplan_demo.lakeside_features(),
+                                 width_m=300, height_m=200)
     services.application_submit(application=festival, user=users["organizer"])
 
     marathon = services.application_create(user=users["marathon"], facts={
@@ -189,6 +192,8 @@ def load_core_demo(stdout) -> dict:
         "ticketed": False, "temporary_structures": 12, "has_performances": False, "alcohol_served": False,
         "security_company": orgs["andun"], "description": "全程、半程马拉松及健康跑，沿环湖路封闭交通。"})
     _fill(marathon, users["marathon"], staff=600, upload_deferrable=True)
+    siteplan_demo.draw_demo_plan(marathon, users["marathon"], features=siteplan_demo.marathon_features(),
+                                 width_m=4000, height_m=3000)
     services.application_submit(application=marathon, user=users["marathon"])
 
     lantern = services.application_create(user=users["lantern"], facts={
