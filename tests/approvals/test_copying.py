@@ -25,7 +25,7 @@ def source(organizer):
     application = factories.submitted_application(organizer)
     performer = factories.PerformerFactory(event=application.event, vetting_status=VettingStatus.APPROVED,
                                            vetting_reason="通过", order=1)
-    factories.SongFactory(performer=performer, title="海阔天空", vetting_status=VettingStatus.REJECTED,
+    factories.SongFactory(performer=performer, title="海阔天空", vetting_status=VettingStatus.STRUCK,
                           vetting_reason="不宜")
     SitePlan.objects.create(application=application, features=GOOD, width_m=120, height_m=150,
                             figures={"capacity": 1234})
@@ -138,10 +138,9 @@ def test_the_page_shows_bad_dates_on_their_field_in_chinese_and_english(source, 
                            {"parts": ["sections"], "first_start": past, "first_end": past})
     assert response.status_code == 200
     assert "开始时间不能早于现在。" in response.context["form"].errors["first_start"]
-    client.cookies["django_language"] = "en"
-    response = client.post(reverse("approvals:copy", args=[source.pk]), {"parts": ["sections"]},
-                           HTTP_ACCEPT_LANGUAGE="en")
-    assert "first_start" in response.context["form"].errors
+    response = client.post(reverse("approvals:copy", args=[source.pk]),
+                           {"parts": ["sections"], "first_start": past, "first_end": past}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "The start cannot be in the past." in response.context["form"].errors["first_start"]
     assert Application.objects.count() == before
 
 
@@ -175,5 +174,5 @@ def test_the_copy_spends_a_bounded_number_of_queries(organizer, performers, djan
         factories.SongFactory.create_batch(performers, performer=performer)
     SitePlan.objects.create(application=source, features=GOOD)
     source = Application.objects.get(pk=source.pk)
-    with django_assert_max_num_queries(90):
+    with django_assert_max_num_queries(60)  # 56 today, the same for 1 or 64 songs:
         copy(source, organizer)
