@@ -174,5 +174,5 @@ def test_the_copy_spends_a_bounded_number_of_queries(organizer, performers, djan
         factories.SongFactory.create_batch(performers, performer=performer)
     SitePlan.objects.create(application=source, features=GOOD)
     source = Application.objects.get(pk=source.pk)
-    with django_assert_max_num_queries(60)  # 56 today, the same for 1 or 64 songs:
+    with django_assert_max_num_queries(60):  # 56 today, the same for 1 or 64 songs
         copy(source, organizer)
