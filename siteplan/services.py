@@ -109,11 +109,20 @@ def start_from_venue(application, *, actor) -> SitePlan:
               .order_by("-updated_at").first()
               or SitePlan.objects.filter(application__event__venue=application.event.venue_id)
               .exclude(application=application).order_by("-updated_at").first())
+    return copy_plan(application, source=source, actor=actor)
+
+
+COPIED_FIELDS = ("background_kind", "background", "background_width_px", "background_height_px", "width_m",
+                 "height_m", "features", "figures")
+
+
+def copy_plan(application, *, source: SitePlan | None, actor) -> SitePlan:
+    """The application's plan as a copy of `source` (a venue's or another application's plan: its background,
+    size, drawing and figures), or a blank grid without one."""
     plan = SitePlan(application=application, updated_by=actor, features=EMPTY)
     if source is not None:
         plan.copied_from = source
-        for name in ("background_kind", "background", "background_width_px", "background_height_px",
-                     "width_m", "height_m", "features", "figures"):
+        for name in COPIED_FIELDS:
             setattr(plan, name, getattr(source, name))
     plan.save()
     return plan

@@ -38,7 +38,7 @@ from ..models import Application, CatalogueVersion, DocumentVersion, PartyAssign
 from .selectors import BoundedCountPaginator, application_for_user, application_list_queryset, \
     application_with_contents, applications_visible_to
 from .serializers import (
-    ApplicationDetailOutputSerializer, ApplicationFactsInputSerializer, ApplicationListOutputSerializer,
+    ApplicationCopyInputSerializer, ApplicationDetailOutputSerializer, ApplicationFactsInputSerializer, ApplicationListOutputSerializer,
     CatalogueOutputSerializer, ChecklistItemOutputSerializer, ChecklistOutputSerializer, DocumentSlotOutputSerializer,
     DocumentUploadInputSerializer, PartyAssignmentOutputSerializer, PartyInputSerializer, PerformerInputSerializer,
     PerformerOutputSerializer, SectionEntryOutputSerializer, SectionInputSerializer, SongInputSerializer,
@@ -511,3 +511,27 @@ class SongDetailView(APIView):
         services.song_save(application=application, user=request.user, performer_id=performer.pk, song_id=song.pk,
                            **values)
         return Response(SongOutputSerializer(_song(performer, song.pk)).data)
+
+
+# ---------------------------------------------------------------------------------------------- copy
+
+
+class ApplicationCopyView(APIView):
+    @extend_schema(summary="以此为模板新建：复制为本单位的新草稿（选择复制内容，给出新日期）",
+                   request=ApplicationCopyInputSerializer,
+                   responses={201: ApplicationDetailOutputSerializer, **WRITE_ERRORS})
+    def post(self, request, pk):
+        from .copying import PARTS, application_copy, may_copy
+
+        source = application_for_user(request.user, pk)
+        if not may_copy(source, request.user):
+            raise PermissionDenied(_("只有申请单位的用户可以以此为模板新建申请。"))
+        given = ApplicationCopyInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        values = given.validated_data
+        application = application_copy(
+            source=source, user=request.user, parts=set(values.get("parts", PARTS)),
+            first_start=values.get("first_start"), first_end=values.get("first_end"),
+            shift_days=values.get("shift_days"))
+        return Response(_detail(application_for_user(request.user, application.pk), request.user),
+                        status=status.HTTP_201_CREATED)

@@ -333,3 +333,33 @@ class PerformerForm(BootstrapMixin, forms.ModelForm):
 class SongForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("曲目"), max_length=200, validators=[validate_single_line])
     order = forms.IntegerField(label=_("顺序"), min_value=0, max_value=10_000, initial=0, required=False)
+
+
+class ApplicationCopyForm(BootstrapMixin, forms.Form):
+    """以此为模板新建: the parts to copy (all by default) and the new dates — a first session start and end, or
+    every session shifted by a number of days."""
+
+    parts = forms.MultipleChoiceField(label=_("复制内容"), required=False, widget=forms.CheckboxSelectMultiple)
+    first_start = forms.DateTimeField(label=_("新的第一场开始时间"), required=False, widget=DATETIME_INPUT)
+    first_end = forms.DateTimeField(label=_("新的第一场结束时间"), required=False, widget=DATETIME_INPUT)
+    shift_days = forms.IntegerField(label=_("或：所有场次顺延天数"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .copying import FACTS, PARTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["parts"].choices = [(code, label) for code, label in PARTS.items()]
+        self.fields["parts"].initial = list(PARTS)
+        self.fields["parts"].help_text = _("活动信息总是复制；材料、审查记录、许可与审核结果从不复制。")
+        self.facts_part = FACTS
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, days = cleaned.get("first_start"), cleaned.get("first_end"), cleaned.get("shift_days")
+        if days is None and start is None and not self.errors:
+            self.add_error("first_start", _("请填写新的第一场开始时间，或选择整体顺延的天数（二选一）。"))
+        elif days is not None and (start is not None or end is not None):
+            self.add_error("shift_days", _("请填写新的第一场开始时间，或选择整体顺延的天数（二选一）。"))
+        elif start is not None and end is None:
+            self.add_error("first_end", _("此项为必填项。"))
+        return cleaned

@@ -433,3 +433,24 @@ class PerformerInputSerializer(serializers.Serializer):
 class SongInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, validators=[validate_single_line])
     order = serializers.IntegerField(min_value=0, max_value=10_000, required=False, default=0)
+
+
+class ApplicationCopyInputSerializer(serializers.Serializer):
+    """以此为模板新建: the parts to copy (all when omitted; facts always) and the new dates — first_start with
+    first_end, or shift_days."""
+
+    parts = serializers.ListField(child=serializers.ChoiceField(choices=["facts", "sections", "parties", "lineup",
+                                                                         "siteplan"]), required=False)
+    first_start = serializers.DateTimeField(required=False)
+    first_end = serializers.DateTimeField(required=False)
+    shift_days = serializers.IntegerField(required=False, min_value=-3650, max_value=3650)
+
+    def validate(self, attrs):
+        both = _("请填写新的第一场开始时间，或选择整体顺延的天数（二选一）。")
+        if "shift_days" in attrs and ("first_start" in attrs or "first_end" in attrs):
+            raise serializers.ValidationError({"shift_days": [both]})
+        if "shift_days" not in attrs and "first_start" not in attrs:
+            raise serializers.ValidationError({"first_start": [both]})
+        if "first_start" in attrs and "first_end" not in attrs:
+            raise serializers.ValidationError({"first_end": [_("此项为必填项。")]})
+        return attrs

@@ -20,6 +20,7 @@ pages = ([
          name="document_download"),
     path("<int:pk>/lineup/", views.application_lineup, name="lineup"),
     path("<int:pk>/submit/", views.application_submit, name="submit"),
+    path("<int:pk>/copy/", views.application_copy, name="copy"),
 ], "approvals")
 
 router = SimpleRouter()
@@ -29,6 +30,7 @@ router.register("applications", api.ApplicationViewSet, basename="application")
 api_urls = ([
     path("catalogue/", api.CatalogueView.as_view(), name="catalogue"),
     *router.urls,
+    path("applications/<int:pk>/copy/", api.ApplicationCopyView.as_view(), name="application-copy"),
     path("applications/<int:pk>/documents/", api.DocumentListView.as_view(), name="document-list"),
     path("applications/<int:pk>/documents/<slug:code>/versions/<int:number>/download/",
          api.DocumentDownloadView.as_view(), name="document-download"),

@@ -25,7 +25,7 @@ from .checklist import application_checklist, blocking_gaps
 from .requirements import requirements_for
 from .filters import ApplicationFilter
 from .forms import (
-    DocumentUploadForm, EventFactsForm, PartyForm, PerformerForm, SectionForm, SongForm, VenueForm,
+    ApplicationCopyForm, DocumentUploadForm, EventFactsForm, PartyForm, PerformerForm, SectionForm, SongForm, VenueForm,
     add_service_errors, exit_formset, section_initial, session_formset,
 )
 from events.models import Event
@@ -579,3 +579,28 @@ def inbox_suspension_candidates(request):
         raise PermissionDenied(_("仅供公安审批民警和分局领导使用。"))
     return render(request, "riskassess/includes/suspension_candidates.html",
                   {"candidates": risk.suspension_candidates(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_copy(request, pk):
+    """以此为模板新建: choose the parts and the new dates; a new draft of the organisation, or field errors."""
+    from .copying import application_copy as copy, may_copy
+
+    source = selectors.application_for_user(request.user, pk)
+    if not may_copy(source, request.user):
+        raise PermissionDenied(_("只有申请单位的用户可以以此为模板新建申请。"))
+    form = ApplicationCopyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            application = copy(source=source, user=request.user, parts=set(values["parts"]),
+                               first_start=values["first_start"], first_end=values["first_end"],
+                               shift_days=values["shift_days"])
+        except ValidationError as refused:
+            add_service_errors(form, refused)
+        else:
+            messages.success(request, _("已根据 %(reference)s 新建草稿 %(new)s，请核对后提交。") % {
+                "reference": source.reference, "new": application.reference})
+            return redirect("approvals:detail", pk=application.pk)
+    return render(request, "approvals/application_copy.html", {"source": source, "form": form})
