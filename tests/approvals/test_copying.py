@@ -32,8 +32,11 @@ def source(organizer):
     return application
 
 
+START = timezone.now().replace(second=0, microsecond=0) + timedelta(days=60)  # one moment for the whole module
+
+
 def ahead(days=60):
-    return timezone.now().replace(microsecond=0) + timedelta(days=days)
+    return START + timedelta(days=days - 60)
 
 
 def copy(source, user, parts=PARTS, **dates):
