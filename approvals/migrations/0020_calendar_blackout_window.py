@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('approvals', '0019_decision_verification_unique'),
-        ('events', '0007_authority_available_force'),
+        ('events', '0006_risk_route_venues'),
     ]
 
     operations = [
