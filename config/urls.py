@@ -36,6 +36,7 @@ urlpatterns = [
     path("risk/", include("riskassess.urls")),
     path("plans/", include("plans.urls")),
     path("eventday/", include("eventday.urls")),
+    path("calendar/", include("approvals.calendar.urls")),
     path("notifications/", include("notifications.urls")),
     # The schema and its Swagger UI (served locally) are for signed-in users (SPECTACULAR_SETTINGS
     # SERVE_PERMISSIONS; the page sends others to sign in). No ReDoc: it loads fonts and a logo from the internet.

@@ -64,6 +64,12 @@ class Authority(GroupOwnerMixin):
                                              default=DEFAULT_REFUSAL_NUMBER_FORMAT,
                                              help_text=_("可用 {abbr}（简称）、{year}（年份）、{n}（序号）"))
     seal = models.ImageField(_("印章图片"), upload_to="seals/", blank=True)
+    # The force the bureau can deploy on one day (the calendar warns on a day whose sessions need more); empty:
+    # not set, no warning.
+    available_police = models.PositiveIntegerField(_("可调配警力（人/日）"), null=True, blank=True,
+                                                   validators=[MinValueValidator(1)])
+    available_security_staff = models.PositiveIntegerField(_("可调配保安力量（人/日）"), null=True, blank=True,
+                                                           validators=[MinValueValidator(1)])
     group_prefix = "authority"
 
     class Meta:

@@ -28,3 +28,22 @@ def test_load_demo_twice_changes_nothing(db):
     count = Application.objects.count()
     call_command("load_demo")
     assert Application.objects.count() == count
+
+
+
+def test_the_calendar_demo_weekend_has_one_day_over_the_force(db):
+    """The calendar hook (approvals.calendar.demo): three events one weekend in 湖滨区, the Saturday oversubscribed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvals.calendar.demo import EVENTS
+    from approvals.calendar.services import calendar_for
+    from events.models import Event
+
+    call_command("load_demo")
+    events = Event.objects.filter(name__in=[e[0] for e in EVENTS]).order_by("start_at")
+    assert events.count() == 3
+    first = timezone.localtime(events[0].start_at).date()
+    days = {d.day: d for d in calendar_for(User.objects.get(username="admin"), first, first + timedelta(days=1)).days}
+    assert days[first].oversubscribed and not days[first + timedelta(days=1)].oversubscribed
