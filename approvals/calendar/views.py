@@ -35,7 +35,7 @@ def calendar_page(request):
         previous, following = (first - timedelta(days=1)).replace(day=1), last + timedelta(days=1)
         mode = "month"
     cal = services.calendar_for(request.user, first, last)
-    days = [{"day": d, "sessions": [(s, cal.conflicts.get(s.key, [])) for s in d.sessions],
+    days = [{"day": d.day, "sessions": [(s, cal.conflicts.get(s.key, [])) for s in d.sessions],
              "districts": d.districts, "oversubscribed": d.oversubscribed} for d in cal.days]
     return render(request, "calendar/calendar.html", {
         "mode": mode, "first": first, "last": last, "days": days, "previous": previous, "following": following,

@@ -68,6 +68,8 @@ def test_week_shows_sessions_the_oversubscribed_day_and_the_same_venue_conflict(
     html = response.content.decode()
     assert response.status_code == 200
     assert "第一场音乐节" in html and "第二场音乐节" in html
+    # Each row names its day (it once rendered empty: the row's object, not its date, went to |date).
+    assert f'data-testid="day-{start.date().isoformat()}"' in html and start.strftime("%m-%d") in html
     assert reverse("approvals:detail", args=[first.pk]) in html
     assert 'data-testid="oversubscribed"' in html and "40 / 30" in html  # 2 × 20 police against 30
     assert html.count('data-testid="conflict-same-venue"') == 2

@@ -14,7 +14,7 @@ from events.models import Authority, Venue
 from .world import OWNER, World
 
 # List pages and the source of their query parameters: a FilterSet or form class (or a factory of a bound-less
-# form), plus parameters the view reads itself. A page that lists rows must be declared here (test below).
+# form), plus parameters the view reads itself (a list, or a function of the world). A page that lists rows must be declared here (test below).
 PAGE_QUERIES = {
     "home": (None, {}),
     "approvals:list": (None, {"page": ["1", "2"]}),
@@ -26,6 +26,9 @@ PAGE_QUERIES = {
     "eventday:companies": (None, {}),
     "eventday:statistics": (lambda: StatisticsFilterForm(venues=Venue.objects.all()), {"export": ["csv", "xlsx"]}),
     "notifications:list": (None, {"page": ["1"]}),
+    # The calendar's week and month, aimed at the victim's days (values computed from the world).
+    "calendar:month": (None, {"week": lambda world: dates(world),
+                              "month": lambda world: sorted({day[:7] for day in dates(world)})}),
     "notifications:unread_badge": (None, {}),
 }
 # Pages that answer GET with a form or a document, not a list of anyone's rows.
@@ -79,7 +82,8 @@ def page_queries(route_name: str, world: World) -> list[tuple[str, str]]:
         form = source().form if isinstance(source, type) and hasattr(source, "base_filters") else source()
         for name, field in form.fields.items():
             params += [(name, value) for value in _field_values(name, field, world)]
-    params += [(name, value) for name, values in extra.items() for value in values]
+    params += [(name, value) for name, values in extra.items()
+               for value in (values(world) if callable(values) else values)]
     return params
 
 
