@@ -45,12 +45,9 @@ def draft(organizer):
 
 
 def unavailable(reason: str) -> None:
-    """A test whose real part (PostgreSQL, redis-server) is missing here fails: `make test` starts them, and a
-    suite that passes by skipping proves nothing. A developer without them opts in to skipping, knowingly, with
-    ANBAO_SKIP_MISSING_SERVICES=1 (never set in CI)."""
-    if os.environ.get("ANBAO_SKIP_MISSING_SERVICES") == "1" and not os.environ.get("CI"):
-        pytest.skip(reason)
-    pytest.fail(f"{reason}: `make test` provides it (ANBAO_SKIP_MISSING_SERVICES=1 skips it on a developer's machine)")
+    """A test whose real part (PostgreSQL, redis-server) is missing here fails, never skips: `make test` starts
+    them, and a suite that passes by skipping proves nothing."""
+    pytest.fail(f"{reason}: `make test` provides it (scripts/services.sh)")
 
 
 def require_postgresql(why: str) -> None:
