@@ -261,3 +261,29 @@ def fill_next_deadlines() -> None:
 
 def after_seed() -> None:
     """Whatever a bulk write of grants must be followed by (the visibility path, if any)."""
+
+
+# ---------------------------------------------------------------------------------------------- results for the README
+class Results:
+    """The rows a benchmark contributes to the README's and docs/performance.md's table of requests and workloads
+    (bench/report.py renders them): each row what was measured, the figure of this run, the target and whether it
+    was met, with the run's load average beside them. Written to bench/results/<name>.json when the run ends."""
+
+    def __init__(self, name: str, how: str):
+        self.name, self.how, self.rows = name, how, []
+        self.load_before = os.getloadavg()
+
+    def add(self, what: str, figure: str, target: str, met: bool | None) -> None:
+        self.rows.append({"what": what, "figure": figure, "target": target, "met": met})
+
+    def write(self) -> Path:
+        import json
+        from datetime import datetime, timezone
+
+        path = REPO / "bench" / "results" / f"{self.name}.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps({
+            "name": self.name, "how": self.how, "rows": self.rows, "cpus": os.cpu_count(),
+            "taken_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "load_before": self.load_before, "load_after": os.getloadavg()}, ensure_ascii=False, indent=1) + "\n")
+        return path

@@ -26,7 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from bench.common import configure_django, ensure_database  # noqa: E402
+from bench.common import Results, configure_django, ensure_database  # noqa: E402
 GATES = 50
 ZONES = 5
 TARGET_RATIO = 0.5
@@ -178,6 +178,7 @@ def main():
     from eventday.models import GateReading
 
     load = os.getloadavg()
+    results = Results("ingest", "`bench/ingest.py`")
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
     event, gates, token, copy_device = live_event(args.hours)
     rows = day_of_readings(gates, hours=args.hours, interval=args.interval)
@@ -193,6 +194,9 @@ def main():
           f"with the API)")
     print(f"ratio API / COPY:           {ratio:>10.2f}x  (target >= {TARGET_RATIO}x)  "
           f"{'OK' if ratio >= TARGET_RATIO else 'BELOW TARGET'}")
+    results.add(f"gate readings through the API, batches of {args.batch} (floor: psycopg2 COPY of the same "
+                f"{len(rows):,} rows, {copy_rate:,.0f} rows/s)", f"{api_rate:,.0f} readings/s ({ratio:.2f}× COPY)",
+                f"≥ {TARGET_RATIO}× COPY", ratio >= TARGET_RATIO)
 
     load = os.getloadavg()
     print(f"load average after the ingest: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -203,6 +207,9 @@ def main():
     median, p95 = timed(lambda: selectors.event_occupancy(event), args.iterations)
     print(f"occupancy query (zones + event):   median {median:6.2f} ms  p95 {p95:6.2f} ms  "
           f"(target < {TARGET_QUERY_MS:g} ms)  {'OK' if p95 < TARGET_QUERY_MS else 'ABOVE TARGET'}")
+    results.add(f"live occupancy query over a day of readings ({stored:,} stored)",
+                f"p50 {median:.1f} ms, p95 {p95:.1f} ms", f"< {TARGET_QUERY_MS:g} ms", p95 < TARGET_QUERY_MS)
+    results.write()
     median, p95 = timed(lambda: occupancy_payload(event), max(args.iterations // 3, 20))
     print(f"full occupancy payload + last hour: median {median:6.2f} ms  p95 {p95:6.2f} ms")
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from bench.common import ensure_database  # noqa: E402
+from bench.common import Results, ensure_database  # noqa: E402
 VENV = REPO / ".venv" / "bin"
 REFERENCE_PREFIX = "LD"
 TARGET_P95_MS = 300.0
@@ -331,6 +331,15 @@ def main() -> int:
     aggregate = next((row for row in rows if row["Name"] == "Aggregated"), None)
     if aggregate is not None:
         met = float(aggregate["95%"]) < TARGET_P95_MS and errors == 0
+        results = Results("load", "`bench/load.py`")
+        results.load_before = load_before
+        everything = served.get("ALL", (float("nan"),) * 3)
+        results.add(f"load: {args.users} users for {args.duration} s on gunicorn ({args.workers} workers) + "
+                    f"PostgreSQL, {args.applications:,} applications, {aggregate['Request Count']} requests",
+                    f"client p95 {aggregate['95%']} ms (p50 {aggregate['50%']}), {errors} errors; server p50 "
+                    f"{everything[0]:.0f} ms, p95 {everything[1]:.0f} ms", f"client p95 < {TARGET_P95_MS:g} ms, 0 errors",
+                    met)
+        results.write()
         print(f"target: client p95 < {TARGET_P95_MS:g} ms and 0 errors: "
               + ("met" if met else f"NOT MET (p95 {aggregate['95%']} ms, {errors} errors)"))
     print(f"errors: {errors}" + ("" if errors == 0 else f" (see {workdir}/locust_failures.csv)"))

@@ -26,8 +26,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench.common import Results  # noqa: E402
+
 TARGET_RATIO = 1.2
 TARGET_SECONDS = 3.0
+RESULTS = Results("pdf", "`bench/pdf.py`")
 
 
 def parse_args():
@@ -187,6 +191,9 @@ def time_single_render(application, repeat: int) -> None:
     print(f"   bare HTML(string).write_pdf  {bare_median:6.3f} s   (min {min(theirs):.3f}, max {max(theirs):.3f})")
     verdict = "OK" if ratio <= TARGET_RATIO and ours_median < TARGET_SECONDS else "ABOVE TARGET"
     print(f"   ratio {ratio:.2f}x (target <= {TARGET_RATIO}x, under {TARGET_SECONDS:.0f} s): {verdict}")
+    RESULTS.add(f"security plan PDF, one render ({version.pages} pages; floor: bare WeasyPrint of the same HTML, "
+                f"{bare_median:.2f} s)", f"{ours_median:.2f} s ({ratio:.2f}× floor)",
+                f"≤ {TARGET_RATIO}× floor, < {TARGET_SECONDS:.0f} s", ratio <= TARGET_RATIO and ours_median < TARGET_SECONDS)
 
 
 def start_workers(count: int, env: dict, logdir: Path) -> list[subprocess.Popen]:
@@ -258,6 +265,8 @@ def time_workers(source, count: int, worker_count: int, env: dict, logdir: Path)
     print(f"   {worker_count} workers sustain {ready / elapsed * 60:.0f} plans per minute "
           f"({elapsed / max(ready, 1) * worker_count:.2f} s per plan per worker); "
           f"{'none lost' if lost == 0 else f'{lost} LOST'}")
+    RESULTS.add(f"{count} plan renders queued to {worker_count} real Celery workers over Redis",
+                f"{ready / elapsed * 60:.0f} plans a minute, {ready} ready, {lost} lost", "none lost", lost == 0)
 
 
 def main():
@@ -278,6 +287,7 @@ def main():
               f"{time.perf_counter() - started:.1f} s")
         time_single_render(application, args.repeat)
         time_workers(application, args.plans, args.workers, env, logdir)
+        RESULTS.write()
     finally:
         shutil.rmtree(media_root, ignore_errors=True)
         print(f"worker logs: {logdir}")

@@ -4,8 +4,9 @@
 
 Reads bench/results/inbox-*.json (bench/inbox.py) and bench/results/pages.json (bench/pages.py) and rewrites what
 stands between the `<!-- perf:lists -->` and `<!-- /perf:lists -->` markers of both files: every figure from one
-run of its benchmark, with the load average of that run beside it. Other benchmarks' rows live outside the
-markers (bench/load.py, bench/requests*.py and bench/ingest.py write their own).
+run of its benchmark, with the load average of that run beside it; and what stands between `<!-- perf:requests -->`
+and `<!-- /perf:requests -->` from the other benchmarks' bench/results/<name>.json (bench.common.Results:
+bench/request_times.py, load.py, ingest.py, risk.py, pdf.py, siteplan.py).
 """
 import json
 import re
@@ -76,14 +77,41 @@ def table() -> str:
     return "\n".join(lines)
 
 
+# The other benchmarks' rows: each writes bench/results/<name>.json through bench.common.Results.
+WORKLOADS = ("requests", "load", "ingest", "risk", "pdf", "siteplan")
+REQUESTS_START, REQUESTS_END = "<!-- perf:requests -->", "<!-- /perf:requests -->"
+
+
+def requests_table() -> str:
+    lines = ["| what | figure (one run) | target | met? | load average (before–after, 2 cores) | how |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for name in WORKLOADS:
+        path = RESULTS / f"{name}.json"
+        if not path.exists():
+            lines.append(f"| `bench/{name}` | not run | | | | |")
+            continue
+        result = json.loads(path.read_text())
+        for row in result["rows"]:
+            met = {True: "yes", False: "**no**", None: "—"}[row["met"]]
+            lines.append(f"| {row['what']} | {row['figure']} | {row['target']} | {met} | "
+                         f"{result['load_before'][0]:.1f}–{result['load_after'][0]:.1f} ({result['taken_at']}) | "
+                         f"{result['how']} |")
+    return "\n".join(lines)
+
+
+def replace_between(text: str, start: str, end: str, body: str, target: Path) -> str:
+    if start not in text:
+        sys.exit(f"{target}: no {start} … {end} markers")
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    return pattern.sub(lambda _match: f"{start}\n{body}\n{end}", text)
+
+
 def main():
-    generated = f"{START}\n{table()}\n{END}"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    lists, requests = table(), requests_table()
     for target in TARGETS:
-        text = target.read_text()
-        if START not in text:
-            sys.exit(f"{target}: no {START} … {END} markers")
-        target.write_text(pattern.sub(lambda _match: generated, text))
+        text = replace_between(target.read_text(), START, END, lists, target)
+        text = replace_between(text, REQUESTS_START, REQUESTS_END, requests, target)
+        target.write_text(text)
         print(f"updated {target.relative_to(REPO)}")
 
 

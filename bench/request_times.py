@@ -37,7 +37,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from bench.common import configure_django, ensure_database  # noqa: E402
+from bench.common import Results, configure_django, ensure_database  # noqa: E402
 
 TARGET_MS = 300.0
 PASSWORD = "bench-requests-pass-2026"
@@ -316,6 +316,9 @@ def measure_clicks(complete, deferred, background: Background, *, profile: str |
 # ---------------------------------------------------------------------------------------------- signing in
 
 
+LOGIN_POSTS: list = []  # the reviewer's login POSTs, for the results file
+
+
 def measure_login(samples: int, floor: float) -> list[str]:
     """The hasher alone, authenticate(), the login POST, the landing pages, and an old hash upgraded."""
     from django.contrib.auth import authenticate
@@ -369,6 +372,7 @@ def measure_login(samples: int, floor: float) -> list[str]:
             pages.append(sample)
             totals.append(add(posts[-1], homes[-1], pages[-1]))
         if user is reviewer:
+            LOGIN_POSTS[:] = posts
             lines.append(line("POST /accounts/login/ (+ session)", posts, floor))
             lines.append(line("  then GET / (redirect by role)", homes, floor, target=None))
         lines.append(line(f"  then GET the {landing}", pages, floor, target=None))
@@ -447,6 +451,18 @@ def main():
           f"wall {time.monotonic() - began:.0f} s")
     failed = [name for name in ACTIONS if summary(times[name])[1] > TARGET_MS]
     print("targets: " + ("all met" if not failed else "ABOVE TARGET: " + ", ".join(failed)))
+    results = Results("requests", "`bench/request_times.py`")
+    results.load_before = load
+    for name, samples in [*((labels[name], times[name]) for name in ACTIONS),
+                          ("sign-in: POST /accounts/login/ (Argon2id, axes, session)", LOGIN_POSTS)]:
+        median, p95 = summary(samples)
+        cpu = statistics.median(s.cpu for s in samples)
+        queries = statistics.median(s.queries for s in samples)
+        results.add(f"{name}: server time, {total:,} applications (floor: a bare view, one indexed query, "
+                    f"{floor_median:.1f} ms)",
+                    f"p50 {median:.0f} ms, p95 {p95:.0f} ms (CPU {cpu:.0f} ms, {queries:.0f} queries; "
+                    f"{median / floor_median:.1f}× floor)", f"≤ {TARGET_MS:g} ms", p95 <= TARGET_MS)
+    results.write()
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from bench.common import configure_django, ensure_database  # noqa: E402
+from bench.common import Results, configure_django, ensure_database  # noqa: E402
 ROWS = 10_000
 VENUES = 200
 ORGANISATIONS = 100
@@ -311,6 +311,10 @@ def main():
     print(f"  1. pure scoring                 {pure.line(n)}")
     print(f"     floor {TARGET_PURE:,} per CPU-second · figure {figure:,.0f} · ratio {figure / TARGET_PURE:.2f}× "
           f"{'OK' if figure >= TARGET_PURE else 'MISSED'}")
+    results = Results("risk", "`bench/risk.py`")
+    results.add(f"risk assessment, pure scoring of {n:,} applications", f"{figure:,.0f} per CPU-second",
+                f"≥ {TARGET_PURE:,} per CPU-second", figure >= TARGET_PURE)
+    results.write()
     print(f"  2. pure scoring + stored form   {pure_and_stored_form.line(n)}")
     print(f"  3. full path, stored            {full.line(n)}  "
           f"{full_queries} queries = {full_queries / batches:.0f} per batch; {len(stored):,} assessments stored")

@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from shapely import Polygon  # noqa: E402
 
+from bench.common import Results  # noqa: E402
 from riskassess.facts import CrowdParameters  # noqa: E402
 from siteplan import geometry as g  # noqa: E402
 from siteplan.svg import site_plan_svg  # noqa: E402
@@ -94,6 +95,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     zones, gates = plan()
     crowd = CrowdParameters()
     figures, posts = one_pass(zones, gates, crowd)
@@ -111,6 +113,14 @@ def main():
                                           capacities=capacities), args.repeat)
     print(f"svg    plan drawn as SVG ({len(features)} features) {svg:6.2f} ms  "
           f"(target < {SVG_TARGET_MS} ms: {'met' if svg < SVG_TARGET_MS else 'NOT met'})")
+    results = Results("siteplan", "`bench/siteplan.py`")
+    results.load_before = load_before
+    results.add(f"site plan of {len(outlines)} zones and {len(gates)} gates: figures + derived deployment "
+                f"(floor: shapely areas alone {floor:.2f} ms)", f"{figure:.1f} ms ({figure / floor:.0f}× floor)",
+                f"< {TARGET_MS} ms", figure < TARGET_MS)
+    results.add(f"the same plan drawn as SVG for the PDF ({len(features)} features)", f"{svg:.1f} ms",
+                f"< {SVG_TARGET_MS} ms", svg < SVG_TARGET_MS)
+    results.write()
 
 
 if __name__ == "__main__":
