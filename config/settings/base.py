@@ -317,6 +317,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anbao@police.example.
 # views marked passive: accounts/sessions.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+# Sessions in the database, refreshed by activity at most once a minute (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "60"))
 SESSION_COOKIE_HTTPONLY = True
 
 # Content security policy: no inline script anywhere (JS lives in static files), nothing from other origins.

@@ -204,3 +204,20 @@ def test_a_simulated_day_on_the_demo_ground_is_counted_without_a_count_anomaly(l
     assert {a["level"] for a in report.alerts} == {"warning", "stop_admission"}
     assert not Zone.objects.filter(event=event, exits_discarded__gt=0).exists()
     assert EventTally.objects.get(event=event).occupancy == 0
+
+
+def test_clicks_within_a_minute_write_the_session_once(client):
+    """The idle clock moves at most once a minute (accounts/sessions.py): a second click right after the first
+    reads the session and writes nothing, so a page saves its three queries (BEGIN, UPDATE, COMMIT)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    live, session = _signed_in_on_dashboard(client)
+    expiry = Session.objects.get(pk=session.pk).expire_date
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"/eventday/events/{live.event.pk}/")
+    assert not [q for q in captured.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get(pk=session.pk).expire_date == expiry
+    _idle_for(session, 2)  # two minutes later, a click extends it again
+    client.get(f"/eventday/events/{live.event.pk}/")
+    assert Session.objects.get(pk=session.pk).expire_date > timezone.now() + timedelta(minutes=29)
