@@ -119,4 +119,4 @@ def test_query_count_does_not_grow_with_applications(client, reviewer, venue, co
     assert "活动0" in response.content.decode()
 
 
-QUERIES = 10
+QUERIES = 7

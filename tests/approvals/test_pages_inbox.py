@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # session, user, roles, count, rows, the rows' corrections and clock extensions, the holiday calendar and the
 # clock policies (approvals.clocks), the suspension banner, the work-queue tabs' counts, session save (3): the
 # same for 1 row and for 25; the level filter's choices (the model's levels)
-INBOX_QUERIES = 15
+INBOX_QUERIES = 12
 
 
 @pytest.fixture

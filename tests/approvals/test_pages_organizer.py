@@ -84,7 +84,7 @@ def test_list_shows_own_applications_with_state_and_not_others(organizer_client,
 
 
 # session, user, count, roles, rows, session save (3): the same for 1 row and for 20
-LIST_QUERIES = 9  # with the suspension banner's one query
+LIST_QUERIES = 6  # with the suspension banner's one query
 
 
 def test_list_query_count_does_not_grow_with_rows(organizer_client, organizer, django_assert_num_queries):
@@ -551,7 +551,7 @@ def test_vetting_is_reset_when_a_vetted_performer_is_changed(organizer_client, d
     assert performer.vetting_status == VettingStatus.PENDING and performer.vetting_reason == ""
 
 
-DETAIL_QUERIES = 29  # whatever the number of documents, versions, performers, songs and sessions (+ the
+DETAIL_QUERIES = 26  # whatever the number of documents, versions, performers, songs and sessions (+ the
 # weather rules of the risk model and the correction notice; the progress stepper's clock policy and permit)
 
 

@@ -137,7 +137,7 @@ def test_culture_official_lands_on_their_vetting_list_with_only_assigned_events(
         assigned.append(application)
     other = submitted(has_performances=True, name="别人的演出")
     client.get(reverse("review:vetting_list"))  # warm-up
-    with django_assert_num_queries(8):  # with the suspension banner's one query
+    with django_assert_num_queries(5):  # with the suspension banner's one query
         text = client.get(reverse("review:vetting_list")).content.decode()
     assert text.count("2 / 2") == 3 and "别人的演出" not in text
     assert client.get(reverse("review:vetting_detail", args=[other.pk])).status_code == 404
