@@ -13,6 +13,8 @@ Every service that changes one of those facts calls it inside its transaction, w
 | follows the venue) and every bureau above it (groups)   |                 | never see a draft)            |
 | the security company named on the event (its group)     | view, staff     | once submitted                |
 | the culture-tourism official assigned to vet (the user) | view, vet       | while assigned                |
+| each department asked for its opinion (its group)       | view, opine     | while the request is open     |
+|                                                         |                 | (not withdrawn)               |
 
 Grants go to organisation/authority groups, never to each staff member, so staff changes need no re-granting;
 the culture official's grant is the exception because one official, not the department, is assigned.
@@ -30,14 +32,16 @@ CHANGE = "approvals.change_application"
 REVIEW = "approvals.review_application"
 VET = "approvals.vet_application"
 STAFF = "approvals.staff_application"
+OPINE = "approvals.opine_application"
 
-MANAGED = (VIEW, CHANGE, REVIEW, VET, STAFF)
+MANAGED = (VIEW, CHANGE, REVIEW, VET, STAFF, OPINE)
 
 ORGANISATION_PERMS = (VIEW, CHANGE)
 CO_ORGANISER_PERMS = (VIEW,)
 POLICE_PERMS = (VIEW, REVIEW)
 COMPANY_PERMS = (VIEW, STAFF)
 CULTURE_PERMS = (VIEW, VET)
+DEPARTMENT_PERMS = (VIEW, OPINE)
 
 # Police bureaus are two levels (district under city); the query reads one more level, and a deeper chain
 # (none exists) is followed one query per level.
@@ -51,7 +55,10 @@ def _codename(perm: str) -> str:
 def application_grants_wanted(application_id: int) -> tuple[set, set]:
     """(group grants, user grants) the application should have now: sets of (holder id, codename).
 
-    One query (plus one per bureau level beyond three, which the model does not have)."""
+    Two queries (plus one per bureau level beyond three, which the model does not have): the application's
+    holders, then the groups of the departments asked for an opinion (approvals.opinions)."""
+    from .opinions.models import OpinionRequest
+
     fields = ["submitted_at", "organisation__group_id", "culture_official_id", "event__security_company__group_id",
               "event__co_organisers__group_id", *(f"{level}__group_id" for level in _CHAIN),
               f"{_CHAIN[-1]}__parent_id"]
@@ -78,6 +85,9 @@ def application_grants_wanted(application_id: int) -> tuple[set, set]:
             group_id, parent_id = Authority.objects.values_list("group_id", "parent_id").get(pk=parent_id)
             grant(groups, group_id, POLICE_PERMS)
         grant(groups, first["event__security_company__group_id"], COMPANY_PERMS)
+    for group_id in (OpinionRequest.objects.filter(application_id=application_id, withdrawn_at__isnull=True)
+                     .values_list("department__group_id", flat=True)):
+        grant(groups, group_id, DEPARTMENT_PERMS)
     return groups, users
 
 
