@@ -55,14 +55,16 @@ def _codename(perm: str) -> str:
 def application_grants_wanted(application_id: int) -> tuple[set, set]:
     """(group grants, user grants) the application should have now: sets of (holder id, codename).
 
-    Two queries (plus one per bureau level beyond three, which the model does not have): the application's
-    holders, then the groups of the departments asked for an opinion (approvals.opinions)."""
-    from .opinions.models import OpinionRequest
+    One query (plus one per bureau level beyond three, which the model does not have); the departments asked for
+    an opinion (approvals.opinions) come in it through the open requests (a filtered join: one row per
+    co-organiser and open request)."""
+    from django.db.models import FilteredRelation, Q
 
     fields = ["submitted_at", "organisation__group_id", "culture_official_id", "event__security_company__group_id",
               "event__co_organisers__group_id", *(f"{level}__group_id" for level in _CHAIN),
-              f"{_CHAIN[-1]}__parent_id"]
-    rows = list(Application.objects.filter(pk=application_id).values(*fields))
+              f"{_CHAIN[-1]}__parent_id", "open_opinions__department__group_id"]
+    rows = list(Application.objects.filter(pk=application_id).alias(open_opinions=FilteredRelation(
+        "opinion_requests", condition=Q(opinion_requests__withdrawn_at__isnull=True))).values(*fields))
     if not rows:
         return set(), set()
     first = rows[0]
@@ -74,8 +76,9 @@ def application_grants_wanted(application_id: int) -> tuple[set, set]:
             holders.update((holder_id, _codename(p)) for p in perms)
 
     grant(groups, first["organisation__group_id"], ORGANISATION_PERMS)
-    for row in rows:  # one row per co-organiser
+    for row in rows:  # one row per co-organiser and open opinion request
         grant(groups, row["event__co_organisers__group_id"], CO_ORGANISER_PERMS)
+        grant(groups, row["open_opinions__department__group_id"], DEPARTMENT_PERMS)
     grant(users, first["culture_official_id"], CULTURE_PERMS)
     if first["submitted_at"] is not None:
         for level in _CHAIN:
@@ -85,9 +88,6 @@ def application_grants_wanted(application_id: int) -> tuple[set, set]:
             group_id, parent_id = Authority.objects.values_list("group_id", "parent_id").get(pk=parent_id)
             grant(groups, group_id, POLICE_PERMS)
         grant(groups, first["event__security_company__group_id"], COMPANY_PERMS)
-    for group_id in (OpinionRequest.objects.filter(application_id=application_id, withdrawn_at__isnull=True)
-                     .values_list("department__group_id", flat=True)):
-        grant(groups, group_id, DEPARTMENT_PERMS)
     return groups, users
 
 
