@@ -78,7 +78,7 @@ def test_fire_and_traffic_opinions_gate_the_approval_and_the_fire_condition_reac
     # Both in: the reviewer approves, picking one standard condition.
     login(page, live_server, "officer-opinions", factories.PASSWORD)
     page.goto(detail)
-    expect(page.locator("[data-testid=opinions] li")).to_have_count(2)
+    expect(page.locator("[data-testid=opinions] li[data-opinion]")).to_have_count(2)
     expect(page.locator("[data-withheld=approve]")).to_have_count(0)
     approve = page.locator("#workflow-panel form[data-action=approve]")
     approve.locator("xpath=ancestor::details/summary").click()
