@@ -75,3 +75,7 @@ class User(AbstractUser):
     @property
     def is_culture_official(self) -> bool:
         return self.has_role(roles.CULTURE_OFFICIAL)
+
+    @property
+    def is_department_official(self) -> bool:
+        return self.has_role(roles.DEPARTMENT_OFFICIAL)

@@ -6,6 +6,7 @@ REVIEWER = "reviewer"
 SUPERVISOR = "supervisor"
 CULTURE_OFFICIAL = "culture_official"
 SECURITY_COMPANY = "security_company"
+DEPARTMENT_OFFICIAL = "department_official"  # 消防救援, 交警, ...: answers the police's opinion requests
 ADMINISTRATOR = "administrator"
 
 ROLE_LABELS = {
@@ -14,6 +15,7 @@ ROLE_LABELS = {
     SUPERVISOR: _("分局领导"),
     CULTURE_OFFICIAL: _("文旅审核员"),
     SECURITY_COMPANY: _("保安公司"),
+    DEPARTMENT_OFFICIAL: _("部门审查人员"),
     ADMINISTRATOR: _("系统管理员"),
 }
 ALL_ROLES = tuple(ROLE_LABELS)

@@ -12,6 +12,8 @@ def home(request):
         return redirect("approvals:inbox")
     if user.is_culture_official:
         return redirect("review:vetting_list")
+    if user.is_department_official:
+        return redirect("review:opinion_list")
     if user.has_role(roles.ORGANIZER):
         return redirect("approvals:list")
     if user.has_role(roles.SECURITY_COMPANY):

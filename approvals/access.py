@@ -13,6 +13,8 @@ Every service that changes one of those facts calls it inside its transaction, w
 | follows the venue) and every bureau above it (groups)   |                 | never see a draft)            |
 | the security company named on the event (its group)     | view, staff     | once submitted                |
 | the culture-tourism official assigned to vet (the user) | view, vet       | while assigned                |
+| each department asked for its opinion (its group)       | view, opine     | while the request is open     |
+|                                                         |                 | (not withdrawn)               |
 
 Grants go to organisation/authority groups, never to each staff member, so staff changes need no re-granting;
 the culture official's grant is the exception because one official, not the department, is assigned.
@@ -30,14 +32,16 @@ CHANGE = "approvals.change_application"
 REVIEW = "approvals.review_application"
 VET = "approvals.vet_application"
 STAFF = "approvals.staff_application"
+OPINE = "approvals.opine_application"
 
-MANAGED = (VIEW, CHANGE, REVIEW, VET, STAFF)
+MANAGED = (VIEW, CHANGE, REVIEW, VET, STAFF, OPINE)
 
 ORGANISATION_PERMS = (VIEW, CHANGE)
 CO_ORGANISER_PERMS = (VIEW,)
 POLICE_PERMS = (VIEW, REVIEW)
 COMPANY_PERMS = (VIEW, STAFF)
 CULTURE_PERMS = (VIEW, VET)
+DEPARTMENT_PERMS = (VIEW, OPINE)
 
 # Police bureaus are two levels (district under city); the query reads one more level, and a deeper chain
 # (none exists) is followed one query per level.
@@ -51,11 +55,16 @@ def _codename(perm: str) -> str:
 def application_grants_wanted(application_id: int) -> tuple[set, set]:
     """(group grants, user grants) the application should have now: sets of (holder id, codename).
 
-    One query (plus one per bureau level beyond three, which the model does not have)."""
+    One query (plus one per bureau level beyond three, which the model does not have); the departments asked for
+    an opinion (approvals.opinions) come in it through the open requests (a filtered join: one row per
+    co-organiser and open request)."""
+    from django.db.models import FilteredRelation, Q
+
     fields = ["submitted_at", "organisation__group_id", "culture_official_id", "event__security_company__group_id",
               "event__co_organisers__group_id", *(f"{level}__group_id" for level in _CHAIN),
-              f"{_CHAIN[-1]}__parent_id"]
-    rows = list(Application.objects.filter(pk=application_id).values(*fields))
+              f"{_CHAIN[-1]}__parent_id", "open_opinions__department__group_id"]
+    rows = list(Application.objects.filter(pk=application_id).alias(open_opinions=FilteredRelation(
+        "opinion_requests", condition=Q(opinion_requests__withdrawn_at__isnull=True))).values(*fields))
     if not rows:
         return set(), set()
     first = rows[0]
@@ -67,8 +76,9 @@ def application_grants_wanted(application_id: int) -> tuple[set, set]:
             holders.update((holder_id, _codename(p)) for p in perms)
 
     grant(groups, first["organisation__group_id"], ORGANISATION_PERMS)
-    for row in rows:  # one row per co-organiser
+    for row in rows:  # one row per co-organiser and open opinion request
         grant(groups, row["event__co_organisers__group_id"], CO_ORGANISER_PERMS)
+        grant(groups, row["open_opinions__department__group_id"], DEPARTMENT_PERMS)
     grant(users, first["culture_official_id"], CULTURE_PERMS)
     if first["submitted_at"] is not None:
         for level in _CHAIN:

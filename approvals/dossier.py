@@ -9,6 +9,8 @@ other object permission it holds on the application (approvals.access), never fr
 | the applicant and co-organisers| CHANGE / VIEW  | everything but the police's internal notes: the risk        |
 |                                | (organizer)    | override reason, the internal audit entries (below)         |
 | the assigned culture official  | VET            | facts, lineup and setlist, document 9 (sector approval)     |
+| a department asked to opine    | OPINE          | facts, the plan sections, the site plan, its own opinion    |
+|                                |                | (no documents, parties, lineup, risk, audit or permit)      |
 | the named security company     | STAFF          | facts, section 3 (security staff and posts), its own party  |
 |                                |                | (安保服务方) and checklist, the required deployment, the     |
 |                                |                | permit and the approved plan PDF                            |
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from .access import CHANGE, REVIEW, STAFF, VET, VIEW
+from .access import CHANGE, OPINE, REVIEW, STAFF, VET, VIEW
 from .models import AuditEntry
 
 FACTS = "facts"                      # event facts, venue and exits, state, flags, level
@@ -39,12 +41,14 @@ AUDIT = "audit"                      # the whole audit log
 APPLICANT_AUDIT = "applicant_audit"  # the audit log without the internal entries
 PERMIT = "permit"                    # the permit and the refusal decision
 PLAN_PDF = "plan_pdf"                # the rendered security plan (status, preview, download)
+OPINIONS = "opinions"                # the departments' opinions (police: all; a department: its own)
 
 ALL_PARTS = frozenset({FACTS, DOCUMENTS, SECTOR_APPROVAL, PLAN, STAFFING, PARTIES, LINEUP, RISK, DEPLOYMENT,
-                       RISK_INTERNAL, AUDIT, APPLICANT_AUDIT, PERMIT, PLAN_PDF})
-ORGANIZER_PARTS = ALL_PARTS - {RISK_INTERNAL, AUDIT}
+                       RISK_INTERNAL, AUDIT, APPLICANT_AUDIT, PERMIT, PLAN_PDF, OPINIONS})
+ORGANIZER_PARTS = ALL_PARTS - {RISK_INTERNAL, AUDIT, OPINIONS}
 CULTURE_PARTS = frozenset({FACTS, LINEUP, SECTOR_APPROVAL})
 COMPANY_PARTS = frozenset({FACTS, STAFFING, DEPLOYMENT, PERMIT, PLAN_PDF})
+DEPARTMENT_PARTS = frozenset({FACTS, PLAN, OPINIONS})
 
 # Catalogue codes (stable across catalogue versions) of what the narrow parts open.
 SECTOR_APPROVAL_DOCUMENT = "sector_approvals"
@@ -136,6 +140,8 @@ def dossier_for(user, application) -> Dossier:
         parts |= CULTURE_PARTS
     if application.user_may(user, STAFF):
         parts |= COMPANY_PARTS
+    if application.user_may(user, OPINE):
+        parts |= DEPARTMENT_PARTS
     return Dossier(frozenset(parts))
 
 

@@ -16,6 +16,7 @@ from .applications.models import (  # noqa: F401
     document_upload_path,
 )
 from .calendar.models import BlackoutWindow  # noqa: F401
+from .opinions.models import ConditionTemplate, DecisionTemplate, OpinionRequest  # noqa: F401
 from .clocks.models import CalendarDay, ClockExtension, ClockPolicy, OverdueNotice  # noqa: F401
 from .catalogue.models import CatalogueVersion, DocumentType, Party, PlanSection, ResponsibilityItem  # noqa: F401
 from .workflow.models import (  # noqa: F401

@@ -32,12 +32,33 @@ class GroupOwnerMixin(models.Model):
             super().save(update_fields=["group"])
 
 
+class DepartmentKind(models.Model):
+    """A kind of department the police ask for an opinion (并联审批): 消防救援, 交警, 卫健, 应急管理, 市场监管.
+
+    A list as data (seeded by a migration, edited in the admin): a city adding 住建 or 城管 needs no release."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True, validators=[validate_single_line])
+    ordering = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("征求意见部门类别")
+        verbose_name_plural = _("征求意见部门类别")
+        ordering = ["ordering", "code"]
+
+    def __str__(self):
+        return self.name
+
+
 class Authority(GroupOwnerMixin):
-    """A police bureau or culture-tourism department; districts sit under a city."""
+    """A police bureau, culture-tourism department or a department asked for opinions; districts sit under a
+    city."""
 
     class Kind(models.TextChoices):
         POLICE = "police", _("公安机关")
         CULTURE = "culture", _("文化和旅游部门")
+        DEPARTMENT = "department", _("征求意见部门")
 
     class Level(models.TextChoices):
         PROVINCE = "province", _("省级")
@@ -70,6 +91,13 @@ class Authority(GroupOwnerMixin):
                                                    validators=[MinValueValidator(1)])
     available_security_staff = models.PositiveIntegerField(_("可调配保安力量（人/日）"), null=True, blank=True,
                                                            validators=[MinValueValidator(1)])
+    # A department (kind DEPARTMENT): which kind, and the police bureau whose area it serves (the reviewer asks
+    # the departments of the application's district and of the city above it).
+    department_kind = models.ForeignKey(DepartmentKind, verbose_name=_("部门类别"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="authorities")
+    area = models.ForeignKey("self", verbose_name=_("所在辖区（公安机关）"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="departments",
+                             limit_choices_to={"kind": "police"})
     group_prefix = "authority"
 
     class Meta:
@@ -84,11 +112,21 @@ class Authority(GroupOwnerMixin):
         return self.name
 
     def clean(self):
-        if self.level == self.Level.DISTRICT and self.parent_id is None:
+        # A department sits in a district through `area` (the police bureau it serves), not a parent.
+        if self.level == self.Level.DISTRICT and self.parent_id is None and self.kind != self.Kind.DEPARTMENT:
             raise ValidationError({"parent": _("区县级机关必须有上级市级机关。")})
         if self.parent_id and self.parent.kind != self.kind:
             raise ValidationError({"parent": _("上级机关必须是同一系统。")})
         errors = {}
+        if self.kind == self.Kind.DEPARTMENT:
+            if self.department_kind_id is None:
+                errors["department_kind"] = _("征求意见部门必须选择部门类别。")
+            if self.area_id is None:
+                errors["area"] = _("征求意见部门必须选择所在辖区的公安机关。")
+            elif self.area.kind != self.Kind.POLICE:
+                errors["area"] = _("所在辖区必须是公安机关。")
+        elif self.department_kind_id is not None or self.area_id is not None:
+            errors["department_kind"] = _("只有征求意见部门才有部门类别和所在辖区。")
         for name in ("permit_number_format", "refusal_number_format"):
             try:
                 self.decision_number(getattr(self, name), year=2026, n=1)

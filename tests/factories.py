@@ -77,6 +77,27 @@ class CultureDepartmentFactory(factory.django.DjangoModelFactory):
     level = Authority.Level.CITY
 
 
+def department_kind(code: str = "fire"):
+    """A department kind seeded by events' migration 0009 (消防救援 fire, 交警 traffic, 卫健 health, ...)."""
+    from events.models import DepartmentKind
+
+    return DepartmentKind.objects.get(code=code)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    """A department the police ask for an opinion (消防救援 by default), serving a district bureau's area."""
+
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"消防救援大队{n}")
+    kind = Authority.Kind.DEPARTMENT
+    level = Authority.Level.DISTRICT
+    parent = None
+    department_kind = factory.LazyFunction(department_kind)
+    area = factory.SubFactory(DistrictBureauFactory)
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -134,6 +155,11 @@ class SupervisorFactory(UserFactory):
 class CultureOfficialFactory(UserFactory):
     authority = factory.SubFactory(CultureDepartmentFactory)
     role = role_hook(roles.CULTURE_OFFICIAL)
+
+
+class DepartmentOfficialFactory(UserFactory):
+    authority = factory.SubFactory(DepartmentFactory)
+    role = role_hook(roles.DEPARTMENT_OFFICIAL)
 
 
 class VenueFactory(factory.django.DjangoModelFactory):

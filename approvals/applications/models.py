@@ -173,6 +173,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
             ("review_application", _("审查申请（公安）")),
             ("vet_application", _("审核演出内容（文旅）")),
             ("staff_application", _("确认安保人员（保安公司）")),
+            ("opine_application", _("出具部门意见（征求意见部门）")),
         ]
         indexes = [models.Index(fields=["state", "submitted_at"], name="application_inbox_idx"),
                    # The list endpoint's default order (-created_at, -id), walked backwards to the page.
@@ -641,6 +642,11 @@ class AuditEntry(models.Model):
         CLOCK_EXTENSION_REQUESTED = "clock_extension_requested", pgettext_lazy("audit event", "申请延长决定期限")
         CLOCK_EXTENDED = "clock_extended", pgettext_lazy("audit event", "批准延长决定期限")
         CLOCK_OVERDUE = "clock_overdue", pgettext_lazy("audit event", "办理时限届满")
+        OPINION_REQUESTED = "opinion_requested", pgettext_lazy("audit event", "征求部门意见")
+        OPINION_GIVEN = "opinion_given", pgettext_lazy("audit event", "部门出具意见")
+        OPINION_WITHDRAWN = "opinion_withdrawn", pgettext_lazy("audit event", "撤回征求意见")
+        OPINION_OVERRIDDEN = "opinion_overridden", pgettext_lazy("audit event", "领导决定不受部门意见约束")
+        OPINION_OVERDUE = "opinion_overdue", pgettext_lazy("audit event", "部门意见逾期未复")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

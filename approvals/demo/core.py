@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from events.models import AccountabilityRecord, Authority, Organisation, Performer, Song, TrainingDrill
+from events.models import (
+    AccountabilityRecord, Authority, DepartmentKind, Organisation, Performer, Song, TrainingDrill,
+)
 from siteplan import demo as siteplan_demo
 
 from ..applications import services
@@ -39,6 +41,8 @@ DEMO_USERS = [
     ("city", "吴处长（市公安局）", roles.SUPERVISOR, None, "city"),
     ("culture", "孙审核员（市文旅局）", roles.CULTURE_OFFICIAL, None, "culture"),
     ("guard", "郑经理（安盾保安）", roles.SECURITY_COMPANY, "andun", None),
+    ("fire", "钱参谋（湖滨消防）", roles.DEPARTMENT_OFFICIAL, None, "hubin_fire"),
+    ("traffic", "冯警官（湖滨交警）", roles.DEPARTMENT_OFFICIAL, None, "hubin_traffic"),
 ]
 
 
@@ -62,7 +66,13 @@ def _authorities() -> dict[str, Authority]:
     gucheng, _ = Authority.objects.get_or_create(
         name="古城区公安分局", defaults={"kind": "police", "level": "district", "parent": city})
     culture, _ = Authority.objects.get_or_create(name="市文化和旅游局", defaults={"kind": "culture", "level": "city"})
-    return {"city": city, "hubin": hubin, "gucheng_police": gucheng, "culture": culture}
+    # The departments the 湖滨 bureau asks for opinions (approvals.opinions; kinds seeded by events 0009).
+    departments = {}
+    for key, name, kind in (("hubin_fire", "湖滨区消防救援大队", "fire"), ("hubin_traffic", "湖滨交警大队", "traffic")):
+        departments[key], _ = Authority.objects.get_or_create(name=name, defaults={
+            "kind": "department", "level": "district", "area": hubin,
+            "department_kind": DepartmentKind.objects.get(code=kind)})
+    return {"city": city, "hubin": hubin, "gucheng_police": gucheng, "culture": culture, **departments}
 
 
 def _organisations() -> dict[str, Organisation]:

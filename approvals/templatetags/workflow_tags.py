@@ -7,6 +7,9 @@ from approvals import workflow
 from approvals.models import ApplicationState, Permit
 from approvals.applications.requirements import requirements_for
 from approvals.applications.selectors import deferred_commitments_of
+from approvals.opinions import services as opinions
+from approvals.opinions.models import OpinionRequest
+from approvals.workflow.states import state_has
 
 register = template.Library()
 
@@ -50,6 +53,16 @@ def workflow_panel(application, request) -> dict:
         panel["reviewers"] = workflow.reviewer_choices(application)
     if "assign_culture_vetting" in panel["actions"]:
         panel["officials"] = workflow.culture_official_choices()
+    # The departments' opinions (approvals.opinions): the police read all, a department its own.
+    panel["opinions"] = opinions.opinions_visible_to(user, application)
+    panel["may_withdraw_opinions"] = "request_opinions" in panel["actions"]
+    panel["may_answer"] = state_has(application.state, "deciding")
+    panel["verdicts"] = OpinionRequest.Verdict.choices
+    if "request_opinions" in panel["actions"]:
+        asked = {o.department_id for o in opinions.opinions_of(application)}
+        panel["departments"] = [d for d in opinions.department_choices(application) if d.pk not in asked]
+    if "approve" in panel["actions"]:
+        panel["library_conditions"] = opinions.library_conditions_for(application)
     for commitment in deferred_commitments_of(application):
         outstanding = commitment.outstanding_documents()
         panel["commitments"].append({

@@ -230,7 +230,9 @@ def _locked_requirements(application: Application) -> Requirements:
 
 
 def approval_blockers(application: Application) -> list[str]:
-    """Every reason the application cannot be approved now (vetting, commitment, fuse flags, event started)."""
+    """Every reason the application cannot be approved now (vetting, commitment, fuse flags, event started,
+    a department's opinion pending or negative: approvals.opinions)."""
+    from ..opinions.services import opinion_blockers
     from ..risk.bridge import fuse_flags_blocking_approval
 
     reasons = list(application.vetting_blockers())
@@ -240,6 +242,7 @@ def approval_blockers(application: Application) -> list[str]:
     reasons += [str(r) for r in fuse_flags_blocking_approval(application)]
     if application.event.start_at <= timezone.now():
         reasons.append(_("活动已开始，不能再作出许可决定。"))
+    reasons += opinion_blockers(application)
     return reasons
 
 
@@ -453,8 +456,12 @@ def application_start_review(*, application: Application, actor, expected_revisi
 # ---------------------------------------------------------------------------------------------- decisions
 
 
-def permit_conditions(application: Application) -> list[str]:
-    """The conditions printed on the permit: headcount, struck items, deferred documents, provisional review."""
+def permit_conditions(application: Application, permit: Permit | None = None) -> list[str]:
+    """The conditions printed on the permit: headcount, struck items, deferred documents, provisional review,
+    the departments' conditions (approvals.opinions), and those the reviewer chose at approval (the library's
+    and free text, kept on the permit: `Permit.chosen_conditions`)."""
+    from ..opinions.services import opinion_conditions
+
     event = application.event
     conditions = [_("入场人数不得超过许可人数 %(n)s 人，票证查验达到许可人数即停止入场。") % {
         "n": event.expected_attendance}]
@@ -475,6 +482,9 @@ def permit_conditions(application: Application) -> list[str]:
     if application.state == S.PROVISIONALLY_APPROVED and application.post_review_due_date:
         conditions.append(_("本许可为先批后审临时许可：实质审查须于 %(due)s 前完成；审查未通过将撤销许可，"
                             "逾期未完成将熔断。") % {"due": application.post_review_due_date.isoformat()})
+    conditions += opinion_conditions(application)
+    if permit is not None:
+        conditions += list(permit.chosen_conditions or [])
     return conditions
 
 
@@ -493,9 +503,10 @@ def next_decision_number(authority, kind: str, *, year: int | None = None) -> st
     return authority.decision_number(number_format, year=year, n=sequence.last)
 
 
-def _issue_permit(application: Application, *, actor, kind: str, audit_reason: str = "") -> Permit:
-    """Issue (or re-issue) the numbered permit; with `audit_reason`, record it as a permit_issued event."""
-    conditions = permit_conditions(application)
+def _issue_permit(application: Application, *, actor, kind: str, audit_reason: str = "",
+                  chosen_conditions: list[str] | None = None) -> Permit:
+    """Issue (or re-issue) the numbered permit; with `audit_reason`, record it as a permit_issued event;
+    `chosen_conditions`: the reviewer's (None keeps those chosen before)."""
     signer = actor if actor.is_supervisor else None
     permit = Permit.objects.select_for_update().filter(application=application).first()
     if permit is None:
@@ -506,7 +517,9 @@ def _issue_permit(application: Application, *, actor, kind: str, audit_reason: s
     permit.kind = kind
     permit.signed_by = signer or permit.signed_by
     permit.approved_attendance = application.event.expected_attendance
-    permit.conditions = conditions
+    if chosen_conditions is not None:
+        permit.chosen_conditions = chosen_conditions
+    permit.conditions = permit_conditions(application, permit)
     permit.full_clean()
     permit.save()
     if audit_reason:
@@ -521,16 +534,23 @@ def _refuse_if_blocked(reasons: list[str]) -> None:
 
 
 @transaction.atomic
-def application_approve(*, application: Application, actor, expected_revision=None) -> Application:
-    """许可: issues the permit with its conditions. Blocked by pending vetting, an unsigned commitment, fuse flags."""
+def application_approve(*, application: Application, actor, expected_revision=None, library_conditions=(),
+                        extra_conditions: str = "") -> Application:
+    """许可: issues the permit with its conditions, among them the standard conditions the reviewer picked
+    (`library_conditions`: ids, or {"id", "text"} with the text edited) and free text (`extra_conditions`, one
+    per line). Blocked by pending vetting, an unsigned commitment, fuse flags, pending or negative opinions."""
+    from ..opinions.services import chosen_conditions
+
     application = _lock(application, expected_revision)
     _check_transition(application, "approve", actor)
     _refuse_if_blocked(approval_blockers(application))
+    chosen = chosen_conditions(application, library_conditions=library_conditions,
+                               extra_conditions=extra_conditions)
     application.decided_at = timezone.now()
-    entry_snapshot = _snapshot(application, conditions=permit_conditions(application))
+    entry_snapshot = _snapshot(application, conditions=permit_conditions(application) + chosen)
     _fire(application, "approve", actor=actor, snapshot=entry_snapshot)
     permit = _issue_permit(application, actor=actor, kind=Permit.Kind.APPROVED,
-                           audit_reason=_("签发许可决定书 %(n)s"))
+                           audit_reason=_("签发许可决定书 %(n)s"), chosen_conditions=chosen)
     _copy_decision(application, actor=actor, authority=permit.authority, number=permit.number)
     return application
 
@@ -1183,7 +1203,7 @@ def change_request_decide(*, application: Application, actor, decision: str, rea
         permit = Permit.objects.select_for_update().filter(application=application).first()
         if permit is not None:
             permit.approved_attendance = event.expected_attendance
-            permit.conditions = permit_conditions(application)
+            permit.conditions = permit_conditions(application, permit)
             permit.amended_at = change.decided_at
             permit.save(update_fields=["approved_attendance", "conditions", "amended_at"])
         entry = audit(application, actor=actor, event=Event.CHANGE_APPROVED, reason=reason, snapshot={

@@ -84,6 +84,26 @@ class ChangeDecisionInput(WorkflowRevisionInput):
     reason = serializers.CharField(allow_blank=True, default="")
 
 
+class LibraryConditionInput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="A standard condition offered for this application.")
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=500,
+                                 help_text="The condition as edited by the reviewer (empty: the library's text).")
+
+
+class ApproveInput(WorkflowRevisionInput):
+    library_conditions = LibraryConditionInput(many=True, required=False, default=list,
+                                               help_text="Standard permit conditions chosen (approvals.opinions).")
+    extra_conditions = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000,
+                                             help_text="Further conditions, one per line.")
+
+
+class OpinionsRequestInput(WorkflowRevisionInput):
+    departments = serializers.ListField(child=serializers.IntegerField(), allow_empty=False,
+                                        help_text="Ids of the departments (authorities of kind department).")
+    due_date = serializers.DateField(help_text="By when the departments answer (before the event).")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
 # ---------------------------------------------------------------------------------------------- page form fields
 # Each: (POSTed data) → the service's value, raising ValidationError on the field (shown as a page message).
 
@@ -94,6 +114,15 @@ def text(name: str, default=None):
 
 def text_list(name: str):
     return lambda data: data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
+
+
+def library_conditions(name: str = "library_conditions"):
+    """The standard conditions ticked on the approve form, each with its (possibly edited) text from the
+    textarea `<name>-<id>`."""
+    def parse(data) -> list[dict]:
+        ids = data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
+        return [{"id": pk, "text": (data.get(f"{name}-{pk}") or "").strip()} for pk in ids]
+    return parse
 
 
 def iso_date(name: str):

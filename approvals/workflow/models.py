@@ -180,6 +180,9 @@ class Permit(models.Model):
                                   related_name="+", verbose_name=_("签批领导"))
     approved_attendance = models.PositiveIntegerField(_("许可人数"))
     conditions = models.JSONField(_("许可条件"), default=list, blank=True)
+    # What the reviewer chose at approval (standard conditions, possibly edited, and free text): part of
+    # `conditions`, kept apart so a re-issue (a change, the post-review) keeps them.
+    chosen_conditions = models.JSONField(_("审批民警选定的许可条件"), default=list, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     # An approved change (变更, Order 505 Art. 20) amends the permit's facts; a cancellation withdraws it.
     amended_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access
 from ..clocks import services as clocks_services
+from ..opinions import services as opinions
 from . import actions, fsm, inputs
 from .states import state_has
 
@@ -136,8 +137,13 @@ REGISTRY: dict[str, WorkflowAction] = {entry.name: entry for entry in (
         rank=20),
     WorkflowAction(
         "approve", _("许可"), _("已许可，许可决定书已签发。"), _("确认作出许可决定并签发许可决定书？"),
-        service=actions.application_approve, transition="approve", api_slug="approve", api_operation="approve",
-        api_summary="许可", rank=30, style="success"),
+        service=actions.application_approve, transition="approve", api_input=inputs.ApproveInput,
+        from_api=lambda d: {"library_conditions": [dict(c) for c in d["library_conditions"]],
+                            "extra_conditions": d["extra_conditions"]},
+        form={"library_conditions": inputs.library_conditions(),
+              "extra_conditions": inputs.text("extra_conditions", "")},
+        api_slug="approve", api_operation="approve", api_summary="许可（可选标准许可条件和其他条件）",
+        template="approvals/opinions/approve_form.html", rank=30, style="success"),
     WorkflowAction(
         "approve_provisionally", _("先批后审"), _("已先批后审，临时许可已签发。"), _("确认签发先批后审临时许可？"),
         service=actions.application_approve_provisionally, transition="approve_provisionally",
@@ -223,6 +229,24 @@ REGISTRY: dict[str, WorkflowAction] = {entry.name: entry for entry in (
         may=lambda a, u: clocks_services.may_approve_extension(a, u), api_slug="approve-clock-extension",
         api_operation="approve_clock_extension", api_summary="批准延长决定期限（分局领导）", rank=80,
         style="outline-primary"),
+
+    # Department opinions (并联审批, approvals.opinions): the reviewer asks, a supervisor may override.
+    WorkflowAction(
+        "request_opinions", _("征求部门意见"), _("已征求部门意见，已通知相关部门。"),
+        service=opinions.opinions_request, trait="deciding", may=opinions.may_request,
+        api_input=inputs.OpinionsRequestInput,
+        from_api=lambda d: {"departments": d["departments"], "due_date": d["due_date"], "note": d["note"]},
+        form={"departments": inputs.text_list("departments"), "due_date": inputs.iso_date("due_date"),
+              "note": inputs.text("note", "")},
+        api_slug="request-opinions", api_operation="request_opinions", api_summary="征求部门意见（并联审批）",
+        template="approvals/opinions/request_form.html", rank=195),
+    WorkflowAction(
+        "override_opinions", _("决定不受部门意见约束"), _("已决定不受待复或不同意的部门意见约束。"),
+        service=opinions.opinions_override, trait="deciding", may=opinions.may_override,
+        api_input=inputs.WorkflowReasonInput, from_api=lambda d: {"reason": d["reason"]},
+        form={"reason": inputs.text("reason")}, api_slug="override-opinions", api_operation="override_opinions",
+        api_summary="决定不受待复或不同意的部门意见约束（分局领导）", template=REASON, rank=135,
+        style="outline-danger", field_name="reason", field_label=_("理由（将记入办理记录）")),
 
     # City-level decisions, changes and cancellation (Order 505 Art. 12, 20).
     WorkflowAction(

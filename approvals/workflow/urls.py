@@ -3,6 +3,8 @@ log and 演出审核 (namespace "review", mounted at /review/), and its API (nam
 /api/; the action endpoints are generated from the registry). config/urls.py mounts both."""
 from django.urls import path
 
+from ..opinions import api as opinions_api
+from ..opinions import views as opinions_views
 from . import api, views
 
 pages = ([
@@ -11,6 +13,9 @@ pages = ([
     path("applications/<int:pk>/refusal/", views.refusal_detail, name="refusal"),
     path("applications/<int:pk>/history/", views.audit_log, name="history"),
     path("commitments/<int:pk>/sign/", views.commitment_sign, name="commitment_sign"),
+    path("opinions/", opinions_views.opinion_list, name="opinion_list"),
+    path("opinions/<int:pk>/answer/", opinions_views.opinion_answer, name="opinion_answer"),
+    path("opinions/<int:pk>/withdraw/", opinions_views.opinion_withdraw, name="opinion_withdraw"),
     path("vetting/", views.vetting_list, name="vetting_list"),
     path("vetting/<int:pk>/", views.vetting_detail, name="vetting_detail"),
     path("vetting/performers/<int:pk>/", views.performer_vet, name="performer_vet"),
@@ -28,4 +33,7 @@ api_urls = ([
          name="commitment-sign"),
     path("applications/<int:pk>/performers/<int:item_id>/vet/", api.PerformerVetApi.as_view(), name="performer-vet"),
     path("applications/<int:pk>/songs/<int:item_id>/vet/", api.SongVetApi.as_view(), name="song-vet"),
+    path("applications/<int:pk>/opinions/", opinions_api.ApplicationOpinionsApi.as_view(), name="opinions"),
+    path("opinions/<int:pk>/answer/", opinions_api.OpinionAnswerApi.as_view(), name="opinion-answer"),
+    path("opinions/<int:pk>/withdraw/", opinions_api.OpinionWithdrawApi.as_view(), name="opinion-withdraw"),
 ], "workflow_api")

@@ -86,8 +86,11 @@ def permit_detail(request, pk):
 
     permit = get_object_or_404(Permit.objects.select_related("issued_by", "signed_by", "authority"),
                                application=application)
+    from ..opinions.services import decision_text
+
     return render(request, "approvals/permit.html", {
         "application": application, "event": application.event, "permit": permit,
+        "decision_text": decision_text(application, kind="permit", number=permit.number),
         "sessions": sessions_of(application.event), "copies": workflow.decision_copies(application),
         "verification_mark": verification_mark(permit)})
 
@@ -102,8 +105,12 @@ def refusal_detail(request, pk):
         raise Http404
     decision = application.audit_entries.select_related("actor").filter(transition="reject").order_by("-id").first()
     refusal = Refusal.objects.select_related("authority").filter(application=application).first()
+    from ..opinions.services import decision_text
+
     return render(request, "approvals/permit_refusal.html", {
         "application": application, "event": application.event, "decision": decision, "refusal": refusal,
+        "decision_text": decision_text(application, kind="refusal", number=refusal.number if refusal else "",
+                                       reason=decision.reason if decision else ""),
         "copies": workflow.decision_copies(application), "verification_mark": verification_mark(refusal)})
 
 

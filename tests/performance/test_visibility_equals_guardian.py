@@ -84,3 +84,25 @@ def test_the_visibility_path_equals_guardian_across_a_changing_world():
     west_reviewer.save()
     west_reviewer.sync_membership_groups()
     assert_same_answer("one reviewer moved to the other bureau, one left the police")
+
+    # Department opinions (approvals.opinions): a department asked sees it, a withdrawn request takes it back,
+    # an official moving department follows the department's grant.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvals.opinions import services as opinions
+
+    fire = factories.DepartmentFactory(area=west)
+    traffic = factories.DepartmentFactory(area=west, department_kind=factories.department_kind("traffic"))
+    fire_official = factories.DepartmentOfficialFactory(authority=fire)
+    factories.DepartmentOfficialFactory(authority=traffic)
+    application = Application.objects.get(pk=application.pk)
+    asked = opinions.opinions_request(application=application, actor=west_supervisor, departments=[fire, traffic],
+                                      due_date=timezone.localdate() + timedelta(days=3))
+    assert_same_answer("fire and traffic asked for opinions")
+    opinions.opinion_withdraw(opinion=asked[1], actor=west_supervisor)
+    assert_same_answer("the traffic request withdrawn")
+    fire_official.authority = traffic
+    fire_official.save()
+    assert_same_answer("the fire official moved to the traffic department")

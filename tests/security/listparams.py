@@ -22,6 +22,7 @@ PAGE_QUERIES = {
                                             "page": ["1"]}),
     "approvals:inbox_candidates": (None, {}),
     "review:vetting_list": (None, {}),
+    "review:opinion_list": (None, {}),
     "eventday:list": (None, {}),
     "eventday:companies": (None, {}),
     "eventday:statistics": (lambda: StatisticsFilterForm(venues=Venue.objects.all()), {"export": ["csv", "xlsx"]}),

@@ -24,7 +24,10 @@ from plans.models import PlanVersion
 from tests import factories
 
 from . import fingerprint
-from .world import ALL_ROLES, COMPANY_NAMED, CULTURE_ASSIGNED, OTHER_REVIEWER, OTHER_SUPERVISOR, OWNER, POLICE, World
+from .world import (
+    ALL_ROLES, COMPANY_NAMED, CULTURE_ASSIGNED, DEPARTMENT_ASKED, OTHER_REVIEWER, OTHER_SUPERVISOR, OWNER, POLICE,
+    World,
+)
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Answers an outsider may get; a redirect only to a sign-in page.
@@ -100,6 +103,8 @@ ROUTES = sorted({r.name: r for r in walk()}.values(), key=lambda r: r.text)
 ROUTE_KINDS = {
     **{f"review:{n}": {"pk": "application"} for n in ("act", "permit", "refusal", "history", "vetting_detail")},
     "review:commitment_sign": {"pk": "commitment"},
+    **{f"review:{n}": {"pk": "opinion"} for n in ("opinion_answer", "opinion_withdraw")},
+    **{f"workflow_api:{n}": {"pk": "opinion"} for n in ("opinion-answer", "opinion-withdraw")},
     "review:performer_vet": {"pk": "performer"},
     "review:song_vet": {"pk": "song"},
     **{f"eventday:{n}": {"pk": "event"} for n in ("dashboard", "live", "alert-acknowledge", "suspend", "incidents",
@@ -185,6 +190,7 @@ def application_target(world: World, label: str, application: Application, legit
         "song": [s.pk for s in Song.objects.filter(performer__event=event)[:1]],
         "alert": [a.pk for a in Alert.objects.filter(zone__event=event)[:1]],
         "commitment": [c.pk for c in application.deferred_commitments.all()[:1]],
+        "opinion": list(application.opinion_requests.values_list("pk", flat=True)[:1]),
         "document_version": [version.pk] if version else [],
         "document_code": [version.document.document_type.code] if version else [],
         "document_number": [version.number] if version else [],
@@ -261,6 +267,20 @@ NOT_THEIR_PART = {
     **{name: _COMPANY for name in (
         "approvals_api:document-list", "approvals_api:performer-list", "approvals_api:performer-detail")},
 }
+# A department asked for an opinion reads the facts, the plan sections and its own opinion (approvals.dossier):
+# everything else of the dossier is refused to it, as to an outsider.
+_PLAN_ROUTES = {"approvals:checklist", "approvals_api:application-checklist", "approvals_api:section-detail",
+                "approvals_api:section-list"}
+for _name, _roles in list(NOT_THEIR_PART.items()):
+    if _name not in _PLAN_ROUTES:
+        NOT_THEIR_PART[_name] = _roles | {DEPARTMENT_ASKED}
+# The opinions: the police's and the department's (its own), not the organizer's, culture's or company's; the
+# answer is the department's alone, the withdrawal the police's.
+NOT_THEIR_PART["workflow_api:opinions"] = frozenset({OWNER, CULTURE_ASSIGNED, COMPANY_NAMED})
+for _name in ("review:opinion_answer", "workflow_api:opinion-answer"):
+    NOT_THEIR_PART[_name] = frozenset(ALL_ROLES) - {DEPARTMENT_ASKED}
+for _name in ("review:opinion_withdraw", "workflow_api:opinion-withdraw"):
+    NOT_THEIR_PART[_name] = frozenset({OWNER, CULTURE_ASSIGNED, COMPANY_NAMED, DEPARTMENT_ASKED})
 
 
 def cases_for(route: Route, world: World, among: list[Target] | None = None) -> list[Case]:

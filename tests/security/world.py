@@ -12,7 +12,8 @@ from knox.models import AuthToken
 from accounts import roles
 from approvals.applications import services as approval_services
 from approvals import workflow
-from approvals.models import Application, ApplicationDocument, DeferredCommitment
+from approvals import access
+from approvals.models import Application, ApplicationDocument, DeferredCommitment, OpinionRequest
 from eventday import services as eventday_services
 from eventday.models import Alert, IncidentKind
 from events.models import AccountabilityRecord, Event, VettingStatus
@@ -30,8 +31,12 @@ OWNER, DISTRICT_REVIEWER, DISTRICT_SUPERVISOR, CITY_REVIEWER, CULTURE_ASSIGNED, 
 OTHER_ORGANIZER, OTHER_REVIEWER, OTHER_SUPERVISOR, CULTURE_OTHER, COMPANY_OTHER, ANONYMOUS = (
     "organizer of another organisation", "reviewer of another district", "supervisor of another district",
     "culture official not assigned", "security company not named", "anonymous")
-INSIDERS = (OWNER, DISTRICT_REVIEWER, DISTRICT_SUPERVISOR, CITY_REVIEWER, CULTURE_ASSIGNED, COMPANY_NAMED)
-OUTSIDERS = (OTHER_ORGANIZER, OTHER_REVIEWER, OTHER_SUPERVISOR, CULTURE_OTHER, COMPANY_OTHER, ANONYMOUS)
+# Department opinions (approvals.opinions): the department asked about the approved victim, and one not asked.
+DEPARTMENT_ASKED, DEPARTMENT_OTHER = "department asked for an opinion", "department not asked"
+INSIDERS = (OWNER, DISTRICT_REVIEWER, DISTRICT_SUPERVISOR, CITY_REVIEWER, CULTURE_ASSIGNED, COMPANY_NAMED,
+            DEPARTMENT_ASKED)
+OUTSIDERS = (OTHER_ORGANIZER, OTHER_REVIEWER, OTHER_SUPERVISOR, CULTURE_OTHER, COMPANY_OTHER, DEPARTMENT_OTHER,
+             ANONYMOUS)
 ALL_ROLES = INSIDERS + OUTSIDERS
 POLICE = frozenset({DISTRICT_REVIEWER, DISTRICT_SUPERVISOR, CITY_REVIEWER})
 
@@ -141,6 +146,10 @@ def build_world() -> World:
         OTHER_SUPERVISOR: factories.SupervisorFactory(authority=other_district),
         CULTURE_OTHER: factories.CultureOfficialFactory(authority=culture_department),
         COMPANY_OTHER: factories.UserFactory(organisation=other_company, role=roles.SECURITY_COMPANY),
+        DEPARTMENT_ASKED: factories.DepartmentOfficialFactory(authority=factories.DepartmentFactory(
+            name="甲区消防救援大队", area=district)),
+        DEPARTMENT_OTHER: factories.DepartmentOfficialFactory(authority=factories.DepartmentFactory(
+            name="甲区交警大队", area=district, department_kind=factories.department_kind("traffic"))),
         ANONYMOUS: None,
     }
     owner, supervisor = users[OWNER], users[DISTRICT_SUPERVISOR]
@@ -164,6 +173,11 @@ def build_world() -> World:
     approved = _approve(approved, owner=owner, supervisor=supervisor, culture=culture, deferred=True)
     ready_version(approved)
     _make_live(approved)
+    # The fire department was asked (and answered) before the approval: set up as data, the request still open.
+    OpinionRequest.objects.create(application=approved, department=users[DEPARTMENT_ASKED].authority,
+                                  requested_by=supervisor, due_date=timezone.localdate(), verdict="agree",
+                                  answered_by=users[DEPARTMENT_ASKED], answered_at=timezone.now())
+    access.application_sync_access(approved)
     event = approved.event
     outer = eventday_services.zone_create(event=event, kind="warning", name="甲秘警戒区", usable_area_m2=200,
                                           safe_density=Decimal("2.00"), order=1)
@@ -222,7 +236,7 @@ def build_world() -> World:
         "draft": Victim("draft", Application.objects.get(pk=draft.pk), frozenset({OWNER})),
         "submitted": Victim("submitted", Application.objects.get(pk=submitted.pk), frozenset(police)),
         "approved": Victim("approved", Application.objects.get(pk=approved.pk),
-                           frozenset(police | {CULTURE_ASSIGNED, COMPANY_NAMED})),
+                           frozenset(police | {CULTURE_ASSIGNED, COMPANY_NAMED, DEPARTMENT_ASKED})),
         "suspended": Victim("suspended", Application.objects.get(pk=suspended.pk),
                             frozenset(police | {COMPANY_NAMED})),
         "rejected": Victim("rejected", Application.objects.get(pk=rejected.pk), frozenset(police)),

@@ -6,13 +6,14 @@ from accounts.models import User
 from approvals.calendar.demo import load_demo as load_calendar_demo
 from approvals.demo.core import DEMO_PASSWORD, DEMO_USERS, load_core_demo
 from approvals.demo.workflow import advance_demo_applications
+from approvals.opinions.demo import load_demo as load_opinions_demo
 from eventday.demo import load_demo as load_eventday_demo
 from plans.demo import load_demo as load_plans_demo
 from riskassess.demo import load_demo as load_riskassess_demo
 
 # Each later app adds its part of the demo, in this order.
 DEMO_HOOKS = [advance_demo_applications, load_riskassess_demo, load_plans_demo, load_eventday_demo,
-              load_calendar_demo]
+              load_calendar_demo, load_opinions_demo]
 
 
 class Command(BaseCommand):
