@@ -519,6 +519,11 @@ class DocumentVersion(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # 已查验: a reviewer read this version (approvals.applications.services.document_version_check). A new
+    # upload is a new version, so the mark never carries over to a file nobody has read.
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("查验人"))
+    checked_at = models.DateTimeField(_("查验时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("材料版本")
@@ -641,6 +646,9 @@ class AuditEntry(models.Model):
         CLOCK_EXTENSION_REQUESTED = "clock_extension_requested", pgettext_lazy("audit event", "申请延长决定期限")
         CLOCK_EXTENDED = "clock_extended", pgettext_lazy("audit event", "批准延长决定期限")
         CLOCK_OVERDUE = "clock_overdue", pgettext_lazy("audit event", "办理时限届满")
+        # The reviewer's reading of the documents (已查验 marks).
+        DOCUMENT_CHECKED = "document_checked", pgettext_lazy("audit event", "查验材料")
+        DOCUMENT_UNCHECKED = "document_unchecked", pgettext_lazy("audit event", "撤销查验标记")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
