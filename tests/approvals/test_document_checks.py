@@ -50,6 +50,9 @@ def test_a_reviewer_marks_a_document_checked_and_another_reviewer_sees_who_and_w
     assert 'data-testid="checked-mark"' in row and "陈警官" in row
     # Another document, not yet read, says so.
     assert 'data-testid="unchecked-mark"' in row_of(detail(client, application), "liability_insurance")
+    # The reviewers' reading is their own: not in the organizer's history.
+    client.force_login(organizer_of(application))
+    assert "查验材料" not in detail(client, application)
 
 
 def test_htmx_gets_the_row_back_and_unmarking_is_audited(client):
