@@ -56,12 +56,12 @@ async function showPdf(viewer, url, pages, status, run) {
     canvas.height = Math.floor(viewport.height);
     canvas.className = "document-viewer-page";
     canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", viewer.dataset.pageLabel.replace("%(n)s", number).replace("%(total)s", pdf.numPages));
+    canvas.setAttribute("aria-label", viewer.dataset.pageLabel.replace("{n}", number).replace("{total}", pdf.numPages));
     canvas.dataset.page = String(number);
     pages.append(canvas);
     await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport }).promise;
   }
-  status.textContent = viewer.dataset.pageLabel.replace("%(n)s", pdf.numPages).replace("%(total)s", pdf.numPages);
+  status.textContent = viewer.dataset.totalLabel.replace("{total}", pdf.numPages);
   pages.dataset.rendered = String(pdf.numPages);
 }
 
