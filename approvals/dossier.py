@@ -58,6 +58,8 @@ STAFFING_PARTY = "security_company"
 # Audit entries the organizer does not read: the police's own working (level overrides and their reasons, who
 # was assigned to review or vet, the grant bookkeeping of approvals.access).
 INTERNAL_AUDIT_ACTIONS = frozenset({AuditEntry.Action.LEVEL_OVERRIDDEN, AuditEntry.Action.ASSIGNED})
+# ... and the reviewers' 已查验 marks on documents (their reading, not a decision).
+INTERNAL_AUDIT_EVENTS = frozenset({AuditEntry.Event.DOCUMENT_CHECKED, AuditEntry.Event.DOCUMENT_UNCHECKED})
 INTERNAL_SNAPSHOT_KEYS = frozenset({"access", "assigned_reviewer", "reviewer", "previous", "culture_official",
                                     "computed_level", "assessment"})
 
@@ -122,7 +124,8 @@ class Dossier:
 
 
 def audit_entry_is_internal(entry) -> bool:
-    return entry.action in INTERNAL_AUDIT_ACTIONS or "access" in (entry.snapshot or {})
+    return (entry.action in INTERNAL_AUDIT_ACTIONS or entry.event in INTERNAL_AUDIT_EVENTS
+            or "access" in (entry.snapshot or {}))
 
 
 def dossier_for(user, application) -> Dossier:

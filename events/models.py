@@ -357,7 +357,8 @@ class EventSession(models.Model):
 class VettingStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("通过")
-    STRUCK = "struck", _("删除")
+    # 不予通过, not 删除: the item stays in the lineup and becomes a permit condition; nothing is deleted.
+    STRUCK = "struck", _("不予通过")
 
 
 class Performer(models.Model):

@@ -520,6 +520,11 @@ class DocumentVersion(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # 已查验: a reviewer read this version (approvals.applications.services.document_version_check). A new
+    # upload is a new version, so the mark never carries over to a file nobody has read.
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("查验人"))
+    checked_at = models.DateTimeField(_("查验时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("材料版本")
@@ -647,6 +652,9 @@ class AuditEntry(models.Model):
         OPINION_WITHDRAWN = "opinion_withdrawn", pgettext_lazy("audit event", "撤回征求意见")
         OPINION_OVERRIDDEN = "opinion_overridden", pgettext_lazy("audit event", "领导决定不受部门意见约束")
         OPINION_OVERDUE = "opinion_overdue", pgettext_lazy("audit event", "部门意见逾期未复")
+        # The reviewer's reading of the documents (已查验 marks).
+        DOCUMENT_CHECKED = "document_checked", pgettext_lazy("audit event", "查验材料")
+        DOCUMENT_UNCHECKED = "document_unchecked", pgettext_lazy("audit event", "撤销查验标记")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -222,7 +222,8 @@ def application_detail_contents(application: Application) -> Application:
     application_with_contents(application)
     prefetch_related_objects(
         list(application.documents.all()),
-        Prefetch("versions", queryset=DocumentVersion.objects.select_related("uploaded_by").order_by("-number")),
+        Prefetch("versions", queryset=DocumentVersion.objects.select_related("uploaded_by", "checked_by")
+                 .order_by("-number")),
     )
     return application
 

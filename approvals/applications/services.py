@@ -1,4 +1,5 @@
-"""Writes on applications for the organizer's journey: create, edit facts, upload, sections, parties, submit.
+"""Writes on applications for the organizer's journey (create, edit facts, upload, sections, parties, submit) and the
+reviewer's 已查验 marks on documents.
 
 Every function: keyword-only arguments, one transaction, validation before writing, an audit row.
 """
@@ -6,6 +7,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import sessions as event_sessions
@@ -247,6 +249,37 @@ def document_upload(*, application: Application, user, document_type_code: str, 
         "size": version.size, "previous_status": previous_status})
     # A delivered deferred document clears its overdue flag: the stored flags follow after commit.
     notify_changed(application, actor=user, what="document")
+    return version
+
+
+def may_check_documents(application: Application, user) -> bool:
+    """已查验 marks are the reviewing police's: those who review this application (not the organizer, not a
+    culture official who may read document 9)."""
+    return bool(user is not None and user.is_authenticated and user.is_police
+                and application.user_may(user, access.REVIEW))
+
+
+@transaction.atomic
+def document_version_check(*, application: Application, user, version_id: int, checked: bool = True) -> DocumentVersion:
+    """Mark (or unmark) the current version of one document as read by a reviewer: who and when, audited.
+    Only the current version: an older one was replaced, and a new upload starts unmarked."""
+    application = _lock(application)
+    if not may_check_documents(application, user):
+        raise PermissionDenied(_("只有审查本申请的公安民警可以标记材料已查验。"))
+    try:
+        version = (DocumentVersion.objects.select_for_update(of=("self",))
+                   .select_related("document__document_type").get(pk=version_id, document__application=application))
+    except DocumentVersion.DoesNotExist:
+        raise ValidationError({"version": _("没有这个材料版本。")})
+    if version.document.current_version_id != version.pk:
+        raise ValidationError({"version": _("该版本已被新上传的版本取代，请查验最新版本。")})
+    if checked == (version.checked_at is not None):
+        return version  # already so: nothing to write (a double click, two tabs)
+    version.checked_by, version.checked_at = (user, timezone.now()) if checked else (None, None)
+    version.save(update_fields=["checked_by", "checked_at"])
+    audit(application, actor=user,
+          event=AuditEntry.Event.DOCUMENT_CHECKED if checked else AuditEntry.Event.DOCUMENT_UNCHECKED,
+          snapshot={"document": version.document.document_type.code, "version": version.number})
     return version
 
 

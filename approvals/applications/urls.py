@@ -18,6 +18,7 @@ pages = ([
     path("<int:pk>/documents/", views.application_documents, name="documents"),
     path("<int:pk>/documents/versions/<int:version_pk>/download/", views.document_download,
          name="document_download"),
+    path("<int:pk>/documents/versions/<int:version_pk>/check/", views.document_check, name="document_check"),
     path("<int:pk>/lineup/", views.application_lineup, name="lineup"),
     path("<int:pk>/submit/", views.application_submit, name="submit"),
     path("<int:pk>/copy/", views.application_copy, name="copy"),

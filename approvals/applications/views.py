@@ -274,11 +274,41 @@ def _detail_context(request, application, **extra):
     _mark_applicable_documents(application)
     audit_entries = dossier.audit_entries(_audit_rows(application)) if dossier.any_audit else []
     section_rows = [row for row in _section_rows(application) if dossier.may_see_section(row["entry"].section.code)]
+    documents = dossier.documents(application.documents.all())
+    # Reviewers read the whole dossier (sections open, documents to view and mark); the organizer's
+    # pre-submit checklist is not theirs: they get what is left to review instead.
+    reviewing = services.may_check_documents(application, request.user)
+    if reviewing:
+        aside = {"review_points": _review_points(application, documents, section_rows),
+                 "can_change": application.user_may(request.user, access.CHANGE), "checklist": None, "gaps": []}
+    else:
+        aside = _checklist_context(request, application)
     return _application_context(
-        application, dossier=dossier, documents=dossier.documents(application.documents.all()),
+        application, dossier=dossier, documents=documents, reviewing=reviewing, may_check=reviewing,
         section_rows=section_rows, parties=dossier.parties(application.parties.all()),
         audit_recent=audit_entries[:AUDIT_RECENT], audit_older=audit_entries[AUDIT_RECENT:],
-        **_checklist_context(request, application), **extra)
+        **aside, **extra)
+
+
+def _review_points(application, documents, section_rows) -> dict:
+    """What a reviewer still has to read, from the loaded contents (no query): the documents not yet marked
+    已查验, the sections left empty, the performers and songs culture-tourism has not decided."""
+    from events.models import VettingStatus
+
+    uploaded = [d for d in documents if d.current_version_id]
+    unchecked = [d for d in uploaded if d.current_version.checked_at is None]
+    empty_sections = [row["entry"].section for row in section_rows
+                      if not row["entry"].narrative.strip() and not any(
+                          value not in (None, "", []) for _label, value, _kind in row["values"])]
+    pending = 0
+    for performer in application.event.performers.all():
+        if performer.vetting_status == VettingStatus.PENDING:
+            pending += 1
+        if performer.vetting_status != VettingStatus.STRUCK:
+            pending += sum(song.vetting_status == VettingStatus.PENDING for song in performer.songs.all())
+    return {"uploaded": len(uploaded), "checked": len(uploaded) - len(unchecked), "unchecked": unchecked,
+            "sections": len(section_rows), "empty_sections": empty_sections, "vetting_pending": pending,
+            "has_performances": application.event.has_performances}
 
 
 @login_required
@@ -449,6 +479,36 @@ def document_download(request, pk, version_pk):
         raise Http404("No such document version.")
     return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.original_name,
                         content_type=version.content_type)
+
+
+@login_required
+@require_POST
+def document_check(request, pk, version_pk):
+    """已查验: a reviewer marks (checked=1) or unmarks (checked=0) the current version of a document. htmx gets
+    the document's row back (with a refusal on the row), a plain form a redirect to it."""
+    application = selectors.application_for_user(request.user, pk)
+    if not services.may_check_documents(application, request.user):
+        raise PermissionDenied(_("只有审查本申请的公安民警可以标记材料已查验。"))
+    error = None
+    try:
+        version = services.document_version_check(application=application, user=request.user,
+                                                  version_id=version_pk,
+                                                  checked=request.POST.get("checked", "1") != "0")
+    except ValidationError as refused:
+        if not DocumentVersion.objects.filter(pk=version_pk, document__application=application).exists():
+            raise Http404("No such document version.")
+        error = " ".join(refused.messages)
+        version = DocumentVersion.objects.select_related("document__document_type").get(pk=version_pk)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("approvals:detail", args=[application.pk])
+                        + f"#doc-{version.document.document_type.code}")
+    fresh = selectors.application_detail_contents(selectors.application_for_user(request.user, pk))
+    _mark_applicable_documents(fresh)
+    document = next(d for d in fresh.documents.all() if d.pk == version.document_id)
+    return render(request, "approvals/includes/document_row.html", _application_context(
+        fresh, document=document, reviewing=True, may_check=True, check_error=error))
 
 
 # ---------------------------------------------------------------------------------------------- lineup

@@ -793,10 +793,10 @@ def _vet(item, *, application_id: int | None, kind: str, actor, decision: str, r
         raise ValidationError(_("申请当前状态为“%(state)s”，不能审核演出内容。") % {
             "state": application.get_state_display()})
     if decision not in (VettingStatus.APPROVED, VettingStatus.STRUCK):
-        raise ValidationError({"decision": _("请选择“通过”或“删除”。")})
+        raise ValidationError({"decision": _("请选择“通过”或“不予通过”。")})
     reason = (reason or "").strip()
     if decision == VettingStatus.STRUCK and not reason:
-        raise ValidationError({"reason": _("删除须填写理由。")})
+        raise ValidationError({"reason": _("不予通过须填写理由。")})
     item = type(item).objects.select_for_update().get(pk=item.pk)
     item.vetting_status = decision
     item.vetting_reason = reason
@@ -830,6 +830,32 @@ def song_vet(*, song: Song, actor, decision: str, reason: str = "") -> Song:
     application_id = Application.objects.filter(event__performers=song.performer_id).values_list(
         "pk", flat=True).first()
     return _vet(song, application_id=application_id, kind="song", actor=actor, decision=decision, reason=reason)
+
+
+def lineup_pending(application: Application) -> list:
+    """What the culture official has still to decide, in programme order: the performers pending, then the
+    pending songs of every performer not struck (a struck performer's songs go with it)."""
+    performers = list(Performer.objects.filter(event_id=application.event_id).order_by("order", "id"))
+    pending: list = [p for p in performers if p.vetting_status == VettingStatus.PENDING]
+    struck = {p.pk for p in performers if p.vetting_status == VettingStatus.STRUCK}
+    pending += list(Song.objects.filter(performer__event_id=application.event_id, vetting_status=VettingStatus.PENDING)
+                    .exclude(performer_id__in=struck).order_by("performer__order", "performer_id", "order", "id"))
+    return pending
+
+
+@transaction.atomic
+def lineup_approve_all(*, application: Application, actor) -> int:
+    """全部通过: every performer and song still pending approved by the assigned official, each recorded and
+    audited as if decided one by one (decisions already taken stay). Returns how many were approved."""
+    application = _lock(application)
+    items = lineup_pending(application)
+    if not items:
+        raise ValidationError(_("没有待审核的演出内容。"))
+    for item in items:
+        kind = "performer" if isinstance(item, Performer) else "song"
+        _vet(item, application_id=application.pk, kind=kind, actor=actor, decision=VettingStatus.APPROVED,
+             reason="")
+    return len(items)
 
 
 # ---------------------------------------------------------------------------------------------- daily check

@@ -18,6 +18,7 @@ pages = ([
     path("opinions/<int:pk>/withdraw/", opinions_views.opinion_withdraw, name="opinion_withdraw"),
     path("vetting/", views.vetting_list, name="vetting_list"),
     path("vetting/<int:pk>/", views.vetting_detail, name="vetting_detail"),
+    path("vetting/<int:pk>/approve-all/", views.vetting_approve_all, name="vetting_approve_all"),
     path("vetting/performers/<int:pk>/", views.performer_vet, name="performer_vet"),
     path("vetting/songs/<int:pk>/", views.song_vet, name="song_vet"),
 ], "review")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -157,21 +158,51 @@ def vetting_list(request):
 def vetting_detail(request, pk):
     """The lineup and setlist of one assigned event, with a decision form for each performer and song."""
     application = selectors.application_for_user(request.user, pk, perm=access.VET)
-    performers = application.event.performers.prefetch_related("songs").select_related("vetted_by")
+    return _vetting_page(request, application)
+
+
+def _vetting_page(request, application, *, errors=None, status=200):
+    """The vetting page; `errors` maps ("performer"|"song", id) to (message, the reason typed) for its row."""
+    from .. import clocks
+
+    performers = list(application.event.performers.prefetch_related("songs").select_related("vetted_by"))
     can_vet = state_has(application.state, "vetting_open") and request.user.is_culture_official
+    errors = errors or {}
+    pending = 0
+    for performer in performers:
+        performer.row_error = errors.get(("performer", performer.pk))
+        if performer.vetting_status == VettingStatus.PENDING:
+            pending += 1
+        for song in performer.songs.all():
+            song.row_error = errors.get(("song", song.pk))
+            # A struck performer's songs are off the programme with it: not "pending".
+            song.with_performer_struck = performer.vetting_status == VettingStatus.STRUCK
+            pending += song.vetting_status == VettingStatus.PENDING and not song.with_performer_struck
+    # The vetting has no clock of its own: it must be settled before the police's decision is due (a pending
+    # item blocks the permit), so that deadline is shown; before acceptance, the acceptance deadline.
+    deadline = next((c for c in clocks.application_clocks(application) if c.kind in ("decision", "acceptance")),
+                    None)
+    # Document 9 (the commercial performance approval, with the approved setlist and lyrics) is the official's
+    # to read (approvals.dossier.SECTOR_APPROVAL).
+    sector_approval = (application.documents.select_related("document_type", "current_version")
+                       .filter(document_type__code=dossier.SECTOR_APPROVAL_DOCUMENT, current_version__isnull=False)
+                       .first())
     return render(request, "approvals/review/vetting_detail.html", {
-        "application": application, "event": application.event, "performers": performers, "can_vet": can_vet})
+        "application": application, "event": application.event, "performers": performers, "can_vet": can_vet,
+        "pending_count": pending, "deadline": deadline, "sector_approval": sector_approval}, status=status)
 
 
 def _vet(request, item, service, application):
+    kind = "performer" if isinstance(item, Performer) else "song"
     try:
         service(actor=request.user, decision=request.POST.get("decision", ""), reason=request.POST.get("reason", ""),
-                **{"performer" if isinstance(item, Performer) else "song": item})
+                **{kind: item})
     except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("已记录审核意见：%(item)s") % {"item": item})
-    return redirect("review:vetting_detail", application.pk)
+        # The refusal on the row it is about, with what was typed (not a banner at the top of the page).
+        return _vetting_page(request, application, status=400, errors={
+            (kind, item.pk): (" ".join(error.messages), request.POST.get("reason", ""))})
+    messages.success(request, _("已记录审核意见：%(item)s") % {"item": item})
+    return redirect(f"{reverse('review:vetting_detail', args=[application.pk])}#{kind}-{item.pk}")
 
 
 @login_required
@@ -188,6 +219,21 @@ def song_vet(request, pk):
     song = get_object_or_404(Song.objects.select_related("performer"), pk=pk)
     application = _application_of_event(request.user, song.performer.event_id)
     return _vet(request, song, workflow.song_vet, application)
+
+
+@login_required
+@require_POST
+def vetting_approve_all(request, pk):
+    """全部通过: whatever is still pending on the page, approved in one go by the assigned official."""
+    application = selectors.application_for_user(request.user, pk, perm=access.VET)
+    _culture_only(request.user)
+    try:
+        count = workflow.lineup_approve_all(application=application, actor=request.user)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("已全部通过（%(n)s 项）。") % {"n": count})
+    return redirect("review:vetting_detail", application.pk)
 
 
 def _application_of_event(user, event_id):

@@ -188,6 +188,9 @@ STATICFILES_DIRS = [
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
+    # The inline document viewer (pdf.js): its modern build, worker, CJK character maps, fonts and decoders.
+    *((f"vendor/pdfjs/{part}", NODE_MODULES / "pdfjs-dist" / part)
+      for part in ("build", "cmaps", "standard_fonts", "wasm", "iccs")),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -332,6 +335,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
+        # pdf.js parses documents in a worker loaded from our own static files (the inline document viewer).
+        "worker-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -154,7 +154,7 @@ def test_official_strikes_a_song_on_the_vetting_page(client):
     song = band.songs.first()
     response = client.post(reverse("review:song_vet", args=[song.pk]), {"decision": "struck", "reason": ""},
                            follow=True)
-    assert "删除须填写理由" in response.content.decode()
+    assert "不予通过须填写理由" in response.content.decode()
     client.post(reverse("review:song_vet", args=[song.pk]), {"decision": "struck", "reason": "歌词宣扬暴力"})
     song.refresh_from_db()
     assert (song.vetting_status, song.vetted_by) == ("struck", official)

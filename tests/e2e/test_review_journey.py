@@ -112,7 +112,7 @@ def test_reviewer_organizer_and_culture_official_take_an_application_to_a_permit
     page.wait_for_load_state()
     page.locator("li[data-song=湖边] button[value=approved]").click()
     page.wait_for_load_state()
-    assert "删除" in page.locator("li[data-song=夜行者] .badge").inner_text()
+    assert "不予通过" in page.locator("li[data-song=夜行者] .badge").inner_text()
     sign_out(page)
 
     # The reviewer approves: the permit lists the struck song; then suspends and resumes it.

@@ -101,7 +101,8 @@ ROUTES = sorted({r.name: r for r in walk()}.values(), key=lambda r: r.text)
 # argument's name, then the namespace's convention for `pk`. A pattern none of these fills is "unfillable":
 # test_every_pattern_is_filled fails until it is added here, so a new endpoint cannot escape the matrix.
 ROUTE_KINDS = {
-    **{f"review:{n}": {"pk": "application"} for n in ("act", "permit", "refusal", "history", "vetting_detail")},
+    **{f"review:{n}": {"pk": "application"} for n in ("act", "permit", "refusal", "history", "vetting_detail",
+                                                   "vetting_approve_all")},
     "review:commitment_sign": {"pk": "commitment"},
     **{f"review:{n}": {"pk": "opinion"} for n in ("opinion_answer", "opinion_withdraw")},
     **{f"workflow_api:{n}": {"pk": "opinion"} for n in ("opinion-answer", "opinion-withdraw")},
