@@ -51,24 +51,34 @@ def statistics_rows(stats) -> list[list]:
     return rows
 
 
-def statistics_csv(stats) -> bytes:
+def rows_csv(rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerows(_neutralised(statistics_rows(stats)))
+    writer.writerows(_neutralised(rows))
     # A BOM so that Excel opens the Chinese text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def statistics_xlsx(stats) -> bytes:
+def statistics_csv(stats, *, title: list | None = None) -> bytes:
+    return rows_csv((title or []) + statistics_rows(stats))
+
+
+def statistics_xlsx(stats, *, title: list | None = None) -> bytes:
+    return rows_xlsx((title or []) + statistics_rows(stats), sheet_title="statistics",
+                     widths=(30, 22, 12, 18, 10, 10, 12, 12, 12))
+
+
+def rows_xlsx(rows: list[list], *, sheet_title: str, widths=()) -> bytes:
+    """Blocks of rows separated by blank rows; the first row of each block in bold (its header or title)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "statistics"
+    sheet.title = sheet_title
     bold = Font(bold=True)
     after_blank = True
-    for row in _neutralised(statistics_rows(stats)):
+    for row in _neutralised(rows):
         sheet.append(row)
         for cell in sheet[sheet.max_row] if row else ():
             if isinstance(cell.value, str):
@@ -77,8 +87,28 @@ def statistics_xlsx(stats) -> bytes:
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
         after_blank = not row
-    for column, width in zip("ABCDEFGHI", (30, 22, 12, 18, 10, 10, 12, 12, 12)):
+    for column, width in zip("ABCDEFGHIJKLMN", widths):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_title(title: str, *details: str) -> list[list]:
+    """The title block of an export: what it is, its scope, when it was made (then a blank row)."""
+    made = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    return [[title], *[[d] for d in details if d], [_("导出时间"), made], []]
+
+
+def incident_rows(incidents) -> list[list]:
+    rows = [[_("发生时间"), _("类别"), _("属违法违规"), _("严重程度"), _("处置状态"), _("区域"), _("地点"),
+             _("涉及人数"), _("情况"), _("处置结果"), _("处置完毕时间"), _("登记人")]]
+    for incident in incidents:
+        rows.append([
+            timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M"), incident.kind.name,
+            _("是") if incident.kind.is_violation else _("否"), incident.get_severity_display(),
+            incident.get_status_display(), incident.zone.name if incident.zone else "", incident.place,
+            incident.people_involved, incident.description, incident.outcome,
+            timezone.localtime(incident.resolved_at).strftime("%Y-%m-%d %H:%M") if incident.resolved_at else "",
+            str(incident.recorded_by)])
+    return rows

@@ -421,6 +421,25 @@ def incidents_of(event: Event) -> QuerySet:
     return Incident.objects.filter(event=event).select_related("kind", "zone", "recorded_by")
 
 
+def incidents_filtered(event: Event, *, kind=None, severity: str = "", status: str = "", zone=None,
+                       violations: bool = False, q: str = "") -> QuerySet:
+    """The incident log of one event, filtered (IncidentFilterForm's fields), newest first."""
+    incidents = incidents_of(event)
+    if kind is not None:
+        incidents = incidents.filter(kind=kind)
+    if severity:
+        incidents = incidents.filter(severity=severity)
+    if status:
+        incidents = incidents.filter(status=status)
+    if zone is not None:
+        incidents = incidents.filter(zone=zone)
+    if violations:
+        incidents = incidents.filter(kind__is_violation=True)
+    if q:
+        incidents = incidents.filter(Q(place__icontains=q) | Q(description__icontains=q) | Q(outcome__icontains=q))
+    return incidents
+
+
 def incident_kinds() -> QuerySet:
     return IncidentKind.objects.filter(is_active=True)
 
@@ -561,3 +580,76 @@ def _loaded_permit(event: Event):
     """The permit of an event read with select_related("application__permit"), or None."""
     application = getattr(event, "application", None)
     return getattr(application, "permit", None) if application is not None else None
+
+
+# ---------------------------------------------------------------------------------------------- after-action review
+
+
+def review_available(event: Event) -> bool:
+    """The after-action review (复盘) is written once the event is completed (办结)."""
+    application = getattr(event, "application", None)
+    return application is not None and state_has(application.state, "after_action")
+
+
+def user_may_review(user, event: Event) -> bool:
+    """Police of the event's district (or its city) write the review; who may see the event reads it."""
+    return user_may_operate(user, event)
+
+
+def after_action_review_of(event: Event):
+    from events.models import AfterActionReview
+
+    return AfterActionReview.objects.filter(event=event).select_related("reviewed_by").first()
+
+
+def review_inputs(event: Event) -> dict:
+    """The day's records of one event as the plain inputs of eventday.review.review_figures (a fixed number of
+    queries: sessions with tallies, the permit, incidents, kinds, alerts, headcount alerts, company records)."""
+    from . import review
+
+    sessions = _with_session_figures(event)
+    tally = EventTally.objects.filter(event=event).first()
+    permit = permit_of(event)
+    session_inputs = []
+    for session in sessions:
+        entries, peak = session_entries(session, sessions, tally)
+        own = _session_tally(session)
+        peak_at = own.peak_at if own is not None else (tally.peak_at if tally is not None and len(sessions) == 1
+                                                       else None)
+        session_inputs.append(review.SessionInput(
+            label=str(session_label(session, sessions)), start=session.start_at,
+            approved_headcount=approved_headcount(session, permit), peak_occupancy=peak, peak_at=peak_at,
+            entries=entries, tickets_issued=session_tickets(session)))
+    incidents = [review.IncidentInput(kind_code=i.kind.code, kind_name=i.kind.name, is_violation=i.kind.is_violation,
+                                      severity=i.severity, resolved=i.status == Incident.Status.RESOLVED,
+                                      people_involved=i.people_involved)
+                 for i in Incident.objects.filter(event=event).select_related("kind")]
+    kinds = [(k.code, k.name, k.is_violation) for k in IncidentKind.objects.filter(is_active=True)]
+    alert_labels, severity_labels = dict(Alert.Level.choices), dict(AccountabilityRecord.Severity.choices)
+    alerts = [review.AlertInput(zone=name, level=level, raised_at=raised, acknowledged_at=acknowledged,
+                                level_label=str(alert_labels.get(level, level)))
+              for name, level, raised, acknowledged in Alert.objects.filter(zone__event=event).values_list(
+                  "zone__name", "level", "raised_at", "acknowledged_at")]
+    labels = {s.pk: str(session_label(s, sessions)) for s in sessions}
+    headcount = [review.HeadcountAlertInput(labels.get(session_id, ""), percent, raised)
+                 for session_id, percent, raised in HeadcountAlert.objects.filter(event=event).values_list(
+                     "session_id", "percent", "raised_at")]
+    accountability = [review.AccountabilityInput(severity, description, str(severity_labels.get(severity, severity)))
+                      for severity, description in
+                      AccountabilityRecord.objects.filter(event=event).order_by("decided_on", "pk").values_list(
+                          "severity", "description")]
+    return {"sessions": session_inputs, "incidents": incidents, "kinds": kinds, "alerts": alerts,
+            "headcount_alerts": headcount, "accountability": accountability}
+
+
+def after_action_figures(event: Event):
+    from . import review
+
+    return review.review_figures(**review_inputs(event))
+
+
+def user_may_log_incidents(user, event: Event) -> bool:
+    """Police of the district (REVIEW) or the guards of the company named on the event (STAFF, approvals.access)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user_may_operate(user, event) or event.application.user_may(user, approval_access.STAFF)

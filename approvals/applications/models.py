@@ -641,6 +641,8 @@ class AuditEntry(models.Model):
         CLOCK_EXTENSION_REQUESTED = "clock_extension_requested", pgettext_lazy("audit event", "申请延长决定期限")
         CLOCK_EXTENDED = "clock_extended", pgettext_lazy("audit event", "批准延长决定期限")
         CLOCK_OVERDUE = "clock_overdue", pgettext_lazy("audit event", "办理时限届满")
+        # After the event (eventday.services.after_action_review_record).
+        AFTER_ACTION_REVIEWED = "after_action_reviewed", pgettext_lazy("audit event", "活动复盘")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
