@@ -335,14 +335,11 @@ def statistics(request):
     stats = selectors.statistics_for(request.user, year=year, bureau=bureau, venue=venue)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        name = f"anbao-statistics-{year}"
-        if export == "csv":
-            response = HttpResponse(exports.statistics_csv(stats), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(exports.statistics_xlsx(stats), content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
-        return response
+        scope = "，".join(str(part) for part in (bureau, venue) if part) or _("全部可见活动")
+        title = exports.export_title(_("%(year)s 年度大型群众性活动安全管理统计") % {"year": year},
+                                     _("范围：%(scope)s") % {"scope": scope})
+        return _export_response(title + exports.statistics_rows(stats), name=f"anbao-statistics-{year}",
+                                export=export, sheet_title="statistics", widths=(30, 22, 12, 18, 10, 10, 12, 12, 12))
     query = request.GET.copy()
     query.pop("export", None)
     chart = {
