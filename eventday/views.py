@@ -182,7 +182,8 @@ def incidents(request, pk):
         filter_form = IncidentFilterForm(request.GET, event=event)
         filters = filter_form.cleaned_data if filter_form.is_valid() else {}
         rows = list(selectors.incidents_filtered(event, **filters)[:10_000])
-        title = exports.export_title(_("警务服务台记录"), f"{event.name}（{event.application.reference}）",
+        title = exports.export_title(_("警务服务台记录"), _("%(name)s（%(reference)s）") % {
+                                         "name": event.name, "reference": event.application.reference},
                                      _("共 %(n)s 条") % {"n": len(rows)})
         return _export_response(title + exports.incident_rows(rows), name=f"anbao-incidents-{event.pk}",
                                 export=export, sheet_title="incidents",
@@ -335,7 +336,7 @@ def statistics(request):
     stats = selectors.statistics_for(request.user, year=year, bureau=bureau, venue=venue)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        scope = "，".join(str(part) for part in (bureau, venue) if part) or _("全部可见活动")
+        scope = _("，").join(str(part) for part in (bureau, venue) if part) or _("全部可见活动")
         title = exports.export_title(_("%(year)s 年度大型群众性活动安全管理统计") % {"year": year},
                                      _("范围：%(scope)s") % {"scope": scope})
         return _export_response(title + exports.statistics_rows(stats), name=f"anbao-statistics-{year}",
