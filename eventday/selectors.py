@@ -591,17 +591,33 @@ def _scoped_applications(user, *, bureau=None, venue=None) -> QuerySet:
 
 
 def approval_figures_for(user, *, years: list[int], bureau=None, venue=None) -> dict[int, ApprovalFigures]:
-    """Received, decided on time, average days, 容缺受理 / 先批后审 / 熔断 counts per year (two queries)."""
+    """Received, decided on time, average days, 容缺受理 / 先批后审 / 熔断 counts per year (one query)."""
     from approvals.models import AuditEntry
 
     first, _end = _year_bounds(min(years))
     _start, last = _year_bounds(max(years))
     figures = {year: ApprovalFigures() for year in years}
     days: dict[int, list[float]] = {year: [] for year in years}
-    applications = _scoped_applications(user, bureau=bureau, venue=venue)
-    for submitted, accepted, decided, due in applications.filter(
-            Q(submitted_at__gte=first, submitted_at__lt=last) | Q(decided_at__gte=first, decided_at__lt=last)
-    ).values_list("submitted_at", "accepted_at", "decided_at", "decision_due_date"):
+    counted = {AuditEntry.Event.ACCEPTED_WITH_DEFERRED: "deferred_acceptances",
+               AuditEntry.Event.PROVISIONALLY_APPROVED: "provisional_approvals",
+               AuditEntry.Event.SUSPENDED: "suspensions"}
+    # One query: the applications handed in, decided, or with a counted audit entry in the years, each with its
+    # counted entries per year (conditional counts over its audit log).
+    counts = {f"{attribute}_{year}": Count("audit_entries", filter=Q(
+        audit_entries__event=event, audit_entries__created_at__gte=_year_bounds(year)[0],
+        audit_entries__created_at__lt=_year_bounds(year)[1]))
+        for event, attribute in counted.items() for year in years}
+    counted_entry = AuditEntry.objects.filter(application=OuterRef("pk"), event__in=list(counted),
+                                              created_at__gte=first, created_at__lt=last)
+    applications = _scoped_applications(user, bureau=bureau, venue=venue).filter(
+        Q(submitted_at__gte=first, submitted_at__lt=last) | Q(decided_at__gte=first, decided_at__lt=last)
+        | Exists(counted_entry)).order_by().annotate(**counts)
+    for row in applications.values("submitted_at", "accepted_at", "decided_at", "decision_due_date", *counts):
+        for key in counts:
+            attribute, year = key.rsplit("_", 1)
+            setattr(figures[int(year)], attribute, getattr(figures[int(year)], attribute) + row[key])
+        submitted, accepted, decided, due = (row["submitted_at"], row["accepted_at"], row["decided_at"],
+                                             row["decision_due_date"])
         if submitted is not None and timezone.localtime(submitted).year in figures:
             figures[timezone.localtime(submitted).year].received += 1
         if decided is None or timezone.localtime(decided).year not in figures:
@@ -615,15 +631,6 @@ def approval_figures_for(user, *, years: list[int], bureau=None, venue=None) -> 
             days[year].append((decided - began).total_seconds() / 86400)
     for year, values in days.items():
         figures[year].average_days_to_decide = round(sum(values) / len(values), 1) if values else None
-    counted = {AuditEntry.Event.ACCEPTED_WITH_DEFERRED: "deferred_acceptances",
-               AuditEntry.Event.PROVISIONALLY_APPROVED: "provisional_approvals",
-               AuditEntry.Event.SUSPENDED: "suspensions"}
-    for event, created in AuditEntry.objects.filter(
-            application__in=applications, event__in=list(counted), created_at__gte=first, created_at__lt=last,
-    ).values_list("event", "created_at"):
-        year = timezone.localtime(created).year
-        if year in figures:
-            setattr(figures[year], counted[event], getattr(figures[year], counted[event]) + 1)
     return figures
 
 
@@ -644,32 +651,47 @@ def statistics_for(user, *, year: int, bureau=None, venue=None, now: datetime | 
         events = events.filter(Q(venue__district=bureau) | Q(venue__district__parent=bureau))
     if venue is not None:
         events = events.filter(venue=venue)
-    all_rows = list(events.select_related("venue", "application", "application__permit", "tally", "security_company")
+    all_rows = list(events.select_related("venue", "application", "application__permit", "tally", "security_company",
+                                          "after_action_review")
                     .prefetch_related(sessions_prefetch()).order_by("start_at"))
     all_ids = [e.pk for e in all_rows]
     incident_counts = list(Incident.objects.filter(event_id__in=all_ids).values("event_id", "kind")
                            .annotate(n=Count("pk")).values_list("event_id", "kind", "n"))
     kinds = list(IncidentKind.objects.all())
-    reviews = list(AfterActionReview.objects.filter(event_id__in=all_ids).values_list(
-        "event_id", "figures", "organizer_rating"))
+    reviews = []
+    for event in all_rows:
+        try:
+            record = event.after_action_review
+        except AfterActionReview.DoesNotExist:
+            continue
+        reviews.append((event.pk, record.figures, record.organizer_rating))
     approvals = approval_figures_for(user, years=years, bureau=bureau, venue=venue)
+
+    rows_by_year = {y: [e for e in all_rows if _year_bounds(y)[0] <= e.start_at < _year_bounds(y)[1]]
+                    for y in years}
+    # Company records count when tied to one of the year's events, or (untied) dated in the year for a company
+    # that secured one of them: one query per kind of record for both years (conditional aggregates).
+    scopes = {}
+    for y, rows in rows_by_year.items():
+        company_ids = {e.security_company_id for e in rows if e.security_company_id}
+        scopes[y] = Q(event_id__in=[e.pk for e in rows]) | Q(event__isnull=True, company_id__in=company_ids)
+    drills_by_year = TrainingDrill.objects.aggregate(**{
+        f"{key}_{y}": aggregate(field, filter=scopes[y] & Q(held_on__year=y))
+        for y in years for key, aggregate, field in (("n", Count, "pk"), ("guards", Sum, "guards_trained"))})
+    records_by_year = AccountabilityRecord.objects.aggregate(**{
+        f"{key}_{y}": Count(field, filter=scopes[y] & Q(decided_on__year=y), distinct=distinct)
+        for y in years for key, field, distinct in (("n", "pk", False), ("companies", "company", True))})
 
     def one_year(y: int) -> PeriodStatistics:
         start, end = _year_bounds(y)
-        rows = [e for e in all_rows if start <= e.start_at < end]
+        rows = rows_by_year[y]
         event_ids = {e.pk for e in rows}
-        company_ids = {e.security_company_id for e in rows if e.security_company_id}
         counts: dict[int, int] = {}
         for event_id, kind_id, n in incident_counts:
             if event_id in event_ids:
                 counts[kind_id] = counts.get(kind_id, 0) + n
-        # Company records count when tied to one of these events, or (untied) dated in the year for a company
-        # that secured one of them.
-        in_scope = Q(event_id__in=event_ids) | Q(event__isnull=True, company_id__in=company_ids)
-        drills = TrainingDrill.objects.filter(in_scope, held_on__year=y).aggregate(
-            n=Count("pk"), guards=Sum("guards_trained"))
-        records = AccountabilityRecord.objects.filter(in_scope, decided_on__year=y).aggregate(
-            n=Count("pk"), companies=Count("company", distinct=True))
+        drills = {"n": drills_by_year[f"n_{y}"], "guards": drills_by_year[f"guards_{y}"]}
+        records = {"n": records_by_year[f"n_{y}"], "companies": records_by_year[f"companies_{y}"]}
         sessions = [row for event in rows for row in session_rows(event, now=now, permit=_loaded_permit(event))]
         held = [row for row in sessions if row.held]
         months: dict[str, int] = {f"{y}-{m:02d}": 0 for m in range(1, 13)}

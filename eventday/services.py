@@ -613,7 +613,8 @@ def incident_record(*, event: Event, user, kind, occurred_at: datetime, place: s
 @transaction.atomic
 def incident_resolve(*, incident: Incident, user, outcome: str) -> Incident:
     """处置中 → 已处置, with what was done (the same people who may log it)."""
-    incident = Incident.objects.select_for_update().select_related("event__application").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("event__application").get(
+        pk=incident.pk)
     _ensure_incident_logger(user, incident.event)
     outcome = (outcome or "").strip()
     if not outcome:
