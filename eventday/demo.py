@@ -122,6 +122,13 @@ def load_review_demo(stdout) -> None:
         event=event, user=reviewer, organizer_rating=AfterActionReview.OrganizerRating.GOOD,
         findings="峰值在场1960人，低于核准人数；纠纷3起均现场调解，群众求助5起均及时处置；西侧围栏翻越1起，"
                  "保安已加强巡查。承办单位组织有序，安保措施落实到位。")
+    # The review re-assesses the organizer's and the company's open applications through the outbox; the demo
+    # runs that now, so no level is left marked stale when the demo starts without a worker.
+    from approvals.risk.bridge import reassess_pending
+    from riskassess.models import StaleAssessment
+
+    for application_id in StaleAssessment.objects.filter(trigger="review").values_list("application_id", flat=True):
+        reassess_pending(application_id)
     stdout.write(f"eventday: after-action review of {event.name}: /eventday/events/{event.pk}/review/ "
                  f"(review {record.pk})")
 

@@ -740,20 +740,38 @@ def user_may_review(user, event: Event) -> bool:
     return user_may_operate(user, event)
 
 
+def event_for_review(user, pk) -> Event:
+    """One event for its after-action review page, with what the report reads besides the records in the same
+    query (the permit, the tally, the review), or 404."""
+    try:
+        return events_visible_to(user).select_related(
+            "application", "application__permit", "venue", "organisation", "security_company", "tally",
+            "after_action_review", "after_action_review__reviewed_by").get(pk=pk)
+    except (Event.DoesNotExist, ValueError, TypeError):
+        raise Http404("No event found.")
+
+
 def after_action_review_of(event: Event):
+    """The event's review, or None (read from event_for_review's join when loaded)."""
     from events.models import AfterActionReview
 
-    return AfterActionReview.objects.filter(event=event).select_related("reviewed_by").first()
+    try:
+        return event.after_action_review
+    except AfterActionReview.DoesNotExist:
+        return None
 
 
-def review_inputs(event: Event) -> dict:
+def review_inputs(event: Event, *, preloaded: bool = False) -> dict:
     """The day's records of one event as the plain inputs of eventday.review.review_figures (a fixed number of
-    queries: sessions with tallies, the permit, incidents, kinds, alerts, headcount alerts, company records)."""
+    queries: sessions with tallies, incidents, kinds, alerts, headcount alerts, company records; and the permit
+    and the tally unless `preloaded` by event_for_review)."""
     from . import review
 
     sessions = _with_session_figures(event)
-    tally = EventTally.objects.filter(event=event).first()
-    permit = permit_of(event)
+    if preloaded:
+        tally, permit = _tally(event), _loaded_permit(event)
+    else:
+        tally, permit = EventTally.objects.filter(event=event).first(), permit_of(event)
     session_inputs = []
     for session in sessions:
         entries, peak = session_entries(session, sessions, tally)
@@ -786,10 +804,10 @@ def review_inputs(event: Event) -> dict:
             "headcount_alerts": headcount, "accountability": accountability}
 
 
-def after_action_figures(event: Event):
+def after_action_figures(event: Event, *, preloaded: bool = False):
     from . import review
 
-    return review.review_figures(**review_inputs(event))
+    return review.review_figures(**review_inputs(event, preloaded=preloaded))
 
 
 def user_may_log_incidents(user, event: Event) -> bool:

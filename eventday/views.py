@@ -220,7 +220,7 @@ def incident_resolve(request, pk, incident_pk):
 @login_required
 def after_action_review(request, pk):
     """复盘: the report built from the day's records, and (police of the district, once) the findings."""
-    event = selectors.event_for_user(request.user, pk)
+    event = selectors.event_for_review(request.user, pk)
     available = selectors.review_available(event)
     record = selectors.after_action_review_of(event) if available else None
     may_write = available and record is None and selectors.user_may_review(request.user, event)
@@ -236,7 +236,7 @@ def after_action_review(request, pk):
             else:
                 messages.success(request, _("复盘已保存：承办单位和保安服务公司的记录已更新，其在办申请将重新评估风险。"))
                 return redirect("eventday:review", pk=event.pk)
-    figures = selectors.after_action_figures(event) if available else None
+    figures = selectors.after_action_figures(event, preloaded=True) if available else None
     return render(request, "eventday/review.html", {
         "event": event, "available": available, "record": record, "form": form, "figures": figures,
     }, status=400 if form is not None and form.errors else 200)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
 from approvals import access
 from approvals.audit import Event as AuditEvent, audit_record
@@ -124,6 +125,16 @@ def test_the_named_security_company_logs_incidents_until_it_is_replaced(logged):
     assert client.get(url).status_code == 200
     assert client.post(url, form).status_code == 302
     assert Incident.objects.filter(event=live.event, recorded_by=guard, status="handling").count() == 1
+    api = APIClient()
+    api.force_authenticate(guard)
+    answer = api.post(f"/api/eventday/events/{live.event.pk}/incidents/", {
+        "kind": "medical", "occurred_at": timezone.now().isoformat(), "place": "南门", "description": "中暑",
+        "severity": "major", "status": "handling"}, format="json")
+    assert answer.status_code == 201 and (answer.json()["status"], answer.json()["severity"]) == ("handling", "major")
+    refused = api.post(f"/api/eventday/events/{live.event.pk}/incidents/", {
+        "kind": "medical", "occurred_at": timezone.now().isoformat(), "place": "南门", "description": "中暑"},
+        format="json")
+    assert refused.status_code == 400 and "outcome" in refused.json()  # resolved (the default) needs its outcome
     organizer = live.application.created_by
     client.force_login(organizer)
     assert client.get(url).status_code == 403 and client.post(url, form).status_code == 403
