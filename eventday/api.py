@@ -323,8 +323,10 @@ class IncidentInput(serializers.Serializer):
     zone = serializers.IntegerField(required=False, allow_null=True)
     place = serializers.CharField(max_length=200)
     description = serializers.CharField()
-    outcome = serializers.CharField()
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")  # required once resolved
     people_involved = serializers.IntegerField(min_value=0, default=1)
+    severity = serializers.ChoiceField(choices=Incident.Severity.choices, default=Incident.Severity.MINOR)
+    status = serializers.ChoiceField(choices=Incident.Status.choices, default=Incident.Status.RESOLVED)
 
 
 class IncidentOutput(serializers.Serializer):
@@ -337,6 +339,9 @@ class IncidentOutput(serializers.Serializer):
     description = serializers.CharField()
     outcome = serializers.CharField()
     people_involved = serializers.IntegerField()
+    severity = serializers.CharField()
+    status = serializers.CharField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
     recorded_by = serializers.CharField()
 
 
@@ -345,8 +350,8 @@ class IncidentListApi(ListAPIView):
 
     def _event(self):
         event = selectors.event_for_user(self.request.user, self.kwargs["event_pk"])
-        if not selectors.user_may_operate(self.request.user, event):
-            raise PermissionDenied(_("警务服务台记录仅限公安民警查看。"))
+        if not selectors.user_may_log_incidents(self.request.user, event):
+            raise PermissionDenied(_("警务服务台记录仅限公安民警和本活动的保安服务公司查看。"))
         return event
 
     def get_queryset(self):
@@ -493,6 +498,13 @@ class StatisticsInput(serializers.Serializer):
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), required=False, allow_null=True)
 
 
+def _approval_payload(figures) -> dict:
+    return {"received": figures.received, "decided": figures.decided, "decided_on_time": figures.decided_on_time,
+            "on_time_rate": figures.on_time_rate, "average_days_to_decide": figures.average_days_to_decide,
+            "deferred_acceptances": figures.deferred_acceptances,
+            "provisional_approvals": figures.provisional_approvals, "suspensions": figures.suspensions}
+
+
 def statistics_payload(stats) -> dict:
     return {
         "events_held": stats.events_held, "sessions_held": stats.sessions_held,
@@ -502,6 +514,15 @@ def statistics_payload(stats) -> dict:
         "drills": stats.drills, "guards_trained": stats.guards_trained,
         "companies_held_accountable": stats.companies_held_accountable,
         "accountability_records": stats.accountability_records,
+        "approvals": _approval_payload(stats.approvals),
+        "reviews": {"events_reviewed": stats.reviews.events_reviewed, "visitors": stats.reviews.visitors,
+                    "incidents_by_kind": stats.reviews.incidents_by_kind, "violations": stats.reviews.violations,
+                    "organizers_rated_poor": stats.reviews.organizers_rated_poor},
+        "previous_year": None if stats.previous is None else {
+            "events_held": stats.previous.events_held, "sessions_held": stats.previous.sessions_held,
+            "total_entries": stats.previous.total_entries, "incidents_total": stats.previous.incidents_total,
+            "approvals": _approval_payload(stats.previous.approvals)},
+        "year_on_year_percent": stats.changes,
         "events_by_month": [{"month": m, "events": n} for m, n in stats.by_month],  # sessions held per month
         "events": [{"id": e.pk, "name": e.name, "venue": e.venue.name, "start_at": e.start_at,
                     "entries": t.entries, "peak_occupancy": t.peak_occupancy} for e, t in stats.events],

@@ -3,9 +3,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import AccountabilityRecord, Authority, Venue
+from events.validators import RECORD_DESCRIPTION_MAX_LENGTH
+from events.models import AccountabilityRecord, AfterActionReview, Authority, Venue
 
-from .models import IncidentKind, Zone
+from .models import Incident, IncidentKind, Zone
 
 
 class _Bootstrap:
@@ -23,13 +24,66 @@ class IncidentForm(_Bootstrap, forms.Form):
     zone = forms.ModelChoiceField(label=_("区域"), queryset=Zone.objects.none(), required=False)
     place = forms.CharField(label=_("地点"), max_length=200)
     people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, initial=1)
+    severity = forms.ChoiceField(label=_("严重程度"), choices=Incident.Severity.choices,
+                                 initial=Incident.Severity.MINOR)
+    status = forms.ChoiceField(label=_("处置状态"), choices=Incident.Status.choices, initial=Incident.Status.HANDLING)
     description = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 2}))
-    outcome = forms.CharField(label=_("处置结果"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(label=_("处置结果"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              help_text=_("已处置时必填。"))
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.filter(event=event).order_by("order", "pk")
         self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self._style()
+
+
+class IncidentResolveForm(_Bootstrap, forms.Form):
+    outcome = forms.CharField(label=_("处置结果"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class IncidentFilterForm(_Bootstrap, forms.Form):
+    """The incident log's filter (GET): kind, severity, status, zone, violations only, free text."""
+
+    kind = forms.ModelChoiceField(label=_("类别"), queryset=IncidentKind.objects.all(), required=False,
+                                  empty_label=_("全部类别"))
+    severity = forms.ChoiceField(label=_("严重程度"), required=False,
+                                 choices=[("", _("全部"))] + list(Incident.Severity.choices))
+    status = forms.ChoiceField(label=_("处置状态"), required=False,
+                               choices=[("", _("全部"))] + list(Incident.Status.choices))
+    zone = forms.ModelChoiceField(label=_("区域"), queryset=Zone.objects.none(), required=False,
+                                  empty_label=_("全部区域"))
+    violations = forms.BooleanField(label=_("仅违法违规"), required=False)
+    q = forms.CharField(label=_("关键词"), max_length=100, required=False)
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if event is not None:
+            self.fields["zone"].queryset = Zone.objects.filter(event=event).order_by("order", "pk")
+        else:
+            self.fields["zone"].queryset = Zone.objects.all()
+        self._style()
+        self.fields["violations"].widget.attrs["class"] = "form-check-input"
+
+
+class AfterActionReviewForm(_Bootstrap, forms.Form):
+    """The reviewer's findings and accountability decisions (the figures come from the records)."""
+
+    findings = forms.CharField(label=_("复盘结论"), max_length=RECORD_DESCRIPTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+    organizer_rating = forms.ChoiceField(label=_("承办单位履责评价"), choices=AfterActionReview.OrganizerRating.choices)
+    accountability_severity = forms.ChoiceField(
+        label=_("保安服务公司追责"), required=False,
+        choices=[("", _("不追责"))] + list(AccountabilityRecord.Severity.choices))
+    accountability_description = forms.CharField(label=_("追责事由"), required=False,
+                                                 max_length=RECORD_DESCRIPTION_MAX_LENGTH,
+                                                 widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self._style()
 
 

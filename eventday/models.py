@@ -274,8 +274,22 @@ class IncidentKind(models.Model):
         return pick_language(self.name_zh, self.name_en)
 
 
+class IncidentSeverity(models.TextChoices):
+    MINOR = "minor", _("一般")
+    MAJOR = "major", _("较大")
+    SERIOUS = "serious", _("重大")
+
+
+class IncidentStatus(models.TextChoices):
+    HANDLING = "handling", _("处置中")
+    RESOLVED = "resolved", _("已处置")
+
+
 class Incident(models.Model):
-    """警务服务台 log entry: what happened, when, where, and how it ended."""
+    """警务服务台 log entry: what happened, when, where, how serious, and how (and whether yet) it ended."""
+
+    Severity = IncidentSeverity
+    Status = IncidentStatus
 
     event = models.ForeignKey("events.Event", verbose_name=_("活动"), on_delete=models.PROTECT,
                               related_name="incidents")
@@ -285,8 +299,13 @@ class Incident(models.Model):
                              related_name="incidents")
     place = models.CharField(_("地点"), max_length=200)
     description = models.TextField(_("情况"))
-    outcome = models.TextField(_("处置结果"))
+    outcome = models.TextField(_("处置结果"), blank=True)  # required once resolved (eventday.services)
     people_involved = models.PositiveIntegerField(_("涉及人数"), default=1)
+    severity = models.CharField(_("严重程度"), max_length=10, choices=IncidentSeverity.choices,
+                                default=IncidentSeverity.MINOR, db_index=True)
+    status = models.CharField(_("处置状态"), max_length=10, choices=IncidentStatus.choices,
+                              default=IncidentStatus.RESOLVED, db_index=True)
+    resolved_at = models.DateTimeField(_("处置完毕时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

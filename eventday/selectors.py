@@ -69,6 +69,7 @@ def event_list_with_sessions(user, *, now: datetime | None = None, limit: int = 
                   .prefetch_related(sessions_prefetch())[:limit])
     for event in events:
         event.session_rows = session_rows(event, now=now, permit=_loaded_permit(event))
+        event.review_open = review_available(event)
     return events
 
 
@@ -356,8 +357,15 @@ class SessionRow:
 
 def permit_stood(state: str) -> bool:
     """Whether an event in this state took place under a permit that stood (not suspended, revoked, withdrawn):
-    only then do its started sessions count as held."""
-    return state_has(state, "live_on_event_day") or state == ApplicationState.COMPLETED
+    then its started sessions count as held."""
+    return state_has(state, "live_on_event_day") or state_has(state, "after_action")
+
+
+def session_held(*, state: str, started: bool) -> bool:
+    """A session counts as held once it has started under a permit that stood (the event went ahead, or was
+    completed: 办结). A session not yet begun, or of an event suspended (熔断) or revoked, is not held — even if
+    people had already come in before the stop."""
+    return started and permit_stood(state)
 
 
 def session_rows(event: Event, *, now: datetime, permit=None) -> list[SessionRow]:
@@ -366,13 +374,14 @@ def session_rows(event: Event, *, now: datetime, permit=None) -> list[SessionRow
     sessions = sessions_of(event)
     event_tally = _tally(event)
     application = getattr(event, "application", None)
-    stood = application is not None and permit_stood(application.state)
+    state = application.state if application is not None else ""
     rows = []
     for session in sessions:
         entries, peak = session_entries(session, sessions, event_tally)
+        held = application is not None and session_held(state=state, started=session.start_at <= now)
         rows.append(SessionRow(event=event, session=session, label=session_label(session, sessions),
                                approved=approved_headcount(session, permit), entries=entries, peak_occupancy=peak,
-                               tickets_issued=session_tickets(session), held=stood and session.start_at <= now))
+                               tickets_issued=session_tickets(session), held=held))
     return rows
 
 
@@ -419,6 +428,25 @@ def suspension_banners(user, *, application=None, limit: int = 20) -> list[Suspe
 
 def incidents_of(event: Event) -> QuerySet:
     return Incident.objects.filter(event=event).select_related("kind", "zone", "recorded_by")
+
+
+def incidents_filtered(event: Event, *, kind=None, severity: str = "", status: str = "", zone=None,
+                       violations: bool = False, q: str = "") -> QuerySet:
+    """The incident log of one event, filtered (IncidentFilterForm's fields), newest first."""
+    incidents = incidents_of(event)
+    if kind is not None:
+        incidents = incidents.filter(kind=kind)
+    if severity:
+        incidents = incidents.filter(severity=severity)
+    if status:
+        incidents = incidents.filter(status=status)
+    if zone is not None:
+        incidents = incidents.filter(zone=zone)
+    if violations:
+        incidents = incidents.filter(kind__is_violation=True)
+    if q:
+        incidents = incidents.filter(Q(place__icontains=q) | Q(description__icontains=q) | Q(outcome__icontains=q))
+    return incidents
 
 
 def incident_kinds() -> QuerySet:
@@ -486,6 +514,23 @@ def accountability_visible_to(user) -> QuerySet:
 
 
 @dataclass
+class ApprovalFigures:
+    """The year's approval work (of the applications the user may see, in the bureau/venue chosen)."""
+
+    received: int = 0  # submitted in the year
+    decided: int = 0  # decided (permit, provisional permit, refusal) in the year
+    decided_on_time: int = 0  # of those, by the decision deadline (决定期限)
+    average_days_to_decide: float | None = None  # acceptance (else submission) → decision, calendar days
+    deferred_acceptances: int = 0  # 容缺受理
+    provisional_approvals: int = 0  # 先批后审
+    suspensions: int = 0  # 熔断
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.decided_on_time / self.decided, 1) if self.decided else None
+
+
+@dataclass
 class PeriodStatistics:
     start: datetime
     end: datetime
@@ -502,62 +547,271 @@ class PeriodStatistics:
     companies_held_accountable: int
     accountability_records: int
     by_month: list  # (YYYY-MM, sessions held)
+    approvals: ApprovalFigures = None
+    reviews: object = None  # eventday.review.YearFromReviews of the year's after-action reviews
+    previous: "PeriodStatistics | None" = None  # the year before, same scope (year-on-year)
+    reviews_by_kind: list = None  # (kind name, count) summed over the year's after-action reviews
 
     @property
     def visitors_per_session(self) -> int:
         return round(self.total_entries / self.sessions_held) if self.sessions_held else 0
 
+    def change(self, name: str) -> float | None:
+        """Year-on-year change of one figure in per cent (None without the year before or a zero there)."""
+        from .review import change_percent
 
-def statistics_for(user, *, year: int, bureau=None, venue=None, now: datetime | None = None) -> PeriodStatistics:
-    """The year's events that the user may see (optionally of one bureau or venue), counted per session (场次):
-    a session is held once it has started under a permit that stood; future sessions and suspended or revoked
-    events are listed but not counted as held."""
-    now = now or timezone.now()
+        if self.previous is None:
+            return None
+        if name.startswith("approvals."):
+            field = name.split(".", 1)[1]
+            current, previous = getattr(self.approvals, field), getattr(self.previous.approvals, field)
+        else:
+            current, previous = getattr(self, name), getattr(self.previous, name)
+        return change_percent(current or 0, previous or 0)
+
+    @property
+    def changes(self) -> dict:
+        return {name.replace(".", "_"): self.change(name) for name in (
+            "events_held", "sessions_held", "total_entries", "incidents_total", "drills", "guards_trained",
+            "companies_held_accountable", "approvals.received", "approvals.decided", "approvals.suspensions")}
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
-    start = datetime(year, 1, 1, tzinfo=tz)
-    end = datetime(year + 1, 1, 1, tzinfo=tz)
-    events = events_visible_to(user).filter(start_at__gte=start, start_at__lt=end)
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def _scoped_applications(user, *, bureau=None, venue=None) -> QuerySet:
+    applications = applications_visible_to(user)
+    if bureau is not None:
+        applications = applications.filter(Q(event__venue__district=bureau) | Q(event__venue__district__parent=bureau))
+    if venue is not None:
+        applications = applications.filter(event__venue=venue)
+    return applications
+
+
+def approval_figures_for(user, *, years: list[int], bureau=None, venue=None) -> dict[int, ApprovalFigures]:
+    """Received, decided on time, average days, 容缺受理 / 先批后审 / 熔断 counts per year (one query)."""
+    from approvals.models import AuditEntry
+
+    first, _end = _year_bounds(min(years))
+    _start, last = _year_bounds(max(years))
+    figures = {year: ApprovalFigures() for year in years}
+    days: dict[int, list[float]] = {year: [] for year in years}
+    counted = {AuditEntry.Event.ACCEPTED_WITH_DEFERRED: "deferred_acceptances",
+               AuditEntry.Event.PROVISIONALLY_APPROVED: "provisional_approvals",
+               AuditEntry.Event.SUSPENDED: "suspensions"}
+    # One query: the applications handed in, decided, or with a counted audit entry in the years, each with its
+    # counted entries per year (conditional counts over its audit log).
+    counts = {f"{attribute}_{year}": Count("audit_entries", filter=Q(
+        audit_entries__event=event, audit_entries__created_at__gte=_year_bounds(year)[0],
+        audit_entries__created_at__lt=_year_bounds(year)[1]))
+        for event, attribute in counted.items() for year in years}
+    counted_entry = AuditEntry.objects.filter(application=OuterRef("pk"), event__in=list(counted),
+                                              created_at__gte=first, created_at__lt=last)
+    applications = _scoped_applications(user, bureau=bureau, venue=venue).filter(
+        Q(submitted_at__gte=first, submitted_at__lt=last) | Q(decided_at__gte=first, decided_at__lt=last)
+        | Exists(counted_entry)).order_by().annotate(**counts)
+    for row in applications.values("submitted_at", "accepted_at", "decided_at", "decision_due_date", *counts):
+        for key in counts:
+            attribute, year = key.rsplit("_", 1)
+            setattr(figures[int(year)], attribute, getattr(figures[int(year)], attribute) + row[key])
+        submitted, accepted, decided, due = (row["submitted_at"], row["accepted_at"], row["decided_at"],
+                                             row["decision_due_date"])
+        if submitted is not None and timezone.localtime(submitted).year in figures:
+            figures[timezone.localtime(submitted).year].received += 1
+        if decided is None or timezone.localtime(decided).year not in figures:
+            continue
+        year = timezone.localtime(decided).year
+        figures[year].decided += 1
+        if due is None or timezone.localdate(decided) <= due:
+            figures[year].decided_on_time += 1
+        began = accepted or submitted
+        if began is not None:
+            days[year].append((decided - began).total_seconds() / 86400)
+    for year, values in days.items():
+        figures[year].average_days_to_decide = round(sum(values) / len(values), 1) if values else None
+    return figures
+
+
+def statistics_for(user, *, year: int, bureau=None, venue=None, now: datetime | None = None,
+                   compare: bool = True) -> PeriodStatistics:
+    """The year's events that the user may see (optionally of one bureau or venue), counted per session (场次):
+    a session is held once it has started under a permit that stood (session_held); future sessions and
+    suspended or revoked events are listed but not counted. With `compare`, the year before in the same queries (year-on-year)."""
+    from events.models import AfterActionReview
+
+    from . import review
+
+    now = now or timezone.now()
+    years = [year - 1, year] if compare else [year]
+    first, _end = _year_bounds(years[0])
+    events = events_visible_to(user).filter(start_at__gte=first, start_at__lt=_year_bounds(year)[1])
     if bureau is not None:
         events = events.filter(Q(venue__district=bureau) | Q(venue__district__parent=bureau))
     if venue is not None:
         events = events.filter(venue=venue)
-    rows = list(events.select_related("venue", "application", "application__permit", "tally", "security_company")
-                .prefetch_related(sessions_prefetch()).order_by("start_at"))
-    event_ids = [e.pk for e in rows]
-    company_ids = {e.security_company_id for e in rows if e.security_company_id}
+    all_rows = list(events.select_related("venue", "application", "application__permit", "tally", "security_company",
+                                          "after_action_review")
+                    .prefetch_related(sessions_prefetch()).order_by("start_at"))
+    all_ids = [e.pk for e in all_rows]
+    incident_counts = list(Incident.objects.filter(event_id__in=all_ids).values("event_id", "kind")
+                           .annotate(n=Count("pk")).values_list("event_id", "kind", "n"))
+    kinds = list(IncidentKind.objects.all())
+    reviews = []
+    for event in all_rows:
+        try:
+            record = event.after_action_review
+        except AfterActionReview.DoesNotExist:
+            continue
+        reviews.append((event.pk, record.figures, record.organizer_rating))
+    approvals = approval_figures_for(user, years=years, bureau=bureau, venue=venue)
 
-    counts = dict(Incident.objects.filter(event_id__in=event_ids).values("kind").annotate(n=Count("pk"))
-                  .values_list("kind", "n"))
-    incidents_by_kind = [(kind.name, counts.get(kind.pk, 0)) for kind in IncidentKind.objects.all()]
+    rows_by_year = {y: [e for e in all_rows if _year_bounds(y)[0] <= e.start_at < _year_bounds(y)[1]]
+                    for y in years}
+    # Company records count when tied to one of the year's events, or (untied) dated in the year for a company
+    # that secured one of them: one query per kind of record for both years (conditional aggregates).
+    scopes = {}
+    for y, rows in rows_by_year.items():
+        company_ids = {e.security_company_id for e in rows if e.security_company_id}
+        scopes[y] = Q(event_id__in=[e.pk for e in rows]) | Q(event__isnull=True, company_id__in=company_ids)
+    drills_by_year = TrainingDrill.objects.aggregate(**{
+        f"{key}_{y}": aggregate(field, filter=scopes[y] & Q(held_on__year=y))
+        for y in years for key, aggregate, field in (("n", Count, "pk"), ("guards", Sum, "guards_trained"))})
+    records_by_year = AccountabilityRecord.objects.aggregate(**{
+        f"{key}_{y}": Count(field, filter=scopes[y] & Q(decided_on__year=y), distinct=distinct)
+        for y in years for key, field, distinct in (("n", "pk", False), ("companies", "company", True))})
 
-    # Company records count when tied to one of these events, or (untied) dated in the year for a company
-    # that secured one of them.
-    in_scope = Q(event_id__in=event_ids) | Q(event__isnull=True, company_id__in=company_ids)
-    drills = TrainingDrill.objects.filter(in_scope, held_on__year=year).aggregate(
-        n=Count("pk"), guards=Sum("guards_trained"))
-    records = AccountabilityRecord.objects.filter(in_scope, decided_on__year=year).aggregate(
-        n=Count("pk"), companies=Count("company", distinct=True))
+    def one_year(y: int) -> PeriodStatistics:
+        start, end = _year_bounds(y)
+        rows = rows_by_year[y]
+        event_ids = {e.pk for e in rows}
+        counts: dict[int, int] = {}
+        for event_id, kind_id, n in incident_counts:
+            if event_id in event_ids:
+                counts[kind_id] = counts.get(kind_id, 0) + n
+        drills = {"n": drills_by_year[f"n_{y}"], "guards": drills_by_year[f"guards_{y}"]}
+        records = {"n": records_by_year[f"n_{y}"], "companies": records_by_year[f"companies_{y}"]}
+        sessions = [row for event in rows for row in session_rows(event, now=now, permit=_loaded_permit(event))]
+        held = [row for row in sessions if row.held]
+        months: dict[str, int] = {f"{y}-{m:02d}": 0 for m in range(1, 13)}
+        for row in held:
+            month = timezone.localtime(row.session.start_at).strftime("%Y-%m")
+            if month in months:
+                months[month] += 1
+        year_reviews = review.year_from_reviews([(figures, rating) for event_id, figures, rating in reviews
+                                                 if event_id in event_ids])
+        return PeriodStatistics(
+            start=start, end=end, events=[(e, _tally(e)) for e in rows], sessions=sessions,
+            events_held=len({row.event.pk for row in held}), sessions_held=len(held),
+            total_entries=sum(row.entries for row in held),
+            peak_occupancy=max((row.peak_occupancy for row in held), default=0),
+            incidents_by_kind=[(kind.name, counts.get(kind.pk, 0)) for kind in kinds],
+            incidents_total=sum(counts.values()),
+            drills=drills["n"] or 0, guards_trained=drills["guards"] or 0,
+            companies_held_accountable=records["companies"] or 0, accountability_records=records["n"] or 0,
+            by_month=list(months.items()), approvals=approvals[y], reviews=year_reviews,
+            reviews_by_kind=[(kind.name, year_reviews.incidents_by_kind.get(kind.code, 0)) for kind in kinds],
+        )
 
-    sessions = [row for event in rows for row in session_rows(event, now=now, permit=_loaded_permit(event))]
-    held = [row for row in sessions if row.held]
-    months: dict[str, int] = {f"{year}-{m:02d}": 0 for m in range(1, 13)}
-    for row in held:
-        month = timezone.localtime(row.session.start_at).strftime("%Y-%m")
-        if month in months:
-            months[month] += 1
-    return PeriodStatistics(
-        start=start, end=end, events=[(e, _tally(e)) for e in rows], sessions=sessions,
-        events_held=len({row.event.pk for row in held}), sessions_held=len(held),
-        total_entries=sum(row.entries for row in held),
-        peak_occupancy=max((row.peak_occupancy for row in held), default=0),
-        incidents_by_kind=incidents_by_kind, incidents_total=sum(counts.values()),
-        drills=drills["n"] or 0, guards_trained=drills["guards"] or 0,
-        companies_held_accountable=records["companies"] or 0, accountability_records=records["n"] or 0,
-        by_month=list(months.items()),
-    )
+    stats = one_year(year)
+    if compare:
+        stats.previous = one_year(year - 1)
+    return stats
 
 
 def _loaded_permit(event: Event):
     """The permit of an event read with select_related("application__permit"), or None."""
     application = getattr(event, "application", None)
     return getattr(application, "permit", None) if application is not None else None
+
+
+# ---------------------------------------------------------------------------------------------- after-action review
+
+
+def review_available(event: Event) -> bool:
+    """The after-action review (复盘) is written once the event is completed (办结)."""
+    application = getattr(event, "application", None)
+    return application is not None and state_has(application.state, "after_action")
+
+
+def user_may_review(user, event: Event) -> bool:
+    """Police of the event's district (or its city) write the review; who may see the event reads it."""
+    return user_may_operate(user, event)
+
+
+def event_for_review(user, pk) -> Event:
+    """One event for its after-action review page, with what the report reads besides the records in the same
+    query (the permit, the tally, the review), or 404."""
+    try:
+        return events_visible_to(user).select_related(
+            "application", "application__permit", "venue", "organisation", "security_company", "tally",
+            "after_action_review", "after_action_review__reviewed_by").get(pk=pk)
+    except (Event.DoesNotExist, ValueError, TypeError):
+        raise Http404("No event found.")
+
+
+def after_action_review_of(event: Event):
+    """The event's review, or None (read from event_for_review's join when loaded)."""
+    from events.models import AfterActionReview
+
+    try:
+        return event.after_action_review
+    except AfterActionReview.DoesNotExist:
+        return None
+
+
+def review_inputs(event: Event, *, preloaded: bool = False) -> dict:
+    """The day's records of one event as the plain inputs of eventday.review.review_figures (a fixed number of
+    queries: sessions with tallies, incidents, kinds, alerts, headcount alerts, company records; and the permit
+    and the tally unless `preloaded` by event_for_review)."""
+    from . import review
+
+    sessions = _with_session_figures(event)
+    if preloaded:
+        tally, permit = _tally(event), _loaded_permit(event)
+    else:
+        tally, permit = EventTally.objects.filter(event=event).first(), permit_of(event)
+    session_inputs = []
+    for session in sessions:
+        entries, peak = session_entries(session, sessions, tally)
+        own = _session_tally(session)
+        peak_at = own.peak_at if own is not None else (tally.peak_at if tally is not None and len(sessions) == 1
+                                                       else None)
+        session_inputs.append(review.SessionInput(
+            label=str(session_label(session, sessions)), start=session.start_at,
+            approved_headcount=approved_headcount(session, permit), peak_occupancy=peak, peak_at=peak_at,
+            entries=entries, tickets_issued=session_tickets(session)))
+    incidents = [review.IncidentInput(kind_code=i.kind.code, kind_name=i.kind.name, is_violation=i.kind.is_violation,
+                                      severity=i.severity, resolved=i.status == Incident.Status.RESOLVED,
+                                      people_involved=i.people_involved)
+                 for i in Incident.objects.filter(event=event).select_related("kind")]
+    kinds = [(k.code, k.name, k.is_violation) for k in IncidentKind.objects.filter(is_active=True)]
+    alert_labels, severity_labels = dict(Alert.Level.choices), dict(AccountabilityRecord.Severity.choices)
+    alerts = [review.AlertInput(zone=name, level=level, raised_at=raised, acknowledged_at=acknowledged,
+                                level_label=str(alert_labels.get(level, level)))
+              for name, level, raised, acknowledged in Alert.objects.filter(zone__event=event).values_list(
+                  "zone__name", "level", "raised_at", "acknowledged_at")]
+    labels = {s.pk: str(session_label(s, sessions)) for s in sessions}
+    headcount = [review.HeadcountAlertInput(labels.get(session_id, ""), percent, raised)
+                 for session_id, percent, raised in HeadcountAlert.objects.filter(event=event).values_list(
+                     "session_id", "percent", "raised_at")]
+    accountability = [review.AccountabilityInput(severity, description, str(severity_labels.get(severity, severity)))
+                      for severity, description in
+                      AccountabilityRecord.objects.filter(event=event).order_by("decided_on", "pk").values_list(
+                          "severity", "description")]
+    return {"sessions": session_inputs, "incidents": incidents, "kinds": kinds, "alerts": alerts,
+            "headcount_alerts": headcount, "accountability": accountability}
+
+
+def after_action_figures(event: Event, *, preloaded: bool = False):
+    from . import review
+
+    return review.review_figures(**review_inputs(event, preloaded=preloaded))
+
+
+def user_may_log_incidents(user, event: Event) -> bool:
+    """Police of the district (REVIEW) or the guards of the company named on the event (STAFF, approvals.access)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user_may_operate(user, event) or event.application.user_may(user, approval_access.STAFF)

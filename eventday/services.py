@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import (
-    BigIntegerField, BooleanField, Case, CharField, Exists, F, OuterRef, Sum, Value, When, prefetch_related_objects,
+    Q, BigIntegerField, BooleanField, Case, CharField, Exists, F, OuterRef, Sum, Value, When, prefetch_related_objects,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -584,18 +584,50 @@ def suspension_on_transition(sender, application, transition, **kwargs) -> None:
 
 
 @transaction.atomic
+def _ensure_incident_logger(user, event: Event) -> None:
+    """Police of the district, or the guards of the security company named on the event (they staff its gates):
+    the STAFF grant that approvals.access gives the named company, nothing copied here."""
+    if not selectors.user_may_log_incidents(user, event):
+        raise PermissionDenied(_("只有本辖区公安民警或本活动的保安服务公司可以登记警情。"))
+
+
 def incident_record(*, event: Event, user, kind, occurred_at: datetime, place: str, description: str,
-                    outcome: str, zone: Zone | None = None, people_involved: int = 1) -> Incident:
-    _ensure_operator(user, event)
+                    outcome: str = "", zone: Zone | None = None, people_involved: int = 1,
+                    severity: str = Incident.Severity.MINOR, status: str = Incident.Status.RESOLVED) -> Incident:
+    _ensure_incident_logger(user, event)
     if zone is not None and zone.event_id != event.pk:
         raise ValidationError({"zone": _("请选择本活动的区域。")})
-    if occurred_at > timezone.now() + timedelta(minutes=5):
+    now = timezone.now()
+    if occurred_at > now + timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("发生时间不能晚于现在。")})
+    outcome = (outcome or "").strip()
+    if status == Incident.Status.RESOLVED and not outcome:
+        raise ValidationError({"outcome": _("已处置的警情须填写处置结果。")})
     incident = Incident(event=event, kind=kind, occurred_at=occurred_at, place=(place or "").strip(),
-                        description=(description or "").strip(), outcome=(outcome or "").strip(), zone=zone,
-                        people_involved=people_involved, recorded_by=user)
+                        description=(description or "").strip(), outcome=outcome, zone=zone,
+                        people_involved=people_involved, severity=severity, status=status,
+                        resolved_at=now if status == Incident.Status.RESOLVED else None, recorded_by=user)
     incident.full_clean()
     incident.save()
+    return incident
+
+
+@transaction.atomic
+def incident_resolve(*, incident: Incident, user, outcome: str) -> Incident:
+    """处置中 → 已处置, with what was done (the same people who may log it)."""
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("event__application").get(
+        pk=incident.pk)
+    _ensure_incident_logger(user, incident.event)
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": _("已处置的警情须填写处置结果。")})
+    if incident.status == Incident.Status.RESOLVED:
+        raise ValidationError({"outcome": _("该警情已处置。")})
+    incident.outcome = outcome
+    incident.status = Incident.Status.RESOLVED
+    incident.resolved_at = timezone.now()
+    incident.full_clean()
+    incident.save(update_fields=["outcome", "status", "resolved_at"])
     return incident
 
 
@@ -639,4 +671,74 @@ def accountability_record(*, user, company: Organisation, decided_on, severity: 
                                   description=(description or "").strip(), recorded_by=user)
     record.full_clean()
     record.save()
+    return record
+
+
+# ---------------------------------------------------------------------------------------------- after-action review
+
+
+@transaction.atomic
+def after_action_review_record(*, event: Event, user, findings: str, organizer_rating: str,
+                               accountability_severity: str = "", accountability_description: str = ""):
+    """复盘: the bureau's review of a completed event, once. The company's accountability decision (if any) is an
+    AccountabilityRecord of the event; the figures are built from the day's records and kept with the review;
+    the organizer's and the company's open applications are re-assessed (their record changed). Audited and
+    told to the organizer and the company."""
+    from django.urls import reverse
+
+    from approvals.audit import Event as AuditEvent, audit_record
+    from approvals.models import Application
+    from approvals.risk.bridge import reassess_after_commit
+    from approvals.workflow.states import with_trait
+    from events.models import AfterActionReview
+    from notifications.services import notify
+
+    from . import review
+
+    Event.objects.select_for_update().filter(pk=event.pk).first()  # one review at a time per event
+    _ensure_operator(user, event)
+    if not selectors.review_available(event):
+        raise ValidationError(_("活动办结后方可复盘。"))
+    if AfterActionReview.objects.filter(event=event).exists():
+        raise ValidationError(_("该活动已复盘。"))
+    errors = {}
+    findings = (findings or "").strip()
+    if not findings:
+        errors["findings"] = _("请填写复盘结论。")
+    if organizer_rating not in AfterActionReview.OrganizerRating.values:
+        errors["organizer_rating"] = _("请选择承办单位履责评价。")
+    accountability_description = (accountability_description or "").strip()
+    if accountability_severity:
+        if not event.security_company_id:
+            errors["accountability_severity"] = _("本活动未确定保安服务公司，无法追责。")
+        elif not accountability_description:
+            errors["accountability_description"] = _("追责须写明事由。")
+    if errors:
+        raise ValidationError(errors)
+    if accountability_severity:
+        accountability_record(user=user, company=event.security_company, event=event,
+                              decided_on=timezone.localdate(), severity=accountability_severity,
+                              description=accountability_description)
+    figures = review.review_figures(**selectors.review_inputs(event))
+    record = AfterActionReview(event=event, findings=findings, organizer_rating=organizer_rating,
+                               figures=figures.as_record(), reviewed_by=user, reviewed_at=timezone.now())
+    record.full_clean()
+    record.save()
+    application = event.application
+    audit_record(application, actor=user, event=AuditEvent.AFTER_ACTION_REVIEWED, reason=findings[:500],
+                 snapshot={"organizer_rating": organizer_rating, "accountability": accountability_severity,
+                           "figures": record.figures})
+    # The record the risk model reads changed: the organizer's and the company's applications still open.
+    touched = Q(organisation_id=event.organisation_id)
+    if event.security_company_id:
+        touched |= Q(event__security_company_id=event.security_company_id)
+    for open_application in Application.objects.filter(touched, state__in=with_trait("in_progress")).exclude(
+            pk=application.pk).only("pk")[:200]:
+        reassess_after_commit(open_application, trigger="review")
+    message = _("“%(event)s”（%(reference)s）已完成复盘。承办单位履责评价：%(rating)s。\n复盘结论：%(findings)s") % {
+        "event": event.name, "reference": application.reference, "rating": record.get_organizer_rating_display(),
+        "findings": findings}
+    notify(users=selectors.command_post_users(event), verb="after_action_reviewed", message=message,
+           application=application, link=reverse("eventday:review", args=[event.pk]),
+           dedupe_key=f"after_action:{record.pk}")
     return record

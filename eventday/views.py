@@ -21,8 +21,11 @@ from approvals.workflow import ApplicationConflict
 from events.models import Venue
 
 from . import exports, selectors, services
-from .forms import AccountabilityForm, DrillForm, IncidentForm, StatisticsFilterForm, SuspendForm, TicketsForm
-from .models import Alert, OccupancyPolicy
+from .forms import (
+    AccountabilityForm, AfterActionReviewForm, DrillForm, IncidentFilterForm, IncidentForm, IncidentResolveForm,
+    StatisticsFilterForm, SuspendForm, TicketsForm,
+)
+from .models import Alert, Incident, OccupancyPolicy
 
 LIVE_POLL_SECONDS = 5
 
@@ -49,6 +52,8 @@ def _live_context(request, event) -> dict:
         "occupancy": selectors.event_occupancy(event, policy=policy, now=now),
         "alerts": list(selectors.open_alerts(event)[:20]),
         "may_operate": selectors.user_may_operate(request.user, event),
+        "may_log_incidents": selectors.user_may_log_incidents(request.user, event),
+        "review_available": selectors.review_available(event),
         "poll_seconds": LIVE_POLL_SECONDS, "now": now,
     }
 
@@ -133,12 +138,36 @@ def event_suspend(request, pk):
     return render(request, "eventday/dashboard.html", context, status=400)
 
 
+def _export_response(rows: list[list], *, name: str, export: str, sheet_title: str, widths=()) -> HttpResponse:
+    if export == "csv":
+        response = HttpResponse(exports.rows_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.rows_xlsx(rows, sheet_title=sheet_title, widths=widths), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
+    return response
+
+
+def _incidents_context(request, event, *, form) -> dict:
+    filter_form = IncidentFilterForm(request.GET or None, event=event)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    query = request.GET.copy()
+    query.pop("export", None)
+    return {
+        "event": event, "form": form, "filter_form": filter_form, "filters": filters,
+        "incidents": list(selectors.incidents_filtered(event, **filters)[:500]),
+        "resolve_form": IncidentResolveForm(),
+        "export_base": f"{reverse('eventday:incidents', args=[event.pk])}?{query.urlencode()}{'&' if query else ''}",
+    }
+
+
 @login_required
 def incidents(request, pk):
-    """警务服务台 log of one event: the list and a form to add to it (police of the district only)."""
+    """警务服务台 log of one event: the list (filtered, exportable) and a form to add to it — police of the
+    district, and the guards of the security company named on the event (they staff its gates)."""
     event = selectors.event_for_user(request.user, pk)
-    if not selectors.user_may_operate(request.user, event):
-        raise PermissionDenied(_("警务服务台记录仅限公安民警查看。"))
+    if not selectors.user_may_log_incidents(request.user, event):
+        raise PermissionDenied(_("警务服务台记录仅限公安民警和本活动的保安服务公司查看。"))
     form = IncidentForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,9 +177,69 @@ def incidents(request, pk):
         else:
             messages.success(request, _("已登记。"))
             return redirect("eventday:incidents", pk=event.pk)
-    return render(request, "eventday/incidents.html", {
-        "event": event, "form": form, "incidents": list(selectors.incidents_of(event)[:500]),
-    }, status=400 if form.errors else 200)
+    export = request.GET.get("export") if request.method == "GET" else None
+    if export in ("csv", "xlsx"):
+        filter_form = IncidentFilterForm(request.GET, event=event)
+        filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+        rows = list(selectors.incidents_filtered(event, **filters)[:10_000])
+        title = exports.export_title(_("警务服务台记录"), _("%(name)s（%(reference)s）") % {
+                                         "name": event.name, "reference": event.application.reference},
+                                     _("共 %(n)s 条") % {"n": len(rows)})
+        return _export_response(title + exports.incident_rows(rows), name=f"anbao-incidents-{event.pk}",
+                                export=export, sheet_title="incidents",
+                                widths=(17, 20, 8, 8, 8, 14, 20, 8, 40, 40, 17, 12))
+    return render(request, "eventday/incidents.html", _incidents_context(request, event, form=form),
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def incident_resolve(request, pk, incident_pk):
+    """处置中 → 已处置 with what was done."""
+    event = selectors.event_for_user(request.user, pk)
+    if not selectors.user_may_log_incidents(request.user, event):
+        raise PermissionDenied(_("警务服务台记录仅限公安民警和本活动的保安服务公司查看。"))
+    incident = get_object_or_404(Incident, pk=incident_pk, event=event)
+    resolve_form = IncidentResolveForm(request.POST)
+    if resolve_form.is_valid():
+        try:
+            services.incident_resolve(incident=incident, user=request.user, **resolve_form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(resolve_form, error)
+        else:
+            messages.success(request, _("已标记为已处置。"))
+            return redirect("eventday:incidents", pk=event.pk)
+    context = _incidents_context(request, event, form=IncidentForm(event=event))
+    context.update(resolve_form=resolve_form, resolve_incident=incident.pk)
+    return render(request, "eventday/incidents.html", context, status=400)
+
+
+# ---------------------------------------------------------------------------------------------- after-action review
+
+
+@login_required
+def after_action_review(request, pk):
+    """复盘: the report built from the day's records, and (police of the district, once) the findings."""
+    event = selectors.event_for_review(request.user, pk)
+    available = selectors.review_available(event)
+    record = selectors.after_action_review_of(event) if available else None
+    may_write = available and record is None and selectors.user_may_review(request.user, event)
+    form = AfterActionReviewForm(request.POST or None) if may_write else None
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied(_("只有本辖区公安民警可以在活动办结后复盘一次。"))
+        if form.is_valid():
+            try:
+                services.after_action_review_record(event=event, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("复盘已保存：承办单位和保安服务公司的记录已更新，其在办申请将重新评估风险。"))
+                return redirect("eventday:review", pk=event.pk)
+    figures = selectors.after_action_figures(event, preloaded=True) if available else None
+    return render(request, "eventday/review.html", {
+        "event": event, "available": available, "record": record, "form": form, "figures": figures,
+    }, status=400 if form is not None and form.errors else 200)
 
 
 # ---------------------------------------------------------------------------------------------- companies
@@ -247,14 +336,11 @@ def statistics(request):
     stats = selectors.statistics_for(request.user, year=year, bureau=bureau, venue=venue)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        name = f"anbao-statistics-{year}"
-        if export == "csv":
-            response = HttpResponse(exports.statistics_csv(stats), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(exports.statistics_xlsx(stats), content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
-        return response
+        scope = _("，").join(str(part) for part in (bureau, venue) if part) or _("全部可见活动")
+        title = exports.export_title(_("%(year)s 年度大型群众性活动安全管理统计") % {"year": year},
+                                     _("范围：%(scope)s") % {"scope": scope})
+        return _export_response(title + exports.statistics_rows(stats), name=f"anbao-statistics-{year}",
+                                export=export, sheet_title="statistics", widths=(30, 22, 12, 18, 10, 10, 12, 12, 12))
     query = request.GET.copy()
     query.pop("export", None)
     chart = {

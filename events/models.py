@@ -456,3 +456,35 @@ class AccountabilityRecord(models.Model):
 
     def __str__(self):
         return f"{self.company} {self.decided_on}"
+
+
+class AfterActionReview(models.Model):
+    """复盘: the bureau's review of a completed event — the figures built from the day's records (a snapshot, so
+    the year's statistics and the next assessment read what the reviewer saw) and the reviewer's findings. Its
+    organizer rating feeds the organizer's record that the risk model reads (approvals.risk.bridge); the company's
+    accountability decisions are AccountabilityRecord rows of the event."""
+
+    class OrganizerRating(models.TextChoices):
+        GOOD = "good", _("良好")
+        ADEQUATE = "adequate", _("基本合格")
+        POOR = "poor", _("不合格")
+
+    event = models.OneToOneField(Event, verbose_name=_("活动"), on_delete=models.CASCADE,
+                                 related_name="after_action_review")
+    findings = models.TextField(_("复盘结论"), max_length=RECORD_DESCRIPTION_MAX_LENGTH,
+                                validators=[MaxLengthValidator(RECORD_DESCRIPTION_MAX_LENGTH)])
+    organizer_rating = models.CharField(_("承办单位履责评价"), max_length=10, choices=OrganizerRating.choices,
+                                        default=OrganizerRating.GOOD, db_index=True)
+    # eventday.review.ReviewFigures.as_record(): visitors, peaks per session, incidents by kind code, alerts.
+    figures = models.JSONField(_("复盘数据"), default=dict, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("复盘人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(_("复盘时间"))
+
+    class Meta:
+        verbose_name = _("活动复盘")
+        verbose_name_plural = _("活动复盘")
+        ordering = ["-reviewed_at"]
+
+    def __str__(self):
+        return f"{self.event} {self.reviewed_at:%Y-%m-%d}"

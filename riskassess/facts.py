@@ -73,6 +73,8 @@ class SessionFacts:
 class OrganiserRecord:
     completed_events: int = 0
     suspensions_past_year: int = 0
+    # After-action reviews (复盘) of the past year that rated the organizer 不合格.
+    poor_reviews_past_year: int = 0
 
 
 @dataclass(frozen=True, slots=True)

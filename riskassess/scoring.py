@@ -362,6 +362,8 @@ def organizer_record(facts: EventFacts, figures: CrowdFigures, params: ModelPara
     record = facts.organiser
     if record.suspensions_past_year:
         return 1.0
+    if record.poor_reviews_past_year:  # a bad after-action review weighs like no track record, or worse
+        return 0.9
     if record.completed_events == 0:
         return 0.7
     return max(0.1, 0.7 - 0.2 * record.completed_events)
@@ -373,6 +375,9 @@ def _organizer_texts(facts, figures, params):
                   completed=record.completed_events, suspended=record.suspensions_past_year)
     if record.suspensions_past_year:
         return value, _text(gettext_noop("承办单位近一年有活动被熔断（暂停），须重点关注。"))
+    if record.poor_reviews_past_year:
+        return value, _text(gettext_noop("承办单位近一年有 %(poor)d 场活动复盘评价为不合格，须重点关注。"),
+                            poor=record.poor_reviews_past_year)
     if record.completed_events == 0:
         return value, _text(gettext_noop("承办单位在本系统无已完成的大型活动记录，经验未经检验。"))
     return value, _text(gettext_noop("承办单位已顺利完成 %(completed)d 场活动，近一年无熔断。"),

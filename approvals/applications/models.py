@@ -655,6 +655,8 @@ class AuditEntry(models.Model):
         # The reviewer's reading of the documents (已查验 marks).
         DOCUMENT_CHECKED = "document_checked", pgettext_lazy("audit event", "查验材料")
         DOCUMENT_UNCHECKED = "document_unchecked", pgettext_lazy("audit event", "撤销查验标记")
+        # After the event (eventday.services.after_action_review_record).
+        AFTER_ACTION_REVIEWED = "after_action_reviewed", pgettext_lazy("audit event", "活动复盘")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -18,7 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext as _, gettext_lazy
 
 from events.models import (
-    AccountabilityRecord, Event, EventSession, Performer, Song, TrainingDrill, VenueExit, VettingStatus,
+    AccountabilityRecord, AfterActionReview, Event, EventSession, Performer, Song, TrainingDrill, VenueExit,
+    VettingStatus,
 )
 from events.sessions import session_label
 from riskassess import services as risk_services
@@ -140,7 +141,12 @@ def _organiser_records(organisation_ids, *, now) -> dict[int, OrganiserRecord]:
         to_state=ApplicationState.SUSPENDED, created_at__gte=now - timedelta(days=365),
     ).order_by().values("application__organisation_id").annotate(n=Count("id"))
         .values_list("application__organisation_id", "n"))
-    return {org: OrganiserRecord(completed.get(org, 0), suspended.get(org, 0)) for org in organisation_ids}
+    poor = dict(AfterActionReview.objects.filter(
+        event__organisation_id__in=organisation_ids, organizer_rating=AfterActionReview.OrganizerRating.POOR,
+        reviewed_at__gte=now - timedelta(days=365),
+    ).order_by().values("event__organisation_id").annotate(n=Count("id")).values_list("event__organisation_id", "n"))
+    return {org: OrganiserRecord(completed.get(org, 0), suspended.get(org, 0), poor.get(org, 0))
+            for org in organisation_ids}
 
 
 def _company_records(companies: dict, *, today) -> dict[int, SecurityCompanyRecord]:
@@ -443,7 +449,8 @@ TRIGGER_LABELS = {
     "check": gettext_lazy("许可前核查"), "override": gettext_lazy("人工调整等级"), "batch": gettext_lazy("批量评估"),
     "demo": gettext_lazy("演示数据"), "facts": gettext_lazy("活动信息修改"), "document": gettext_lazy("材料上传"),
     "section": gettext_lazy("安保方案章节修改"), "lineup": gettext_lazy("演出阵容修改"), "siteplan": gettext_lazy("场地平面图修改"),
-    "forecast": gettext_lazy("天气预报更新"), "change": gettext_lazy("申请内容修改"), "": gettext_lazy("评估"),
+    "forecast": gettext_lazy("天气预报更新"), "review": gettext_lazy("活动复盘"),
+    "change": gettext_lazy("申请内容修改"), "": gettext_lazy("评估"),
 }
 
 

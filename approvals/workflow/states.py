@@ -31,6 +31,7 @@ TRAITS = {
     "terminal": "closed: nothing more happens to it",
     "reported_to_city": "reported to the city bureau with the district's opinion: the city decides (Art. 12)",
     "changeable": "the organizer may file a change request (变更) or a cancellation notice (Art. 20)",
+    "after_action": "the event is over and closed (办结): the bureau writes its after-action review (复盘)",
 }
 
 
@@ -75,7 +76,8 @@ STATES = {info.state: info for info in (
            "changeable", "assignable", "in_progress", "deferred_watched", "permit_held", "event_day_listed", "formal_plan"),
     _state(S.REVOKED, pgettext_lazy("organizer state", "许可已撤销"), "event_day_listed", "terminal"),
     _state(S.WITHDRAWN, pgettext_lazy("organizer state", "已撤回"), "terminal"),
-    _state(S.COMPLETED, pgettext_lazy("organizer state", "已办结"), "event_day_listed", "formal_plan", "terminal"),
+    _state(S.COMPLETED, pgettext_lazy("organizer state", "已办结"), "event_day_listed", "formal_plan", "terminal",
+           "after_action"),
     # Cancelled by the organizer after the permit (Art. 20): off the event-day lists, the permit withdrawn.
     _state(S.CANCELLED, pgettext_lazy("organizer state", "已取消（许可已注销）"), "terminal"),
 )}

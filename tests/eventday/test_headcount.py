@@ -293,7 +293,8 @@ def test_statistics_count_sessions_held_not_future_or_suspended_ones(client):
     assert 'data-testid="sessions-held">1<' in page and "未开始" in page and "未举办" in page
     rows = list(csv.reader(io.StringIO(client.get(f"/eventday/statistics/?year={year}&export=csv")
                                        .content.decode("utf-8-sig"))))
-    assert ["举办场次（场）", "1"] in rows and ["场均入场人次", "3000"] in rows
+    # value, the year before, the change (none: nothing the year before)
+    assert ["举办场次（场）", "1", "0", ""] in rows and ["场均入场人次", "3000", "0", ""] in rows
     assert [r[2] for r in rows if r and r[0] == festival.event.name] == ["第一晚", "第二晚"]
     api = client.get(f"/api/eventday/statistics/?year={year}").json()
     assert (api["events_held"], api["sessions_held"]) == (1, 1)

@@ -109,7 +109,7 @@ ROUTE_KINDS = {
     "review:performer_vet": {"pk": "performer"},
     "review:song_vet": {"pk": "song"},
     **{f"eventday:{n}": {"pk": "event"} for n in ("dashboard", "live", "alert-acknowledge", "suspend", "incidents",
-                                                    "session-tickets")},
+                                                    "incident-resolve", "session-tickets", "review")},
     **{f"eventday:{n}": {"pk": "company"} for n in ("company", "drill-create", "accountability-create")},
     "notifications:read": {"pk": "notification"},
     "notifications_api:read": {"pk": "notification"},
@@ -124,8 +124,8 @@ ROUTE_KINDS = {
     "verification:decision": {"token": "verification_token"},
 }
 KWARG_KINDS = {"application_pk": "application", "event_pk": "event", "performer_id": "performer", "song_id": "song",
-               "version_pk": "document_version", "alert_pk": "alert", "commitment_id": "commitment",
-               "action": "review_action"}
+               "version_pk": "document_version", "alert_pk": "alert", "incident_pk": "incident",
+               "commitment_id": "commitment", "action": "review_action"}
 NAMESPACE_PK = {ns: "application" for ns in ("approvals", "risk", "approvals_api", "workflow_api", "risk_api",
                                              "siteplan_api", "siteplan")}
 ADMIN_KINDS = {"object_id": "application", "object_pk": "application", "app_label": "app_label",
@@ -190,6 +190,7 @@ def application_target(world: World, label: str, application: Application, legit
         "performer": [p.pk for p in Performer.objects.filter(event=event)[:1]],
         "song": [s.pk for s in Song.objects.filter(performer__event=event)[:1]],
         "alert": [a.pk for a in Alert.objects.filter(zone__event=event)[:1]],
+        "incident": [i.pk for i in Incident.objects.filter(event=event)[:1]],
         "commitment": [c.pk for c in application.deferred_commitments.all()[:1]],
         "opinion": list(application.opinion_requests.values_list("pk", flat=True)[:1]),
         "document_version": [version.pk] if version else [],
@@ -366,6 +367,7 @@ def body(route: Route, case: Case, world: World, actor) -> dict:
         "username": world.users[OWNER].username, "password": "not-the-password", "language": "en", "next": "/",
         "address": "越权路1号", "district": world.district.pk, "usable_area_m2": 1000, "setting": "outdoor",
         "parking_spaces": 10, "exits": [{"name": "北门", "width_m": 4, "kind": "level"}],
+        "findings": "越权测试", "organizer_rating": "poor",
     }
     name = route.name
     if "incident" in name:
