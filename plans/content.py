@@ -350,6 +350,7 @@ def _site_plan(application: Application) -> dict | None:
         "width_m": float(plan.width_m),
         "height_m": float(plan.height_m),
         "revision": plan.revision,
+        "background": plan.background.name if plan.background and plan.background_width_px else "",
         "features": features,
         "labels": {kind: str(layer.label) for kind, layer in LAYERS.items() if kind in kinds},
         "texts": {"legend": _("图例"), "metres": _("{n} 米"), "capacity": _("容量 {n} 人"), "no_exit": _("无出口")},
