@@ -354,3 +354,16 @@ def test_the_shortfall_is_in_the_security_plan_section_three(drawn):
     services.deployment_accept(application=app, actor=app.created_by)
     assert plan_content(load_application(app.pk))["site_plan"]["shortfall"] == []
 
+
+
+def test_the_printed_figure_has_the_background_under_the_drawing(drawn):
+    from plans.rendering import background_data_uri, site_plan_figure
+
+    _builder, app = drawn
+    post_background(api(app.created_by), app, image("PNG", (400, 300)))
+    site_plan = plan_content(load_application(app.pk))["site_plan"]
+    assert site_plan["background"].endswith(".png")
+    svg = site_plan_figure(site_plan)
+    assert '<image class="background"' in svg and 'href="data:image/jpeg;base64,' in svg
+    assert svg.index('class="background"') < svg.index('class="feature"')  # under the layers
+    assert background_data_uri("siteplans/missing.png") == ""  # a lost file prints the drawing alone
