@@ -85,9 +85,11 @@ def test_an_organizer_plans_the_site_and_the_police_print_it(browser_page, live_
 
     # Submitted from the application's page.
     page.goto(f"{live_server.url}/applications/{app.pk}/")
-    page.get_by_test_id("submit-application").click()
+    with page.expect_navigation():
+        page.get_by_test_id("submit-application").click()
     page.wait_for_load_state()
-    page.context.clear_cookies()
+    assert SitePlan.objects.get(application=app).application.state != "draft"
+    page.context.clear_cookies()  # signed out (after the submission's answer has set its cookies)
     assert not errors, errors
 
     # The reviewer sees the plan over its background.
