@@ -102,11 +102,15 @@ def main():
     outlines = [z.outline for z in zones if z.kind == "audience"]
     floor = median_ms(lambda: [Polygon(o).area for o in outlines], args.repeat)
     figure = median_ms(lambda: one_pass(zones, gates, crowd), args.repeat)
-    print(f"load average: {os.getloadavg()[0]:.2f}")
+    attendance = sum(f.capacity for f in figures)
+    deployment = median_ms(lambda: g.derive_deployment(zones, gates, attendance=attendance, crowd_params=crowd),
+                           args.repeat)
+    print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"plan: {len(outlines)} audience zones, {len(gates)} gates; {len(posts)} posts derived")
     print(f"floor  shapely areas alone        {floor:8.2f} ms")
     print(f"figure figures + deployment       {figure:8.2f} ms  ({figure / floor:.0f}× floor; "
           f"target < {TARGET_MS} ms: {'met' if figure < TARGET_MS else 'NOT met'})")
+    print(f"       of which the deployment    {deployment:8.2f} ms")
     features, layers = as_features(zones, gates, posts), svg_layers()
     capacities = {f.key: f.capacity for f in figures}
     svg = median_ms(lambda: site_plan_svg(features, width_m=520, height_m=270, layers=layers,

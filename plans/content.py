@@ -344,10 +344,13 @@ def _site_plan(application: Application) -> dict | None:
         return None
     zones = (plan.figures or {}).get("zones") or []
     kinds = {(f.get("properties") or {}).get("kind") for f in features}
+    required = (plan.figures or {}).get("required_posts") or []
+    lacking = (plan.figures or {}).get("shortfall") or {}
     return {
         "width_m": float(plan.width_m),
         "height_m": float(plan.height_m),
         "revision": plan.revision,
+        "background": plan.background.name if plan.background and plan.background_width_px else "",
         "features": features,
         "labels": {kind: str(layer.label) for kind, layer in LAYERS.items() if kind in kinds},
         "texts": {"legend": _("图例"), "metres": _("{n} 米"), "capacity": _("容量 {n} 人"), "no_exit": _("无出口")},
@@ -357,6 +360,11 @@ def _site_plan(application: Application) -> dict | None:
                    "farthest_m": (format_value(round(z["farthest_from_exit_m"], 1))
                                   if z.get("farthest_from_exit_m") is not None else _("无出口"))}
                   for z in zones],
+        # What the drawing lacks against the deployment derived from it (section 3 names it).
+        "shortfall": [{"kind": kind, "label": str(LAYERS[kind].label),
+                       "required": sum(1 for p in required if p.get("kind") == kind),
+                       "missing": lacking[kind]} for kind in ("command", "fixed", "patrol", "mobile")
+                      if lacking.get(kind)],
     }
 
 

@@ -4,6 +4,7 @@ WeasyPrint reads the stylesheet from disk through the static file fetcher: never
 file. WeasyPrint is imported on first render only (it parses its stylesheets at import: web processes that
 never render should not pay for it).
 """
+import logging
 import mimetypes
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,8 @@ from django.template.loader import render_to_string
 from approvals.verification.services import qr_svg
 
 from .charts import dimension_chart_svg
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE = "plans/plan_document.html"
 # Relative URLs in the template ("/static/css/plan.css") resolve against this, then reach the fetcher.
@@ -105,7 +108,33 @@ def site_plan_figure(site_plan: dict | None) -> str:
     layers = {kind: replace(layer, label=labels.get(kind, str(layer.label))) for kind, layer in LAYERS.items()}
     return site_plan_svg(site_plan["features"], width_m=site_plan["width_m"], height_m=site_plan["height_m"],
                          layers=layers, capacities=site_plan.get("capacities") or {},
-                         style=Style(texts=site_plan.get("texts") or {}))
+                         style=Style(texts=site_plan.get("texts") or {}),
+                         background_href=background_data_uri(site_plan.get("background") or ""))
+
+
+BACKGROUND_PRINT_PX = 1600  # the background's longer side in the printed figure (~220 dpi over 180 mm)
+
+
+def background_data_uri(name: str) -> str:
+    """The stored background `name` as a print-sized JPEG data: URI ("" when there is none or it cannot be
+    read: the figure is then drawn without it, never the PDF refused)."""
+    if not name:
+        return ""
+    import base64
+    import io
+
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    try:
+        with default_storage.open(name, "rb") as stored, Image.open(stored) as image:
+            image.thumbnail((BACKGROUND_PRINT_PX, BACKGROUND_PRINT_PX))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, "JPEG", quality=80)
+    except Exception:  # a missing or unreadable file: the drawing alone
+        logger.warning("plan: site-plan background %r could not be read", name, exc_info=True)
+        return ""
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def plan_html(content: dict, **kwargs) -> str:

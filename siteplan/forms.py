@@ -64,3 +64,59 @@ class FeatureForm(forms.Form):
 FIELD_OF = {"geometry": "coordinates", "properties.width_m": "width_m", "properties.gate_kind": "gate_kind",
             "properties.role": "role", "properties.kind": "kind", "properties.zones": "coordinates",
             "properties.key": "name"}
+
+
+def _small(form):
+    for field in form.fields.values():
+        field.widget.attrs["class"] = ("form-select" if isinstance(field.widget, forms.Select) else
+                                       "form-control") + " form-control-sm"
+
+
+class BackgroundForm(forms.Form):
+    background = forms.FileField(
+        label=_("底图（图片或 PDF）"),
+        help_text=_("PNG、JPEG、WebP 图片，或 PDF（取第一页转换为图片）。上传后请用两点设定比例尺。"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,application/pdf"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _small(self)
+
+
+def _pair(value: str):
+    match = PAIR.match(value or "")
+    if not match:
+        raise ValidationError(_("无法识别的坐标：“%(part)s”，请写成 x,y。") % {"part": (value or "").strip()[:40]})
+    return [float(match.group(1)), float(match.group(2))]
+
+
+class ScaleForm(forms.Form):
+    """Two points on the background (pixels from its top-left corner; the drawing's metres on a blank grid)
+    and the real distance between them."""
+
+    point_a = forms.CharField(label=_("第一点（x,y）"), max_length=40)
+    point_b = forms.CharField(label=_("第二点（x,y）"), max_length=40)
+    distance_m = forms.FloatField(label=_("两点间实际距离（米）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _small(self)
+
+    def clean_point_a(self):
+        return _pair(self.cleaned_data["point_a"])
+
+    def clean_point_b(self):
+        return _pair(self.cleaned_data["point_b"])
+
+
+class PostMoveForm(forms.Form):
+    post = forms.ChoiceField(label=_("警力点位"))
+    coordinates = forms.CharField(label=_("新位置（x,y，米）"), max_length=40)
+
+    def __init__(self, *args, posts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = list(posts)
+        _small(self)
+
+    def clean_coordinates(self):
+        return _pair(self.cleaned_data["coordinates"])

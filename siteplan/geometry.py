@@ -118,7 +118,7 @@ def farthest_from_exit_m(points: Sequence[Coord], exits: Sequence[Gate], *, prec
                                  np.asarray(edge.coords)[:, :2]])
     distances = _distance_to_segments(candidates, exits)
     # Zoom in on the best few at once: a 7 × 7 grid around each, a third of the size each round.
-    centres = candidates[np.argsort(distances)[-4:]]
+    centres = candidates[np.argpartition(distances, -4)[-4:]] if len(distances) > 4 else candidates
     best = float(distances.max())
     radius = coarse
     while radius > precision_m / 2:
@@ -141,15 +141,17 @@ def _grid_inside(area, minx, miny, maxx, maxy, step) -> np.ndarray:
 
 
 def _distance_to_segments(points: np.ndarray, gates: Sequence[Gate]) -> np.ndarray:
-    """Each point's distance to the nearest gate segment (projection clamped to the segment's ends)."""
-    starts = np.array([g.start for g in gates], dtype=float)[None, :, :]
-    ends = np.array([g.end for g in gates], dtype=float)[None, :, :]
-    p = points[:, None, :]
-    direction = ends - starts
-    length2 = np.maximum((direction ** 2).sum(axis=2), 1e-12)
-    t = np.clip(((p - starts) * direction).sum(axis=2) / length2, 0.0, 1.0)
-    nearest = starts + t[:, :, None] * direction
-    return np.sqrt(((p - nearest) ** 2).sum(axis=2)).min(axis=1)
+    """Each point's distance to the nearest gate segment (projection clamped to the segment's ends), computed
+    per coordinate on (points × gates) arrays: no 3-D intermediates, one square root per point."""
+    ends = np.array([(g.start[0], g.start[1], g.end[0], g.end[1]) for g in gates], dtype=float)
+    sx, sy = ends[:, 0], ends[:, 1]
+    dx, dy = ends[:, 2] - sx, ends[:, 3] - sy
+    length2 = np.maximum(dx * dx + dy * dy, 1e-12)
+    rx = points[:, 0:1] - sx  # point − segment start, (points × gates)
+    ry = points[:, 1:2] - sy
+    t = np.clip((rx * dx + ry * dy) / length2, 0.0, 1.0)
+    ex, ey = rx - t * dx, ry - t * dy
+    return np.sqrt((ex * ex + ey * ey).min(axis=1))
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,8 @@ class Post:
 
 def _points_along(ring, count: int, *, offset: float = 0.0) -> list[Coord]:
     length = ring.length
-    return [tuple(ring.interpolate((offset + i * length / count) % length).coords[0]) for i in range(count)]
+    at = (offset + np.arange(count) * (length / count)) % length if length > 0 else np.zeros(count)
+    return [tuple(p) for p in shapely.get_coordinates(shapely.line_interpolate_point(ring, at)).tolist()]
 
 
 def outer_boundary(zones: Sequence[Zone]):
@@ -226,16 +229,16 @@ def derive_deployment(zones: Sequence[Zone], gates: Sequence[Gate], *, attendanc
     mobile = crowd.mobile_points_needed(attendance, minimum=crowd_params.min_mobile_points,
                                         attendees_per_point=crowd_params.attendees_per_mobile_point)
     rings = [z for kind in RINGS for z in zones if z.kind == kind] or [Zone("site", "control", ())]
-    for i in range(mobile):
-        zone = rings[i % len(rings)]
+    along = {}  # per ring: its share of the mobile points, spread evenly on a ring shrunk towards its centre
+    for r, zone in enumerate(rings[:mobile]):
         shape = polygon(zone.outline) if zone.outline else boundary
-        share = sum(1 for j in range(mobile) if j % len(rings) == i % len(rings))
-        index = i // len(rings)
-        # Inside the ring, spread evenly: points on a ring shrunk a little towards its centre.
+        share = len(range(r, mobile, len(rings)))
         inner = shape.buffer(-min(10.0, math.sqrt(shape.area) / 10))
         line = (inner if not inner.is_empty else shape).exterior
-        posts.append(Post("mobile", _points_along(line, share, offset=line.length / (2 * share))[index],
-                          ring=zone.kind))
+        along[r] = _points_along(line, share, offset=line.length / (2 * share))
+    for i in range(mobile):
+        r = i % len(rings)
+        posts.append(Post("mobile", along[r][i // len(rings)], ring=rings[r].kind))
     core = next((polygon(z.outline) for z in zones if z.kind == "core"), None)
     command_at = _command_post_point(boundary, core)
     posts.append(Post("command", command_at, ring="warning" if core is not None else ""))

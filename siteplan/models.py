@@ -23,6 +23,9 @@ class SitePlan(models.Model):
     background = models.FileField(_("底图文件"), upload_to="siteplans/%Y/", blank=True)
     background_width_px = models.PositiveIntegerField(null=True, blank=True)
     background_height_px = models.PositiveIntegerField(null=True, blank=True)
+    # How the scale was set: {"a": [x, y], "b": [x, y] in background pixels (y down, as image editors count),
+    # "distance_m": …, "metres_per_px": …}; empty when the extent was typed.
+    scale = models.JSONField(_("比例尺"), default=dict, blank=True)
     # The drawing's extent in metres (from the scale for an image, typed for a grid).
     width_m = models.FloatField(_("宽度（米）"), default=200, validators=[MinValueValidator(1)])
     height_m = models.FloatField(_("高度（米）"), default=150, validators=[MinValueValidator(1)])

@@ -69,10 +69,12 @@ def _z_order(layer) -> tuple[int, int]:
 
 
 def site_plan_svg(features: Sequence[dict], *, width_m: float, height_m: float, layers: Mapping,
-                  capacities: Mapping[str, int | None] | None = None, style: Style = Style()) -> str:
+                  capacities: Mapping[str, int | None] | None = None, style: Style = Style(),
+                  background_href: str = "") -> str:
     """The plan's features (GeoJSON Feature dicts in venue metres) inside its width × height, with a legend of
     the layers present and a scale bar. `capacities` maps an audience zone's key to its capacity (None: no
-    exit), printed under the zone's name."""
+    exit), printed under the zone's name. `background_href` (a data: URI, say) is the background image,
+    stretched under the drawing over its whole extent, as the editor shows it."""
     texts = {**TEXTS, **style.texts}
     capacities = capacities or {}
     m = style.margin
@@ -106,7 +108,12 @@ def site_plan_svg(features: Sequence[dict], *, width_m: float, height_m: float, 
     bar_m = scale_bar_m(width_m)
     bottom = m + draw_h
     parts = [f'<rect class="frame" x="{left:.1f}" y="{m:.1f}" width="{draw_w:.1f}" height="{draw_h:.1f}" '
-             f'fill="#fcfcfa" stroke="#333" stroke-width="1"/>', *shapes, *labels]
+             f'fill="#fcfcfa" stroke="#333" stroke-width="1"/>']
+    if background_href:
+        parts.append(f'<image class="background" x="{left:.1f}" y="{m:.1f}" width="{draw_w:.1f}" '
+                     f'height="{draw_h:.1f}" preserveAspectRatio="none" opacity="0.7" '
+                     f'href="{escape(background_href)}"/>')
+    parts += [*shapes, *labels]
     # Scale bar: a black-and-white bar of bar_m metres under the drawing's lower-left corner.
     bar_y = bottom + 10
     half = bar_m * scale / 2

@@ -8,16 +8,23 @@
   if (!element || !source || typeof L === "undefined") return;
   const data = JSON.parse(source.textContent);
   const editable = element.dataset.editable === "1";
+  const postsOnly = !editable && element.dataset.posts === "1";  // the reviewer may move posts, nothing else
+  const POSTS = ["command", "fixed", "patrol", "mobile"];
   const bounds = [[0, 0], [data.height_m, data.width_m]];
   const map = L.map(element, { crs: L.CRS.Simple, minZoom: -5, attributionControl: false, zoomSnap: 0.25 });
   map.fitBounds(bounds);
+  // The background (an uploaded image, or a PDF's first page) under the drawing, stretched over its extent.
+  if (data.background) {
+    L.imageOverlay(data.background, bounds, { interactive: false, className: "siteplan-background", pmIgnore: true }).addTo(map);
+  }
   L.rectangle(bounds, { color: "#adb5bd", weight: 1, fill: false, interactive: false }).addTo(map);
   const csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
   const kindSelect = document.querySelector("[data-testid=siteplan-form] select[name=kind]");
 
   const toLatLng = ([x, y]) => [y, x];
   const toXY = (latlng) => [Math.round(latlng.lng * 100) / 100, Math.round(latlng.lat * 100) / 100];
-  const style = (kind) => ({ color: (data.layers[kind] || {}).colour || "#333", weight: 2, fillOpacity: 0.15 });
+  const style = (kind) => ({ color: (data.layers[kind] || {}).colour || "#333", weight: 2, fillOpacity: 0.15,
+                             pmIgnore: postsOnly && !POSTS.includes(kind) });
 
   const drawn = L.featureGroup().addTo(map);
   function addFeature(feature) {
@@ -32,10 +39,41 @@
     drawn.addLayer(layer);
   }
   data.features.features.forEach(addFeature);
+  // The derived deployment, proposed: grey dashed points (accepting copies them into the drawn layers).
   (data.posts || []).forEach((post) => {
-    L.circleMarker(toLatLng(post.at), { radius: 4, color: "#6c757d", dashArray: "2", fillOpacity: 0.2, interactive: false })
+    L.circleMarker(toLatLng(post.at), { radius: 4, color: "#6c757d", dashArray: "2", fillOpacity: 0.2, interactive: false,
+                                        className: "siteplan-proposed", pmIgnore: true })
       .addTo(map);
   });
+
+  // Scale by two points: pick them on the map; the form gets their background pixels (top-left origin).
+  const pick = document.getElementById("siteplan-pick-points");
+  const scaleForm = document.querySelector("[data-testid=siteplan-scale-form]");
+  if (pick && scaleForm && editable) {
+    pick.classList.remove("d-none");
+    let picked = [];
+    const toPixel = (latlng) => {
+      if (!data.background_px) return toXY(latlng);
+      const [w, h] = data.background_px;
+      return [Math.round(latlng.lng / data.width_m * w), Math.round((data.height_m - latlng.lat) / data.height_m * h)];
+    };
+    const onPick = (event) => {
+      picked.push(toPixel(event.latlng));
+      L.circleMarker(event.latlng, { radius: 5, color: "#d63384", pmIgnore: true, className: "siteplan-scale-point" }).addTo(map);
+      if (picked.length === 2) {
+        scaleForm.querySelector("input[name=point_a]").value = picked[0].join(",");
+        scaleForm.querySelector("input[name=point_b]").value = picked[1].join(",");
+        map.off("click", onPick);
+        element.classList.remove("siteplan-picking");
+        scaleForm.querySelector("input[name=distance_m]").focus();
+      }
+    };
+    pick.addEventListener("click", () => {
+      picked = [];
+      element.classList.add("siteplan-picking");
+      map.on("click", onPick);
+    });
+  }
 
   function geometryOf(layer) {
     if (layer instanceof L.Polygon) {
@@ -49,7 +87,10 @@
   function collection() {
     const features = [];
     drawn.eachLayer((layer) => {
-      if (layer.feature) features.push({ ...layer.feature, geometry: geometryOf(layer) });
+      if (!layer.feature) return;
+      // Posts-only: everything but the posts goes back exactly as it came.
+      const moved = !postsOnly || POSTS.includes(layer.feature.properties.kind);
+      features.push(moved ? { ...layer.feature, geometry: geometryOf(layer) } : layer.feature);
     });
     return { type: "FeatureCollection", features };
   }
@@ -71,6 +112,13 @@
     }).catch(() => showErrors({ "": [element.dataset.offline || "…"] }));
   }
 
+  if (postsOnly && map.pm) {
+    map.pm.addControls({ position: "topleft", drawMarker: false, drawCircle: false, drawCircleMarker: false,
+                         drawPolyline: false, drawRectangle: false, drawPolygon: false, drawText: false,
+                         editMode: false, cutPolygon: false, removalMode: false, rotateMode: false, dragMode: true });
+    map.on("pm:globaldragmodetoggled", ({ enabled }) => { if (!enabled) save(); });
+    return;
+  }
   if (!editable || !map.pm) return;
   map.pm.addControls({ position: "topleft", drawCircle: false, drawCircleMarker: false, drawText: false,
                        drawRectangle: true, cutPolygon: false, rotateMode: false });
