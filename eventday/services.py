@@ -625,18 +625,36 @@ def suspension_on_transition(sender, application, transition, **kwargs) -> None:
 
 @transaction.atomic
 def incident_record(*, event: Event, user, kind, occurred_at: datetime, place: str, description: str,
-                    outcome: str, zone: Zone | None = None, people_involved: int = 1) -> Incident:
+                    outcome: str, zone: Zone | None = None, people_involved: int = 1, plan_x: float | None = None,
+                    plan_y: float | None = None) -> Incident:
     _ensure_operator(user, event)
     if zone is not None and zone.event_id != event.pk:
         raise ValidationError({"zone": _("请选择本活动的区域。")})
+    _check_plan_point(event, plan_x, plan_y)
     if occurred_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("发生时间不能晚于现在。")})
     incident = Incident(event=event, kind=kind, occurred_at=occurred_at, place=(place or "").strip(),
                         description=(description or "").strip(), outcome=(outcome or "").strip(), zone=zone,
-                        people_involved=people_involved, recorded_by=user)
+                        people_involved=people_involved, recorded_by=user, plan_x=plan_x, plan_y=plan_y)
     incident.full_clean()
     incident.save()
     return incident
+
+
+def _check_plan_point(event: Event, x: float | None, y: float | None) -> None:
+    """Where on the site plan an incident happened: both coordinates or neither, inside the drawing."""
+    if x is None and y is None:
+        return
+    from siteplan.services import plan_for
+
+    plan = plan_for(event.application)
+    if plan is None:
+        raise ValidationError({"plan_x": _("本活动没有场地平面图，无法标注位置。")})
+    if x is None or y is None:
+        raise ValidationError({"plan_y" if y is None else "plan_x": _("请同时填写平面图位置的 X 与 Y。")})
+    if not (0 <= x <= plan.width_m and 0 <= y <= plan.height_m):
+        raise ValidationError({"plan_x": _("位置超出平面图范围（%(w)s × %(h)s 米）。") % {
+            "w": round(plan.width_m, 1), "h": round(plan.height_m, 1)}})
 
 
 # ---------------------------------------------------------------------------------------------- security companies
