@@ -289,6 +289,7 @@ def heat_map_svg(features: Sequence[dict], *, width_m: float, height_m: float, l
         if shape is None:
             continue
         shapes.append(shape)
+        labels.extend(_labels(layer, coords, str(props.get("name") or ""), key, {}, flip, texts))
         if layer.kind == GATE and key in gate_labels:
             line = _points(coords, flip) if isinstance(coords, list) else None
             if line and len(line) >= 2:
