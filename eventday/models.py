@@ -45,6 +45,15 @@ class OccupancyPolicy(models.Model):
     def __str__(self):
         return self.label or f"{self.warning_percent}% / {self.stop_admission_percent}%"
 
+    def clean(self):
+        # The heat map's bands rise: busy below the warning line below the stop line (eventday.bands).
+        if self.busy_percent is not None and self.warning_percent is not None \
+                and self.busy_percent >= self.warning_percent:
+            raise ValidationError({"busy_percent": _("“较多”起点须低于预警线。")})
+        if self.warning_percent is not None and self.stop_admission_percent is not None \
+                and self.warning_percent >= self.stop_admission_percent:
+            raise ValidationError({"warning_percent": _("预警线须低于停止入场线。")})
+
     @classmethod
     def current(cls) -> "OccupancyPolicy":
         """The policy in force; kept for a few seconds per process, since every counter batch reads it."""

@@ -146,3 +146,13 @@ def test_an_event_without_a_plan_has_no_heat_map_and_no_extra_query(client, djan
         page = client.get(f"/eventday/events/{plain.event.pk}/live/").content.decode()
     assert 'data-testid="heat-map"' not in page
     assert 'data-band="calm"' in page  # the band is still written on each zone's row
+
+
+def test_the_policy_s_band_lines_must_rise():
+    with pytest.raises(ValidationError) as error:
+        OccupancyPolicy(busy_percent=85, warning_percent=80, stop_admission_percent=95).full_clean()
+    assert "busy_percent" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        OccupancyPolicy(busy_percent=50, warning_percent=96, stop_admission_percent=95).full_clean()
+    assert "warning_percent" in error.value.message_dict
+    OccupancyPolicy(busy_percent=60, warning_percent=80, stop_admission_percent=95).full_clean()
