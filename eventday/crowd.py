@@ -166,3 +166,36 @@ def headcount_colour(occupancy: int, approved: int, lines: list[int]) -> str:
     if percent >= max(lines):
         return "danger"
     return "warning" if percent >= min(lines) else "success"
+
+
+# ---------------------------------------------------------------------------------------------- heat-map bands
+
+CALM, BUSY, NEAR_FULL, FULL = "calm", "busy", "near_full", "full"
+BANDS = (CALM, BUSY, NEAR_FULL, FULL)  # in rising order
+
+
+@dataclass(frozen=True)
+class BandLines:
+    """Where each of the four occupancy bands starts, in % of safe capacity (the first starts at 0). The upper
+    two are the alert lines (Lines), so the heat map turns when an alert is raised, not a minute apart."""
+
+    busy_percent: int = 60
+    near_full_percent: int = 80
+    full_percent: int = 95
+
+    def starts(self) -> tuple[tuple[str, int], ...]:
+        return ((CALM, 0), (BUSY, self.busy_percent), (NEAR_FULL, self.near_full_percent),
+                (FULL, self.full_percent))
+
+
+def band_for(occupancy: int, safe_capacity: int, lines: BandLines) -> str:
+    """The band occupancy is in: the highest whose start it has reached (a zone without capacity is calm
+    while empty and full as soon as anyone is in it)."""
+    if safe_capacity <= 0:
+        return FULL if occupancy > 0 else CALM
+    percent = percent_of(occupancy, safe_capacity)
+    band = CALM
+    for code, start in lines.starts():
+        if percent >= start:
+            band = code
+    return band

@@ -44,7 +44,9 @@ def demo_event() -> Event | None:
 
 @transaction.atomic
 def setup_event(event: Event) -> str:
-    """Zones and gates for one event (once) and a new device; returns the device's raw token."""
+    """Zones and gates for one event (once: from its site plan when it has one, else the demo ground's typed
+    ones) and a new device; returns the device's raw token."""
+    services.zones_from_plan(event=event)
     if not Zone.objects.filter(event=event).exists():
         zones = [services.zone_create(event=event, kind=kind, name=name, usable_area_m2=area, safe_density=density,
                                       order=index) for index, (kind, name, area, density) in enumerate(ZONES)]
@@ -133,8 +135,21 @@ def load_review_demo(stdout) -> None:
                  f"(review {record.pk})")
 
 
+def plan_events() -> list[Event]:
+    """The demo events drawn on a site plan (the lakeside festival, the marathon): their event day is read off
+    the drawing."""
+    from approvals.demo.core import FESTIVAL, MARATHON
+
+    return list(Event.objects.filter(name__in=[FESTIVAL, MARATHON], application__site_plan__isnull=False)
+                .select_related("application").order_by("start_at"))
+
+
 def load_demo(stdout) -> None:
     load_review_demo(stdout)
+    for planned in plan_events():
+        zones, gates = services.zones_from_plan(event=planned)
+        if zones:
+            stdout.write(f"eventday: {len(zones)} zones and {len(gates)} gates of {planned.name} from its site plan")
     event = demo_event()
     if event is None:
         stdout.write("eventday: no demo event found; skipped.")

@@ -32,6 +32,9 @@ class OccupancyPolicy(models.Model):
                                                default=2, validators=[MinValueValidator(0.1)])
     # Gates open before the event and people leave after it: the counting API accepts readings in this margin.
     live_margin_minutes = models.PositiveIntegerField(_("活动前后计数时段（分钟）"), default=180)
+    # The heat map's lowest band ends here (宽松 below, 较多 up to the warning line): see eventday.bands.
+    busy_percent = models.PositiveSmallIntegerField(
+        _("热力图“较多”起点（安全容量的%）"), default=60, validators=[MinValueValidator(1), MaxValueValidator(200)])
     clock_skew_seconds = models.PositiveIntegerField(_("计数器时钟允许超前（秒）"), default=300)
 
     class Meta:
@@ -41,6 +44,15 @@ class OccupancyPolicy(models.Model):
 
     def __str__(self):
         return self.label or f"{self.warning_percent}% / {self.stop_admission_percent}%"
+
+    def clean(self):
+        # The heat map's bands rise: busy below the warning line below the stop line (eventday.bands).
+        if self.busy_percent is not None and self.warning_percent is not None \
+                and self.busy_percent >= self.warning_percent:
+            raise ValidationError({"busy_percent": _("“较多”起点须低于预警线。")})
+        if self.warning_percent is not None and self.stop_admission_percent is not None \
+                and self.warning_percent >= self.stop_admission_percent:
+            raise ValidationError({"warning_percent": _("预警线须低于停止入场线。")})
 
     @classmethod
     def current(cls) -> "OccupancyPolicy":
@@ -81,6 +93,8 @@ class Zone(models.Model):
     safe_density = models.DecimalField(_("安全密度（人/㎡）"), max_digits=4, decimal_places=2,
                                        validators=[MinValueValidator(0.1), MaxValueValidator(7)])
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    # The site plan's feature this zone was made from (siteplan: the feature's key; "" for a zone typed by hand).
+    plan_key = models.CharField(_("平面图要素编号"), max_length=100, blank=True, default="")
     # Running totals, updated with F() in the ingest transaction (never recomputed from every reading).
     entries = models.BigIntegerField(_("累计进入"), default=0, editable=False)
     exits = models.BigIntegerField(_("累计离开"), default=0, editable=False)
@@ -119,6 +133,8 @@ class Gate(models.Model):
                                   on_delete=models.CASCADE, related_name="onward_gates")
     code = models.SlugField(_("编号"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
+    # The site plan's gate or exit this gate was made from ("" for a gate typed by hand).
+    plan_key = models.CharField(_("平面图要素编号"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("闸口")
@@ -298,6 +314,9 @@ class Incident(models.Model):
     zone = models.ForeignKey(Zone, verbose_name=_("区域"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="incidents")
     place = models.CharField(_("地点"), max_length=200)
+    # Where on the site plan it happened, in venue metres (x east, y north; siteplan.models); both or neither.
+    plan_x = models.FloatField(_("平面图位置 X（米）"), null=True, blank=True)
+    plan_y = models.FloatField(_("平面图位置 Y（米）"), null=True, blank=True)
     description = models.TextField(_("情况"))
     outcome = models.TextField(_("处置结果"), blank=True)  # required once resolved (eventday.services)
     people_involved = models.PositiveIntegerField(_("涉及人数"), default=1)
@@ -313,6 +332,9 @@ class Incident(models.Model):
         verbose_name = _("现场警情")
         verbose_name_plural = _("现场警情")
         ordering = ["-occurred_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(plan_x__isnull=True, plan_y__isnull=True)
+            | models.Q(plan_x__isnull=False, plan_y__isnull=False), name="incident_plan_point_whole")]
 
     def __str__(self):
         return f"{self.kind} {self.occurred_at:%Y-%m-%d %H:%M} {self.place}"

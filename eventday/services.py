@@ -476,7 +476,7 @@ def _ensure_operator(user, event: Event) -> None:
 
 @transaction.atomic
 def zone_create(*, event: Event, kind: str, name: str, usable_area_m2: int, safe_density=None,
-                order: int = 0) -> Zone:
+                order: int = 0, plan_key: str = "") -> Zone:
     if safe_density is None:
         # One source for the safe density: the risk model's crowd figures (the density its capacity uses).
         from decimal import Decimal
@@ -485,7 +485,7 @@ def zone_create(*, event: Event, kind: str, name: str, usable_area_m2: int, safe
 
         safe_density = Decimal(str(round(planning_density(), 2)))
     zone = Zone(event=event, kind=kind, name=name, usable_area_m2=usable_area_m2, order=order,
-                safe_density=safe_density)
+                safe_density=safe_density, plan_key=plan_key)
     zone.full_clean()
     zone.save()
     EventTally.objects.get_or_create(event=event)
@@ -493,13 +493,55 @@ def zone_create(*, event: Event, kind: str, name: str, usable_area_m2: int, safe
 
 
 @transaction.atomic
-def gate_create(*, zone: Zone, code: str, name: str, from_zone: Zone | None = None) -> Gate:
+def gate_create(*, zone: Zone, code: str, name: str, from_zone: Zone | None = None, plan_key: str = "") -> Gate:
     if from_zone is not None and (from_zone.event_id != zone.event_id or from_zone.pk == zone.pk):
         raise ValidationError({"from_zone": _("来源区域必须是本活动的另一区域。")})
-    gate = Gate(event_id=zone.event_id, zone=zone, from_zone=from_zone, code=code, name=name)
+    gate = Gate(event_id=zone.event_id, zone=zone, from_zone=from_zone, code=code, name=name, plan_key=plan_key)
     gate.full_clean()
     gate.save()
     return gate
+
+
+def _gate_code(key: str, taken: set[str]) -> str:
+    """A gate's code (a slug, unique per event) from its plan key."""
+    from django.utils.text import slugify
+
+    base = (slugify(key) or "gate")[:34]
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    taken.add(code)
+    return code
+
+
+@transaction.atomic
+def zones_from_plan(*, event: Event, plan=None) -> tuple[list[Zone], list[Gate]]:
+    """Event day's zones and gates made from the application's site plan (eventday.plan_layout: the crowd
+    areas with their drawn area, the gates joining them), each linked to its feature by plan_key; once per
+    event (nothing when the event has zones already, or its plan no crowd area). Nothing is typed twice."""
+    from siteplan import geojson
+    from siteplan.services import plan_for
+
+    from .plan_layout import layout
+
+    if Zone.objects.filter(event=event).exists():
+        return [], []
+    plan = plan if plan is not None else plan_for(event.application)
+    if plan is None:
+        return [], []
+    parsed_zones, parsed_gates, _posts, _others, errors = geojson.parse(
+        plan.features, width_m=plan.width_m, height_m=plan.height_m)
+    if errors:  # a saved plan is valid; one changed behind the service's back is not used
+        raise ValidationError({"plan": _("场地平面图有误，无法据此设置区域与闸口。")})
+    zone_specs, gate_specs = layout(parsed_zones, parsed_gates)
+    zones = {spec.key: zone_create(event=event, kind=spec.kind, name=spec.name, usable_area_m2=spec.usable_area_m2,
+                                   order=spec.order, plan_key=spec.key) for spec in zone_specs}
+    taken: set[str] = set()
+    gates = [gate_create(zone=zones[spec.zone], from_zone=zones[spec.from_zone] if spec.from_zone else None,
+                         code=_gate_code(spec.key, taken), name=spec.name, plan_key=spec.key)
+             for spec in gate_specs]
+    return list(zones.values()), gates
 
 
 @transaction.atomic
@@ -583,7 +625,6 @@ def suspension_on_transition(sender, application, transition, **kwargs) -> None:
 # ---------------------------------------------------------------------------------------------- incidents
 
 
-@transaction.atomic
 def _ensure_incident_logger(user, event: Event) -> None:
     """Police of the district, or the guards of the security company named on the event (they staff its gates):
     the STAFF grant that approvals.access gives the named company, nothing copied here."""
@@ -591,12 +632,15 @@ def _ensure_incident_logger(user, event: Event) -> None:
         raise PermissionDenied(_("只有本辖区公安民警或本活动的保安服务公司可以登记警情。"))
 
 
+@transaction.atomic
 def incident_record(*, event: Event, user, kind, occurred_at: datetime, place: str, description: str,
                     outcome: str = "", zone: Zone | None = None, people_involved: int = 1,
-                    severity: str = Incident.Severity.MINOR, status: str = Incident.Status.RESOLVED) -> Incident:
+                    severity: str = Incident.Severity.MINOR, status: str = Incident.Status.RESOLVED,
+                    plan_x: float | None = None, plan_y: float | None = None) -> Incident:
     _ensure_incident_logger(user, event)
     if zone is not None and zone.event_id != event.pk:
         raise ValidationError({"zone": _("请选择本活动的区域。")})
+    _check_plan_point(event, plan_x, plan_y)
     now = timezone.now()
     if occurred_at > now + timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("发生时间不能晚于现在。")})
@@ -606,7 +650,8 @@ def incident_record(*, event: Event, user, kind, occurred_at: datetime, place: s
     incident = Incident(event=event, kind=kind, occurred_at=occurred_at, place=(place or "").strip(),
                         description=(description or "").strip(), outcome=outcome, zone=zone,
                         people_involved=people_involved, severity=severity, status=status,
-                        resolved_at=now if status == Incident.Status.RESOLVED else None, recorded_by=user)
+                        resolved_at=now if status == Incident.Status.RESOLVED else None, recorded_by=user,
+                        plan_x=plan_x, plan_y=plan_y)
     incident.full_clean()
     incident.save()
     return incident
@@ -629,6 +674,22 @@ def incident_resolve(*, incident: Incident, user, outcome: str) -> Incident:
     incident.full_clean()
     incident.save(update_fields=["outcome", "status", "resolved_at"])
     return incident
+
+
+def _check_plan_point(event: Event, x: float | None, y: float | None) -> None:
+    """Where on the site plan an incident happened: both coordinates or neither, inside the drawing."""
+    if x is None and y is None:
+        return
+    from siteplan.services import plan_for
+
+    plan = plan_for(event.application)
+    if plan is None:
+        raise ValidationError({"plan_x": _("本活动没有场地平面图，无法标注位置。")})
+    if x is None or y is None:
+        raise ValidationError({"plan_y" if y is None else "plan_x": _("请同时填写平面图位置的 X 与 Y。")})
+    if not (0 <= x <= plan.width_m and 0 <= y <= plan.height_m):
+        raise ValidationError({"plan_x": _("位置超出平面图范围（%(w)s × %(h)s 米）。") % {
+            "w": round(plan.width_m, 1), "h": round(plan.height_m, 1)}})
 
 
 # ---------------------------------------------------------------------------------------------- security companies

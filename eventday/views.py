@@ -20,7 +20,7 @@ from accounts.sessions import passive
 from approvals.workflow import ApplicationConflict
 from events.models import Venue
 
-from . import exports, selectors, services
+from . import exports, heatmap, selectors, services
 from .forms import (
     AccountabilityForm, AfterActionReviewForm, DrillForm, IncidentFilterForm, IncidentForm, IncidentResolveForm,
     StatisticsFilterForm, SuspendForm, TicketsForm,
@@ -47,14 +47,16 @@ def event_list(request):
 def _live_context(request, event) -> dict:
     policy = OccupancyPolicy.current()
     now = timezone.now()
+    occupancy = selectors.event_occupancy(event, policy=policy, now=now)
     return {
         "event": event, "policy": policy,
-        "occupancy": selectors.event_occupancy(event, policy=policy, now=now),
+        "occupancy": occupancy,
         "alerts": list(selectors.open_alerts(event)[:20]),
         "may_operate": selectors.user_may_operate(request.user, event),
         "may_log_incidents": selectors.user_may_log_incidents(request.user, event),
         "review_available": selectors.review_available(event),
         "poll_seconds": LIVE_POLL_SECONDS, "now": now,
+        **heatmap.live_context(event, occupancy, policy=policy, now=now),
     }
 
 

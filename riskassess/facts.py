@@ -26,6 +26,29 @@ class RouteFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanZoneFacts:
+    """An audience area drawn on the site plan: its area and the exits that let people out of it."""
+
+    area_m2: float
+    exits: tuple[ExitFacts, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SitePlanFacts:
+    """The figures of the application's site plan (siteplan.geometry), used instead of the estimates from the
+    venue's registered area and exits: the audience areas with their own exits, the real perimeter (the
+    outermost ring, else the hull of the drawing) and how many gates and exits are drawn (a fixed post each)."""
+
+    zones: tuple[PlanZoneFacts, ...]
+    perimeter_m: float
+    gates: int
+
+    @property
+    def area_m2(self) -> float:
+        return sum(z.area_m2 for z in self.zones)
+
+
+@dataclass(frozen=True, slots=True)
 class VenueFacts:
     usable_area_m2: float
     indoor: bool = False
@@ -33,6 +56,10 @@ class VenueFacts:
     parking_spaces: int = 0
     public_transport: bool = False
     route: RouteFacts | None = None  # None: an area (a stadium, a park, a square)
+    # The application's drawn site plan (None: none, or no audience area drawn): its figures replace the
+    # estimates from the registered area (an area venue only; a course keeps its own figures). `exits` is
+    # then the plan's exits of the audience areas.
+    site_plan: SitePlanFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)

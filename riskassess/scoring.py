@@ -122,6 +122,14 @@ class CrowdFigures:
     start_capacity: int | None = None
     finish_area_m2: float | None = None
     finish_capacity: int | None = None
+    # Where the area, exits and perimeter come from: "site_plan" (the application's drawing: egress with its
+    # largest exit left out, capacity the lower of area × density and exits × flow × time) or "estimate"
+    # (the venue's registered area and exits, the perimeter of a square of that area).
+    source: str = "estimate"
+    perimeter_m: float | None = None
+    largest_exit_width_m: float | None = None  # left out of the egress (site plan only)
+    capacity_by_area: int | None = None
+    capacity_by_exits: int | None = None
 
     @property
     def over_capacity(self) -> bool:
@@ -327,6 +335,8 @@ def crowd_figures(facts: EventFacts, params: ModelParameters, egress_limit_minut
     # Section 8 states the spaces available for the event, the venue's own included: counted once.
     spaces = traffic.parking_spaces_arranged if traffic.parking_spaces_arranged is not None else venue.parking_spaces
     route = venue.route
+    if route is None and venue.site_plan is not None:
+        return _site_plan_figures(facts, params, egress_limit_minutes, car_share, spaces)
     if route is None:
         area = venue.usable_area_m2
         density = crowd_math.crowd_density(attendance, area)
@@ -351,6 +361,47 @@ def crowd_figures(facts: EventFacts, params: ModelParameters, egress_limit_minut
         spectators_along=crowd_math.spectators_along(route.length_m, c.spectator_depth_m, c.planning_density),
         start_area_m2=route.start_area_m2, start_capacity=start, finish_area_m2=route.finish_area_m2,
         finish_capacity=crowd_math.safe_capacity(route.finish_area_m2, c.planning_density))
+
+
+def _site_plan_figures(facts: EventFacts, params: ModelParameters, egress_limit_minutes, car_share: float,
+                       spaces: int) -> CrowdFigures:
+    """The crowd figures of an area drawn on a site plan. Egress leaves the largest exit out (Purple Guide
+    practice: it may be the one blocked); each audience area holds the lower of its area × the planning density
+    and what its exits (less their largest) let out in the egress time limit (the medium band's, as the plan's
+    own figures: the level is not known before the score)."""
+    c = params.crowd
+    plan = facts.venue.site_plan
+    alcohol = facts.alcohol_served
+    exits = list(facts.venue.exits)
+    largest = max(exits, key=lambda e: e.width_m) if exits else None
+    used = list(exits)
+    if largest is not None:
+        used.remove(largest)
+    per_minute = crowd_math.egress_capacity_per_minute(used, alcohol_served=alcohol, crowd=c)
+    attendance = facts.attendance
+    egress = attendance / per_minute if per_minute > 0 else (math.inf if attendance > 0 else 0.0)
+    limit = c.egress_limit("medium")
+    by_area = by_exits = capacity = 0
+    for zone in plan.zones:
+        zone_exits = list(zone.exits)
+        if zone_exits:
+            zone_exits.remove(max(zone_exits, key=lambda e: e.width_m))
+        zone_by_area = crowd_math.safe_capacity(zone.area_m2, c.planning_density)
+        zone_flow = crowd_math.egress_capacity_per_minute(zone_exits, alcohol_served=alcohol, crowd=c)
+        zone_by_exits = max(0, math.floor(zone_flow * limit + 1e-9))
+        by_area += zone_by_area
+        by_exits += zone_by_exits
+        capacity += min(zone_by_area, zone_by_exits)
+    area = plan.area_m2
+    density = crowd_math.crowd_density(attendance, area)
+    return CrowdFigures(
+        attendance, area, c.planning_density, capacity, density, crowd_math.density_band(density, c),
+        c.unstable_density, c.terrace_max_density, c.dangerous_density_moving, c.dangerous_density_standing,
+        len(used), sum(e.width_m for e in used), per_minute, egress, egress_limit_minutes,
+        crowd_math.parking_demand(attendance, car_share=car_share, persons_per_car=c.persons_per_car), spaces,
+        car_share, source="site_plan", perimeter_m=plan.perimeter_m,
+        largest_exit_width_m=largest.width_m if largest is not None else None,
+        capacity_by_area=by_area, capacity_by_exits=by_exits)
 
 
 # ---------------------------------------------------------------------------------------------- factors
@@ -1055,9 +1106,13 @@ def required_deployment(facts: EventFacts, level: LevelSpec, params: ModelParame
     c = params.crowd
     plan = facts.plan
     min_staff = -(-facts.attendance // max(1, level.attendees_per_guard))  # rounded up
-    fixed = max(1, len(facts.venue.exits))
+    site_plan = facts.venue.site_plan if facts.venue.route is None else None
+    # A fixed post at every gate and exit (drawn on the site plan, else the venue's registered exits).
+    fixed = max(1, site_plan.gates if site_plan is not None else len(facts.venue.exits))
     route = facts.venue.route
-    if route is None:
+    if site_plan is not None:  # along the real perimeter
+        patrol = max(1, math.ceil(site_plan.perimeter_m / max(1.0, c.patrol_spacing_m) - 1e-9))
+    elif route is None:
         patrol = crowd_math.patrol_posts_needed(facts.venue.usable_area_m2, c.patrol_spacing_m)
     else:  # both sides of the course
         patrol = crowd_math.patrol_posts_along(route.length_m, c.patrol_spacing_m)

@@ -226,3 +226,137 @@ def _swatch(layer, x: float, y: float) -> str:
     if layer.kind == "command":
         return f'<rect x="{x + 4:.1f}" y="{y:.1f}" width="12" height="12" fill="{colour}"/>'
     return f'<circle cx="{x + 10:.1f}" cy="{y + 6:.1f}" r="4.2" fill="{colour}"/>'
+
+
+# ------------------------------------------------------------------------------------------- event-day heat map
+
+
+@dataclass(frozen=True)
+class ZoneFill:
+    """How the heat map fills one zone: its band's colour and code, and the lines printed inside it (the band
+    in words too: colour is never the only sign)."""
+
+    colour: str
+    band: str
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A numbered marker at a point of the plan (venue metres), with its description as a tooltip."""
+
+    x: float
+    y: float
+    number: int
+    title: str
+
+
+HEAT_TEXTS = {"legend": "图例", "metres": "{n} 米", "pin": "现场警情", "gate": "出入口（每分钟 进/出）"}
+
+
+def heat_map_svg(features: Sequence[dict], *, width_m: float, height_m: float, layers: Mapping,
+                 fills: Mapping[str, ZoneFill], gate_labels: Mapping[str, str] | None = None,
+                 pins: Sequence[Pin] = (), bands: Sequence[tuple[str, str]] = (),
+                 style: Style = Style(legend_columns=2), title: str = "") -> str:
+    """The plan as the live heat map: the zones in `fills` (by feature key) filled with their band's colour and
+    labelled, the other features of `layers` as on the printed plan, each gate labelled with `gate_labels`
+    (its flow), `pins` on top, a legend of the `bands` ((colour, words), lowest first) and a scale bar."""
+    texts = {**HEAT_TEXTS, **style.texts}
+    gate_labels = gate_labels or {}
+    m = style.margin
+    scale = min((style.width - 2 * m) / width_m, style.max_drawing_height / height_m)
+    draw_w, draw_h = width_m * scale, height_m * scale
+    left = m + (style.width - 2 * m - draw_w) / 2
+
+    def flip(x: float, y: float) -> tuple[float, float]:
+        return left + x * scale, m + (height_m - y) * scale
+
+    usable = []
+    for feature in features:
+        props = feature.get("properties") or {}
+        layer = layers.get(props.get("kind"))
+        if layer is not None:
+            usable.append((_z_order(layer), len(usable), feature, props, layer))
+    shapes, labels = [], []
+    for _order, index, feature, props, layer in sorted(usable, key=lambda row: (row[0], row[1])):
+        coords = (feature.get("geometry") or {}).get("coordinates")
+        key = str(props.get("key") or index)
+        fill = fills.get(key) if layer.geometry == "Polygon" else None
+        if fill is not None:
+            ring = _points(coords[0], flip) if isinstance(coords, list) and coords else None
+            if not ring or len(ring) < 3:
+                continue
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in ring)
+            shapes.append(f'<polygon {_attrs(layer, key)} data-band="{escape(fill.band)}" points="{points}" '
+                          f'fill="{escape(fill.colour)}" fill-opacity="0.78" stroke="#222" stroke-width="1.2">'
+                          f'<title>{escape(" · ".join(fill.lines))}</title></polygon>')
+            labels.extend(_zone_lines(coords, fill.lines, key, flip))
+            continue
+        shape = _shape(layer, coords, props, flip, scale, key)
+        if shape is None:
+            continue
+        shapes.append(shape)
+        labels.extend(_labels(layer, coords, str(props.get("name") or ""), key, {}, flip, texts))
+        if layer.kind == GATE and key in gate_labels:
+            line = _points(coords, flip) if isinstance(coords, list) else None
+            if line and len(line) >= 2:
+                (x1, y1), (x2, y2) = line[0], line[-1]
+                labels.append(f'<text class="gate-flow" data-key="{escape(key)}" x="{(x1 + x2) / 2 + 7:.1f}" '
+                              f'y="{(y1 + y2) / 2 - 6:.1f}" font-size="9" fill="#0b3d1f" stroke="#fff" '
+                              f'stroke-width="2.5" paint-order="stroke">{escape(gate_labels[key])}</text>')
+    for pin in pins:
+        x, y = flip(pin.x, pin.y)
+        labels.append(f'<g class="incident-pin" data-number="{pin.number}"><title>{escape(pin.title)}</title>'
+                      f'<path d="M{x:.1f},{y:.1f} l-6,-11 a7,7 0 1 1 12,0 z" fill="#111" stroke="#fff" '
+                      f'stroke-width="1"/><text x="{x:.1f}" y="{y - 11:.1f}" text-anchor="middle" font-size="8" '
+                      f'fill="#fff">{pin.number}</text></g>')
+
+    bar_m = scale_bar_m(width_m)
+    bar_y = m + draw_h + 10
+    half = bar_m * scale / 2
+    parts = [f'<rect class="frame" x="{left:.1f}" y="{m:.1f}" width="{draw_w:.1f}" height="{draw_h:.1f}" '
+             f'fill="#fcfcfa" stroke="#333" stroke-width="1"/>', *shapes, *labels,
+             f'<g class="scale-bar" data-metres="{_n(bar_m)}">'
+             f'<rect x="{left:.1f}" y="{bar_y:.1f}" width="{bar_m * scale:.3f}" height="5" fill="#fff" '
+             f'stroke="#222" stroke-width="0.8"/><rect x="{left:.1f}" y="{bar_y:.1f}" width="{half:.3f}" '
+             f'height="5" fill="#222"/><text x="{left + bar_m * scale + 6:.1f}" y="{bar_y + 5:.1f}">'
+             f'{escape(texts["metres"].format(n=_n(bar_m)))}</text></g>']
+    legend_top = bar_y + 24
+    parts.append(f'<text class="legend-title" x="{left:.1f}" y="{legend_top:.1f}" font-weight="bold">'
+                 f'{escape(texts["legend"])}</text>')
+    entries = [(f'<rect x="{{x:.1f}}" y="{{y:.1f}}" width="20" height="12" fill="{escape(colour)}" '
+                f'fill-opacity="0.78" stroke="#222" stroke-width="0.8"/>', words, "band") for colour, words in bands]
+    if gate_labels:
+        entries.append((f'<line x1="{{x:.1f}}" y1="{{y6:.1f}}" x2="{{x20:.1f}}" y2="{{y6:.1f}}" '
+                        f'stroke="{escape(layers[GATE].colour) if GATE in layers else "#198754"}" '
+                        f'stroke-width="5"/>', texts["gate"], "gate"))
+    if pins:
+        entries.append(('<circle cx="{x10:.1f}" cy="{y6:.1f}" r="5" fill="#111"/>', texts["pin"], "pin"))
+    column = draw_w / style.legend_columns
+    for i, (swatch, words, kind) in enumerate(entries):
+        row, col = divmod(i, style.legend_columns)
+        x, y = left + col * column, legend_top + 8 + row * style.legend_row
+        parts.append(f'<g class="legend-entry" data-kind="{kind}">'
+                     + swatch.format(x=x, y=y, y6=y + 6, x10=x + 10, x20=x + 20)
+                     + f'<text x="{x + 26:.1f}" y="{y + 10:.1f}">{escape(str(words))}</text></g>')
+    rows = math.ceil(len(entries) / style.legend_columns)
+    height = legend_top + 8 + rows * style.legend_row + m
+    label = f' aria-label="{escape(title)}"' if title else ""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="site-plan heat-map" width="{style.width:.0f}" '
+            f'height="{height:.0f}" viewBox="0 0 {style.width:.0f} {height:.0f}" role="img"{label} '
+            f'preserveAspectRatio="xMidYMin meet" font-family="{FONT}" font-size="10">' + "".join(parts) + "</svg>")
+
+
+def _zone_lines(coords, lines: Sequence[str], key: str, flip) -> list[str]:
+    try:
+        inside = Polygon([(float(x), float(y)) for x, y, *_r in coords[0]]).representative_point()
+    except (TypeError, ValueError, IndexError):
+        return []
+    if inside.is_empty:
+        return []
+    x, y = flip(inside.x, inside.y)
+    bold = ' font-weight="bold"'
+    return [f'<text class="label zone-label" data-key="{escape(key)}" x="{x:.1f}" '
+            f'y="{y + 12 * i - 6 * (len(lines) - 1) + 3:.1f}" text-anchor="middle" fill="#111" stroke="#fff" '
+            f'stroke-width="2.5" paint-order="stroke"{bold if i == 0 else ""}>'
+            f'{escape(line)}</text>' for i, line in enumerate(lines)]

@@ -11,7 +11,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone, translation
@@ -92,7 +92,7 @@ def _applications_for_facts(application_ids, *, today) -> tuple[list[Application
     """Applications (with event, venue and security company) and the rows the facts need: seven queries however
     many applications. Related rows come as values(), not model instances: a batch reads thousands of them."""
     applications = list(Application.objects.filter(pk__in=application_ids)
-                        .select_related("event", "event__venue", "event__security_company"))
+                        .select_related("event", "event__venue", "event__security_company", "site_plan"))
     ids = [a.pk for a in applications]
     venue_ids = {a.event.venue_id for a in applications}
     event_ids = [a.event_id for a in applications]
@@ -195,7 +195,25 @@ def _session_facts(rows) -> tuple[SessionFacts, ...]:
                               attendance=row["expected_attendance"]) for number, row in enumerate(rows, start=1))
 
 
-def _venue_facts(venue, exits) -> VenueFacts:
+def _site_plan(application):
+    try:
+        return application.site_plan
+    except ObjectDoesNotExist:
+        return None
+
+
+def _venue_facts(venue, exits, site_plan=None) -> VenueFacts:
+    """The venue as registered; for an area venue with a drawn site plan, the plan's audience areas, exits and
+    perimeter instead (siteplan.risk_inputs)."""
+    if site_plan is not None and not venue.is_route:
+        from siteplan.risk_inputs import plan_inputs
+
+        inputs = plan_inputs(site_plan.features, width_m=site_plan.width_m, height_m=site_plan.height_m)
+        if inputs is not None:
+            plan, plan_exits = inputs
+            return VenueFacts(usable_area_m2=plan.area_m2, indoor=venue.is_indoor, exits=plan_exits,
+                              parking_spaces=venue.parking_spaces, public_transport=venue.public_transport,
+                              site_plan=plan)
     route = None
     if venue.is_route and None not in (venue.route_length_km, venue.route_width_m, venue.start_area_m2,
                                        venue.finish_area_m2):
@@ -222,7 +240,7 @@ def event_facts(application, rows: _BatchRows, *, organiser: OrganiserRecord, co
         kind=event.kind, kind_label=kind_labels.get(event.kind, event.kind), attendance=event.expected_attendance,
         rated_capacity=event.rated_capacity,
         start_local=_local(event.start_at), end_local=_local(event.end_at),
-        venue=_venue_facts(venue, rows.exits.get(venue.pk, ())),
+        venue=_venue_facts(venue, rows.exits.get(venue.pk, ()), _site_plan(application)),
         alcohol_served=event.alcohol_served, temporary_structures=event.temporary_structures,
         has_performances=event.has_performances, performers=performers, organiser=organiser,
         security_company=company,
