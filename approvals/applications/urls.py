@@ -14,6 +14,7 @@ pages = ([
     path("<int:pk>/checklist/", views.application_checklist_partial, name="checklist"),
     path("<int:pk>/facts/", views.application_edit_facts, name="edit_facts"),
     path("<int:pk>/sections/", views.application_sections, name="sections"),
+    path("<int:pk>/sections/autosave/", views.application_section_autosave, name="section_autosave"),
     path("<int:pk>/parties/", views.application_parties, name="parties"),
     path("<int:pk>/documents/", views.application_documents, name="documents"),
     path("<int:pk>/documents/versions/<int:version_pk>/download/", views.document_download,
