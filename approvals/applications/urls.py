@@ -10,6 +10,7 @@ pages = ([
     path("new/", views.application_create, name="create"),
     path("inbox/", views.reviewer_inbox, name="inbox"),
     path("inbox/suspension-candidates/", views.inbox_suspension_candidates, name="inbox_candidates"),
+    path("inbox/assign/", views.inbox_bulk_assign, name="inbox_assign"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/checklist/", views.application_checklist_partial, name="checklist"),
     path("<int:pk>/facts/", views.application_edit_facts, name="edit_facts"),

@@ -612,6 +612,45 @@ def reviewer_inbox(request):
         "sorts": selectors.INBOX_SORT_CHOICES, "tabs": tabs})
 
 
+def _bureau_reviewers(user):
+    from django.contrib.auth import get_user_model
+
+    from accounts import roles
+
+    if not user.authority_id:
+        return get_user_model().objects.none()
+    return (get_user_model().objects.filter(authority_id=user.authority_id, is_active=True,
+                                            groups__name__in=roles.POLICE_ROLES).distinct().order_by("full_name", "pk"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox_bulk_assign(request):
+    """分派 the rows ticked in the queue to one officer of the supervisor's bureau (GET: the choice of officer,
+    loaded by htmx when the bar opens, so the queue itself reads nothing more). All or nothing:
+    workflow.applications_assign_reviewer."""
+    from .. import workflow
+
+    user = request.user
+    if not (user.is_supervisor or user.is_superuser):
+        raise PermissionDenied(_("只有分局领导可以分派承办民警。"))
+    reviewers = _bureau_reviewers(user)
+    if request.method == "GET":
+        return render(request, "approvals/includes/bulk_assign.html", {"reviewers": reviewers})
+    reviewer = reviewers.filter(pk=request.POST.get("reviewer") or 0).first() \
+        if str(request.POST.get("reviewer", "")).isdigit() else None
+    back = reverse("approvals:inbox") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
+    try:
+        done = workflow.applications_assign_reviewer(application_ids=request.POST.getlist("applications"),
+                                                     actor=user, reviewer=reviewer)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已分派 %(n)s 件给 %(name)s。") % {"n": len(done), "name": reviewer})
+    return redirect(back)
+
+
 @login_required
 def inbox_suspension_candidates(request):
     """Approved events whose fuse flags recommend 熔断: loaded after the inbox (htmx), since the flags are computed

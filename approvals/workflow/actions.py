@@ -723,6 +723,37 @@ def application_assign_reviewer(*, application: Application, actor, reviewer,
 
 
 @transaction.atomic
+def applications_assign_reviewer(*, application_ids, actor, reviewer) -> list[Application]:
+    """分派 many at once from the queue: each row through application_assign_reviewer (its permission check,
+    its audit row and its notice). All or nothing: one row the actor may not assign (not visible, another
+    bureau's, not assignable, a reviewer who may not review it) refuses the whole batch, nothing changed, and
+    the refusal names every such row."""
+    from ..applications.selectors import applications_visible_to
+
+    ids = list(dict.fromkeys(int(i) for i in application_ids if str(i).isdigit()))
+    if not ids:
+        raise ValidationError({"applications": _("请先勾选要分派的申请。")})
+    if reviewer is None:
+        raise ValidationError({"reviewer": _("请选择承办民警。")})
+    found = {a.pk: a for a in applications_visible_to(actor).filter(pk__in=ids).select_related("event")}
+    refused, done = [], []
+    for pk in ids:
+        application = found.get(pk)
+        if application is None:
+            refused.append(_("#%(id)s：无权查看或不存在") % {"id": pk})
+            continue
+        try:
+            done.append(application_assign_reviewer(application=application, actor=actor, reviewer=reviewer))
+        except (PermissionDenied, ValidationError) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            refused.append(_("%(ref)s：%(why)s") % {"ref": application.reference, "why": " ".join(messages)})
+    if refused:
+        # Raised inside this transaction: the rows that went through are rolled back with it.
+        raise ValidationError({"applications": [_("未分派（整批未执行）：") + "；".join(refused)]})
+    return done
+
+
+@transaction.atomic
 def application_assign_culture_vetting(*, application: Application, actor, official,
                                        expected_revision=None) -> Application:
     """Ask a culture-tourism official to vet the lineup; the official then sees this event (and only the
