@@ -11,10 +11,13 @@ unchanged and whose stored expiry is less than that old is not saved. The idle t
 """
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -75,3 +78,41 @@ class IdleSessionMiddleware(SessionMiddleware):
                 patch_vary_headers(response, ("Cookie",))
             return response
         return super().process_response(request, response)
+
+
+class HtmxSessionExpiredMiddleware:
+    """An htmx request whose session has ended gets 401 and a short hint, not the sign-in page.
+
+    `login_required` answers a signed-out request with a redirect to sign in; the browser follows it inside the
+    XMLHttpRequest and htmx would swap the whole sign-in page into the section card, the typed text gone. htmx
+    swaps nothing for a 4xx answer, so the form keeps what was typed; static/js/session.js reads the 401 (and
+    the `X-Session-Expired` header), keeps a copy in sessionStorage, asks the user to sign in again in a new tab
+    and then retries. Not an HX-Redirect: that would leave the page and lose the text.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.headers.get("HX-Request") == "true" and response.status_code in (301, 302)
+                and not getattr(getattr(request, "user", None), "is_authenticated", False)
+                and _is_login_redirect(response)):
+            from django.template.loader import render_to_string
+
+            # Signed in again in a new tab, the user lands on a page that says to go back and retry.
+            login_url = response["Location"].split("?")[0] + "?" + urlencode({"next": reverse("accounts:signed_in")})
+            expired = HttpResponse(render_to_string("includes/session_expired.html", {"login_url": login_url},
+                                                    request=request), status=401)
+            expired["X-Session-Expired"] = "1"
+            patch_vary_headers(expired, ("Cookie", "HX-Request"))
+            return expired
+        return response
+
+
+def _is_login_redirect(response) -> bool:
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    login_path = resolve_url(settings.LOGIN_URL)
+    return urlsplit(response.get("Location", "")).path == login_path

@@ -1,6 +1,6 @@
 """The landing page sends each role to where its work is."""
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from . import roles
 
@@ -21,3 +21,10 @@ def home(request):
     if user.is_staff:
         return redirect("admin:index")
     return redirect("approvals:list")
+
+
+@login_required
+def signed_in_again(request):
+    """After the idle logout, the user signed in again in a new tab: go back to the first tab and retry there
+    (what was typed is still in that tab's form)."""
+    return render(request, "accounts/signed_in_again.html")

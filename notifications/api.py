@@ -15,6 +15,8 @@ class NotificationOutput(serializers.Serializer):
     verb = serializers.CharField()
     priority = serializers.ChoiceField(choices=Notification.Priority.choices)
     message = serializers.CharField()
+    action = serializers.CharField(help_text="What the reader is to do (empty: for information).")
+    due_date = serializers.DateField(allow_null=True, help_text="By when.")
     link = serializers.CharField()
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)

@@ -6,17 +6,37 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Priority(models.TextChoices):
-    NORMAL = "normal", _("普通")
+    """Three levels: 紧急 (act at once), 普通 (something to do, by a date), 提示 (for information only)."""
     HIGH = "high", _("紧急")
+    NORMAL = "normal", _("普通")
+    INFO = "info", _("提示")
 
+
+# Most urgent first (the list's sort by priority).
+PRIORITY_RANK = {Priority.HIGH: 0, Priority.NORMAL: 1, Priority.INFO: 2}
 
 # What is urgent, by the kind of event told (the verb): a permit suspended (熔断) or revoked, a deadline that
 # suspends, and the approved headcount reached on the day (Order 505 Art. 18). Everything else is routine.
 HIGH_PRIORITY_VERBS = frozenset({"suspend", "revoke", "deferred_missed", "headcount_alert", "suspension_notice"})
 
 
-def priority_for(verb: str) -> str:
-    return Priority.HIGH if verb in HIGH_PRIORITY_VERBS else Priority.NORMAL
+def priority_for(verb: str, *, has_action: bool = True) -> str:
+    """Urgent by the kind of event; otherwise normal when the notice asks something of its reader, else info."""
+    if verb in HIGH_PRIORITY_VERBS:
+        return Priority.HIGH
+    return Priority.NORMAL if has_action else Priority.INFO
+
+
+# How each kind of notice looks in the list (notices must not all look alike): a symbol and a colour family.
+KIND_LOOKS = {
+    "approve": ("✔", "success"), "approve_provisionally": ("✔", "success"), "confirm_post_review": ("✔", "success"),
+    "resume": ("✔", "success"), "vetting_done": ("✔", "success"),
+    "return_for_correction": ("✎", "warning"), "accept_with_deferred": ("⏳", "warning"),
+    "deferred_reminder": ("⏳", "warning"), "clock_overdue": ("⏰", "danger"),
+    "suspend": ("⛔", "danger"), "revoke": ("⛔", "danger"), "deferred_missed": ("⛔", "danger"),
+    "headcount_alert": ("⚠", "danger"), "suspension_notice": ("⛔", "danger"), "reject": ("✘", "secondary"),
+    "submit": ("▶", "primary"), "assigned": ("●", "primary"), "vetting_assigned": ("♪", "primary"),
+}
 
 
 class Notification(models.Model):
@@ -28,6 +48,9 @@ class Notification(models.Model):
     # What happened, as a code (a transition name, "reminder", "vetting_done"...).
     verb = models.CharField(_("事项"), max_length=50)
     message = models.TextField(_("内容"))
+    # What the reader is to do, and by when (empty: the notice is for information).
+    action = models.TextField(_("需要您做的"), blank=True)
+    due_date = models.DateField(_("截止日期"), null=True, blank=True)
     priority = models.CharField(_("优先级"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     # The same event told twice (a task run again) creates nothing new.
@@ -56,3 +79,32 @@ class Notification(models.Model):
     @property
     def is_urgent(self) -> bool:
         return self.priority == Priority.HIGH
+
+    @property
+    def look(self) -> tuple[str, str]:
+        return KIND_LOOKS.get(self.verb, ("ℹ", "info" if self.priority == Priority.INFO else "primary"))
+
+    @property
+    def symbol(self) -> str:
+        return self.look[0]
+
+    @property
+    def tone(self) -> str:
+        return self.look[1]
+
+    @property
+    def is_info(self) -> bool:
+        return self.priority == Priority.INFO
+
+    @property
+    def days_left(self) -> int | None:
+        if self.due_date is None:
+            return None
+        from django.utils import timezone
+
+        return (self.due_date - timezone.localdate()).days
+
+    @property
+    def days_overdue(self) -> int:
+        left = self.days_left
+        return -left if left is not None and left < 0 else 0

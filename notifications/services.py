@@ -21,10 +21,10 @@ def email_subject_text(value: str) -> str:
 
 @transaction.atomic
 def notify(*, users, verb: str, message: str, application=None, link: str = "", dedupe_key: str = "",
-           priority: str | None = None) -> list:
-    """One notification per distinct active user; with a dedupe_key, a user already told is skipped. The
-    priority follows the kind of event (models.priority_for(verb): a suspension, an Art. 18 alert are urgent)
-    unless given.
+           priority: str | None = None, action: str = "", due_date=None) -> list:
+    """One notification per distinct active user; with a dedupe_key, a user already told is skipped. `action`:
+    what the reader is to do, `due_date`: by when. The priority follows the kind of event
+    (models.priority_for(verb): a suspension, an Art. 18 alert are urgent) unless given.
 
     The emails are enqueued only once the surrounding transaction commits (nothing is sent for a rollback).
     """
@@ -39,7 +39,8 @@ def notify(*, users, verb: str, message: str, application=None, link: str = "", 
     created = []
     for user in recipients.values():
         notification = Notification(user=user, application=application, verb=verb, message=message[:2000],
-                                    link=link, dedupe_key=dedupe_key, priority=priority)
+                                    link=link, dedupe_key=dedupe_key, priority=priority, action=action[:2000],
+                                    due_date=due_date)
         notification.full_clean()
         notification.save()
         created.append(notification)
@@ -65,6 +66,18 @@ def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
+def email_body(notification: Notification) -> str:
+    """The message, then what to do and by when (the e-mail says what the page says)."""
+    from django.utils.translation import gettext as _
+
+    body = notification.message
+    if notification.action:
+        body += "\n\n" + _("需要您做的：%(action)s") % {"action": notification.action}
+    if notification.due_date:
+        body += "\n" + _("截止日期：%(due)s") % {"due": notification.due_date.isoformat()}
+    return body
+
+
 def notification_email_deliver(*, notification_id: int) -> bool:
     """Send the email of one notification once; True if sent now. Safe to run twice (row lock + emailed_at)."""
     from django.conf import settings
@@ -84,8 +97,8 @@ def notification_email_deliver(*, notification_id: int) -> bool:
             subject = _("【紧急】") + subject
             headers = {"X-Priority": "1 (Highest)", "Importance": "high"}
         try:
-            EmailMessage(subject, notification.message, settings.DEFAULT_FROM_EMAIL, [notification.user.email],
-                         headers=headers).send()
+            EmailMessage(subject, email_body(notification), settings.DEFAULT_FROM_EMAIL,
+                         [notification.user.email], headers=headers).send()
         except Exception:
             # Never silent: the task retries OSErrors, but every failure (and a refused message) is in the log.
             logger.exception("notifications: e-mail of notification %s to user %s failed", notification.pk,

@@ -3,16 +3,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .selectors import notifications_for, unread_counts
+from .selectors import notifications_for, notifications_listed, unread_counts
 from .services import notification_mark_read, notifications_mark_all_read
 
 
 @login_required
 def notification_list(request):
-    page = Paginator(notifications_for(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
+    """The user's notices, filtered by priority and unread, sorted by time, priority or due date."""
+    from .models import Notification
+
+    queryset, chosen = notifications_listed(request.user, request.GET)
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "notifications/list.html", {
+        "page": page, "chosen": chosen, "priorities": Notification.Priority.choices, "query": query.urlencode(),
+        "sorts": [("-created", _("最新在前")), ("priority", _("按优先级")), ("due", _("按截止日期"))]})
 
 
 @login_required

@@ -563,6 +563,26 @@ class SectionEntry(models.Model):
         ]
 
 
+class SectionDraft(models.Model):
+    """What one user typed into a section and has not saved yet, autosaved while typing (static/js/session.js).
+
+    Not the section: the real save (services.section_save) validates, audits and re-assesses; a draft is kept
+    as typed (even an invalid number), writes no audit row, changes nothing anyone else reads, and is deleted by
+    the real save. The sections page shows a draft newer than the saved content in place of it, marked as such.
+    """
+
+    entry = models.ForeignKey(SectionEntry, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict, blank=True)  # the raw text of each field, by key
+    narrative = models.TextField(blank=True, max_length=SECTION_NARRATIVE_MAX_LENGTH)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("章节草稿（自动保存）")
+        verbose_name_plural = _("章节草稿（自动保存）")
+        constraints = [models.UniqueConstraint(fields=["entry", "user"], name="one_section_draft_per_user")]
+
+
 class PartyAssignment(models.Model):
     """Who answers for one of the five parties on one application."""
 

@@ -16,7 +16,9 @@ from events.services import venue_create  # noqa: F401  (re-exported for the pag
 
 from .. import access, signals
 from ..workflow import corrections
-from ..models import Application, ApplicationDocument, AuditEntry, DocumentVersion, PartyAssignment, SectionEntry
+from ..models import (
+    Application, ApplicationDocument, AuditEntry, DocumentVersion, PartyAssignment, SectionDraft, SectionEntry,
+)
 from .sections import clean_section_data
 from .uploads import check_upload
 from .selectors import current_catalogue
@@ -302,9 +304,35 @@ def section_save(*, application: Application, user, section_code: str, raw_data:
     entry.clean_fields(exclude=["application", "section", "updated_by"])  # the model's limits (narrative length)
     entry.updated_by = user
     entry.save(update_fields=["data", "narrative", "updated_by", "updated_at"])
+    SectionDraft.objects.filter(entry=entry, user=user).delete()  # saved for real: the autosaved copy is done
     audit(application, actor=user, action=AuditEntry.Action.EDITED, snapshot={"section": section_code})
     notify_changed(application, actor=user, what="section")
     return entry
+
+
+@transaction.atomic
+def section_draft_autosave(*, application: Application, user, section_code: str, raw_data: dict,
+                           narrative: str) -> SectionDraft | None:
+    """Keep what the user typed into a section, as typed, without saving the section: no validation of the
+    values (an unfinished number is kept too), no audit row, no re-assessment, the section untouched. The same
+    checks as a save decide whether the user may edit it. Typed back to what is saved: the draft is dropped
+    (None)."""
+    _ensure_editable(application, user)
+    entry = application.sections.select_related("section").get(section__code=section_code)
+    corrections.ensure_may_edit(application, corrections.Kind.SECTION, section_code, label=entry.section.title)
+    keys = {spec["key"] for spec in entry.section.fields}
+    data = {key: str(value)[:2000] for key, value in raw_data.items() if key in keys and value not in (None, "")}
+    narrative = (narrative or "")[:entry._meta.get_field("narrative").max_length]
+    cleaned, errors = clean_section_data(entry.section.fields, data)
+    def typed(values: dict) -> dict:
+        return {k: v for k, v in values.items() if v not in (None, "", False)}
+
+    if not errors and typed(cleaned) == typed(entry.data or {}) and narrative.strip() == entry.narrative:
+        SectionDraft.objects.filter(entry=entry, user=user).delete()
+        return None
+    draft, _created = SectionDraft.objects.update_or_create(entry=entry, user=user,
+                                                            defaults={"data": data, "narrative": narrative})
+    return draft
 
 
 @transaction.atomic

@@ -365,8 +365,49 @@ def application_sections(request, pk):
         if request.htmx:
             return render(request, "approvals/includes/section_form.html",
                           _application_context(application, form=form, entry=entry))
-    sections = [{"entry": entry, "form": forms_[entry.section.code]} for entry in entries]
+    drafts = _section_drafts(request, application, entries, forms_)
+    sections = [{"entry": entry, "form": forms_[entry.section.code], "draft": drafts.get(entry.pk)}
+                for entry in entries]
     return render(request, "approvals/sections.html", _application_context(application, sections=sections))
+
+
+def _draft_initial(draft) -> dict:
+    return {**draft.data, "narrative": draft.narrative}
+
+
+def _section_drafts(request, application, entries, forms_) -> dict:
+    """The user's autosaved drafts newer than what is saved: shown in the form in place of it (by entry pk)."""
+    if request.method != "GET" or not application.is_editable_by_organizer:
+        return {}
+    from ..models import SectionDraft
+
+    by_entry = {e.pk: e for e in entries}
+    drafts = {}
+    for draft in SectionDraft.objects.filter(entry__application=application, user=request.user):
+        entry = by_entry.get(draft.entry_id)
+        if entry is not None and draft.saved_at > entry.updated_at:
+            drafts[entry.pk] = draft
+            forms_[entry.section.code] = SectionForm(initial=_draft_initial(draft), section=entry.section)
+    return drafts
+
+
+@login_required
+@require_POST
+def application_section_autosave(request, pk):
+    """The periodic autosave of a section while it is typed (htmx, from the section's form): kept as a draft of
+    this user, the section itself untouched (services.section_draft_autosave). Answers a one-line status."""
+    application = _editable(request, pk)
+    code = request.POST.get("section", "")
+    entry = application.sections.select_related("section").filter(section__code=code).first()
+    if entry is None:
+        raise Http404("No such section.")
+    raw = {spec["key"]: request.POST.get(f"{code}-{spec['key']}") for spec in entry.section.fields}
+    try:
+        draft = services.section_draft_autosave(application=application, user=request.user, section_code=code,
+                                                raw_data=raw, narrative=request.POST.get(f"{code}-narrative", ""))
+    except ValidationError as refused:
+        return render(request, "approvals/includes/autosave_status.html", {"refused": " ".join(refused.messages)})
+    return render(request, "approvals/includes/autosave_status.html", {"draft": draft, "code": code})
 
 
 # ---------------------------------------------------------------------------------------------- parties
@@ -629,6 +670,45 @@ def reviewer_inbox(request):
     return render(request, "approvals/inbox.html", {
         "page": page, "filter_form": filterset.form, "sort": sort,
         "sorts": selectors.INBOX_SORT_CHOICES, "tabs": tabs})
+
+
+def _bureau_reviewers(user):
+    from django.contrib.auth import get_user_model
+
+    from accounts import roles
+
+    if not user.authority_id:
+        return get_user_model().objects.none()
+    return (get_user_model().objects.filter(authority_id=user.authority_id, is_active=True,
+                                            groups__name__in=roles.POLICE_ROLES).distinct().order_by("full_name", "pk"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox_bulk_assign(request):
+    """分派 the rows ticked in the queue to one officer of the supervisor's bureau (GET: the choice of officer,
+    loaded by htmx when the bar opens, so the queue itself reads nothing more). All or nothing:
+    workflow.applications_assign_reviewer."""
+    from .. import workflow
+
+    user = request.user
+    if not (user.is_supervisor or user.is_superuser):
+        raise PermissionDenied(_("只有分局领导可以分派承办民警。"))
+    reviewers = _bureau_reviewers(user)
+    if request.method == "GET":
+        return render(request, "approvals/includes/bulk_assign.html", {"reviewers": reviewers})
+    reviewer = reviewers.filter(pk=request.POST.get("reviewer") or 0).first() \
+        if str(request.POST.get("reviewer", "")).isdigit() else None
+    back = reverse("approvals:inbox") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
+    try:
+        done = workflow.applications_assign_reviewer(application_ids=request.POST.getlist("applications"),
+                                                     actor=user, reviewer=reviewer)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已分派 %(n)s 件给 %(name)s。") % {"n": len(done), "name": reviewer})
+    return redirect(back)
 
 
 @login_required

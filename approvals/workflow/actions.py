@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from accounts import roles
+from notifications.models import Notification
 from events.models import Performer, Song, VettingStatus
 
 from .. import access, clocks, signals
@@ -176,12 +177,14 @@ def _people_concerned(application: Application, *, police: bool = False) -> list
     return people
 
 
-def _tell(application: Application, *, users, verb: str, message: str, dedupe_key: str, actor=None) -> None:
+def _tell(application: Application, *, users, verb: str, message: str, dedupe_key: str, actor=None, action: str = "",
+          due_date=None, priority: str | None = None) -> None:
     from notifications.services import notify
 
     recipients = [u for u in users if actor is None or u.pk != actor.pk]
     notify(users=recipients, verb=verb, message=message, application=application,
-           link=application_link(application), dedupe_key=dedupe_key)
+           link=application_link(application), dedupe_key=dedupe_key, action=action, due_date=due_date,
+           priority=priority)
 
 
 def _tell_transition(application: Application, entry: AuditEntry, *, actor, message: str = "", also=()) -> None:
@@ -203,8 +206,16 @@ def _tell_transition(application: Application, entry: AuditEntry, *, actor, mess
     users = [*_people_concerned(application, police=actor is None), *(u for u in also if u)]
     if entry.transition in CITY_ROUTE_TRANSITIONS and application.city_level:
         users += _bureaus_of_city_route(application)  # both bureaus follow a city-level case
-    _tell(application, users=users, verb=entry.transition, message=text, dedupe_key=f"audit:{entry.pk}",
-          actor=actor)
+    # Each reader's own task and its date (approvals.workflow.guidance): the applicant's staff, the others.
+    from .guidance import organizer_todo, police_todo
+
+    staff = [u for u in users if u.organisation_id and u.organisation_id == application.organisation_id]
+    others = [u for u in users if u not in staff]
+    for readers, todo in ((staff, organizer_todo(application, entry.transition)),
+                          (others, police_todo(application, entry.transition))):
+        if readers:
+            _tell(application, users=readers, verb=entry.transition, message=text, dedupe_key=f"audit:{entry.pk}",
+                  actor=actor, action=todo.action, due_date=todo.due, priority=todo.priority)
 
 
 def _today() -> date:
@@ -732,6 +743,37 @@ def application_assign_reviewer(*, application: Application, actor, reviewer,
 
 
 @transaction.atomic
+def applications_assign_reviewer(*, application_ids, actor, reviewer) -> list[Application]:
+    """分派 many at once from the queue: each row through application_assign_reviewer (its permission check,
+    its audit row and its notice). All or nothing: one row the actor may not assign (not visible, another
+    bureau's, not assignable, a reviewer who may not review it) refuses the whole batch, nothing changed, and
+    the refusal names every such row."""
+    from ..applications.selectors import applications_visible_to
+
+    ids = list(dict.fromkeys(int(i) for i in application_ids if str(i).isdigit()))
+    if not ids:
+        raise ValidationError({"applications": _("请先勾选要分派的申请。")})
+    if reviewer is None:
+        raise ValidationError({"reviewer": _("请选择承办民警。")})
+    found = {a.pk: a for a in applications_visible_to(actor).filter(pk__in=ids).select_related("event")}
+    refused, done = [], []
+    for pk in ids:
+        application = found.get(pk)
+        if application is None:
+            refused.append(_("#%(id)s：无权查看或不存在") % {"id": pk})
+            continue
+        try:
+            done.append(application_assign_reviewer(application=application, actor=actor, reviewer=reviewer))
+        except (PermissionDenied, ValidationError) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            refused.append(_("%(ref)s：%(why)s") % {"ref": application.reference, "why": " ".join(messages)})
+    if refused:
+        # Raised inside this transaction: the rows that went through are rolled back with it.
+        raise ValidationError({"applications": [_("未分派（整批未执行）：") + "；".join(refused)]})
+    return done
+
+
+@transaction.atomic
 def application_assign_culture_vetting(*, application: Application, actor, official,
                                        expected_revision=None) -> Application:
     """Ask a culture-tourism official to vet the lineup; the official then sees this event (and only the
@@ -912,7 +954,9 @@ def _deferred_remind(commitment: DeferredCommitment, names: str) -> int:
     _tell(application, users=_people_concerned(application), verb="deferred_reminder",
           dedupe_key=f"deferred_reminder:{commitment.pk}",
           message=_("“%(event)s”：容缺材料（%(docs)s）须于 %(due)s 前补交，逾期未补交许可将被熔断。") % {
-              "event": application.event.name, "docs": names, "due": commitment.due_date.isoformat()})
+              "event": application.event.name, "docs": names, "due": commitment.due_date.isoformat()},
+          action=_("请在截止日期前在“材料”页上传：%(docs)s。") % {"docs": names}, due_date=commitment.due_date,
+          priority=Notification.Priority.NORMAL)
     return 1
 
 

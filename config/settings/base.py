@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A signed-out htmx request: 401 and a hint, not the sign-in page swapped into the form (accounts/sessions.py).
+    "accounts.sessions.HtmxSessionExpiredMiddleware",
     # Last, so it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]

@@ -26,7 +26,8 @@ PAGE_QUERIES = {
     "eventday:list": (None, {}),
     "eventday:companies": (None, {}),
     "eventday:statistics": (lambda: StatisticsFilterForm(venues=Venue.objects.all()), {"export": ["csv", "xlsx"]}),
-    "notifications:list": (None, {"page": ["1"]}),
+    "notifications:list": (None, {"page": ["1"], "priority": ["high", "normal", "info"], "unread": ["1"],
+                                  "sort": ["-created", "created", "priority", "due"]}),
     # The calendar's week and month, aimed at the victim's days (values computed from the world).
     "calendar:month": (None, {"week": lambda world: dates(world),
                               "month": lambda world: sorted({day[:7] for day in dates(world)})}),
