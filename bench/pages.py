@@ -29,12 +29,15 @@ MAX_QUERIES, TARGET_MS = 15, 50
 LINK = re.compile(r'href="(/[^"#]*)"')
 
 
-def crawl(client, *, start: str = "/", limit: int = 60) -> list[str]:
+def crawl(client, *, start: str = "/", limit: int = 60, kind=None) -> list[str]:
     """The same-site HTML pages reachable from `start` by links, as paths (query strings dropped: one visit per
-    page, not per sort or page number), in the order found."""
-    seen, queue, pages = {start}, [start], []
+    page, not per sort or page number), in the order found. With `kind` (a function of a path), only the first
+    page of each kind is fetched and returned (tests/e2e/pagecheck: one page per route and application state)."""
+    seen, queue, pages, kinds = {start}, [start], [], set()
     while queue and len(pages) < limit:
         path = queue.pop(0)
+        if kind is not None and kind(path) in kinds:
+            continue
         response = client.get(path)
         if response.status_code in (301, 302) and response["Location"].startswith("/"):
             target = urlsplit(response["Location"]).path  # "/" sends each role to its own start page
@@ -45,6 +48,8 @@ def crawl(client, *, start: str = "/", limit: int = 60) -> list[str]:
         if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
         pages.append(path)
+        if kind is not None:
+            kinds.add(kind(path))
         for link in LINK.findall(response.content.decode()):
             target = urlsplit(link.replace("&amp;", "&")).path
             if target not in seen and not SKIPPED.search(target):

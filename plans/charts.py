@@ -26,7 +26,8 @@ def dimension_chart_svg(scores: list[tuple[str, float]], *, max_value: float = 1
         return cx + radius * fraction * math.cos(angle), cy + radius * fraction * math.sin(angle)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" font-family="{FONT}" font-size="11">']
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{_alt(scores)}" font-family="{FONT}" '
+             'font-size="11">']
     for step in (0.2, 0.4, 0.6, 0.8, 1.0):
         ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, step) for i in range(count)))
         parts.append(f'<polygon points="{ring}" fill="none" stroke="#bbb" stroke-width="0.6"/>')
@@ -53,13 +54,19 @@ def dimension_chart_svg(scores: list[tuple[str, float]], *, max_value: float = 1
     return "".join(parts)
 
 
+def _alt(scores) -> str:
+    """The chart's text alternative (screen readers, the page checks): each dimension with its score."""
+    return escape("; ".join(f"{label} {_fmt(float(value))}" for label, value in scores))
+
+
 def dimension_bars_svg(scores: list[tuple[str, float]], *, max_value: float = 100.0, width: int = 460) -> str:
     """Horizontal bars, one per dimension, with the score printed at the end of each bar."""
     row, label_width = 24, 120
     height = row * len(scores) + 8
     bar_space = width - label_width - 40
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" font-family="{FONT}" font-size="11">']
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{_alt(scores)}" font-family="{FONT}" '
+             'font-size="11">']
     for index, (label, value) in enumerate(scores):
         y = 4 + index * row
         length = bar_space * max(0.0, min(float(value), max_value)) / max_value

@@ -133,9 +133,11 @@ def site_plan_svg(features: Sequence[dict], *, width_m: float, height_m: float, 
         parts.append(f'<g class="legend-entry" data-kind="{escape(kind)}">{_swatch(layers[kind], x, y)}'
                      f'<text x="{x + 26:.1f}" y="{y + 10:.1f}">{escape(str(layers[kind].label))}</text></g>')
     rows = math.ceil(len(present) / style.legend_columns)
+    legend = ", ".join(str(layers[k].label) for k in layers if layers[k].kind in present)  # the text alternative
     height = legend_top + 8 + rows * style.legend_row + m
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="site-plan" width="{style.width:.0f}" '
             f'height="{height:.0f}" viewBox="0 0 {style.width:.0f} {height:.0f}" role="img" '
+            f'aria-label="{escape(texts["legend"])}: {escape(legend)}" '
             f'data-px-per-m="{scale:.6f}" font-family="{FONT}" font-size="10">' + "".join(parts) + "</svg>")
 
 

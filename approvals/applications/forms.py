@@ -201,6 +201,13 @@ class VenueExitForm(BootstrapMixin, forms.ModelForm):
         model = VenueExit
         fields = ["name", "width_m", "kind"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A row of the exits table: the column header is the visible label, the field names itself for a
+        # screen reader (axe label / select-name).
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
+
 
 class BaseExitFormSet(forms.BaseModelFormSet):
     default_error_messages = {
