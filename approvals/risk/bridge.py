@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext as _, gettext_lazy
 
@@ -134,18 +134,20 @@ def _risk_inputs(fields) -> list[tuple[str, str]]:
 
 
 def _organiser_records(organisation_ids, *, now) -> dict[int, OrganiserRecord]:
-    completed = dict(Application.objects.filter(organisation_id__in=organisation_ids, state=ApplicationState.COMPLETED)
-                     .order_by().values("organisation_id").annotate(n=Count("id")).values_list("organisation_id", "n"))
+    # Completed events and, of those, the ones whose after-action review (复盘) of the past year rated the
+    # organizer 不合格 (a review exists only for a completed event): one query.
+    poor_review = Q(event__after_action_review__organizer_rating=AfterActionReview.OrganizerRating.POOR,
+                    event__after_action_review__reviewed_at__gte=now - timedelta(days=365))
+    completed = {row["organisation_id"]: row for row in Application.objects.filter(
+        organisation_id__in=organisation_ids, state=ApplicationState.COMPLETED,
+    ).order_by().values("organisation_id").annotate(n=Count("id"), poor=Count("id", filter=poor_review))}
     suspended = dict(AuditEntry.objects.filter(
         application__organisation_id__in=organisation_ids, action=AuditEntry.Action.TRANSITION,
         to_state=ApplicationState.SUSPENDED, created_at__gte=now - timedelta(days=365),
     ).order_by().values("application__organisation_id").annotate(n=Count("id"))
         .values_list("application__organisation_id", "n"))
-    poor = dict(AfterActionReview.objects.filter(
-        event__organisation_id__in=organisation_ids, organizer_rating=AfterActionReview.OrganizerRating.POOR,
-        reviewed_at__gte=now - timedelta(days=365),
-    ).order_by().values("event__organisation_id").annotate(n=Count("id")).values_list("event__organisation_id", "n"))
-    return {org: OrganiserRecord(completed.get(org, 0), suspended.get(org, 0), poor.get(org, 0))
+    return {org: OrganiserRecord(completed.get(org, {}).get("n", 0), suspended.get(org, 0),
+                                 completed.get(org, {}).get("poor", 0))
             for org in organisation_ids}
 
 
