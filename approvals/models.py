@@ -12,6 +12,7 @@ from .applications.models import (  # noqa: F401
     AuditEntry,
     DocumentVersion,
     PartyAssignment,
+    SavedInboxView,
     SectionDraft,
     SectionEntry,
     document_upload_path,

@@ -583,6 +583,25 @@ class SectionDraft(models.Model):
         constraints = [models.UniqueConstraint(fields=["entry", "user"], name="one_section_draft_per_user")]
 
 
+class SavedInboxView(models.Model):
+    """A reviewer's named set of queue filters (the inbox's query string), listed as extra tabs; only its owner
+    sees or deletes it (approvals/applications/saved_views.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_inbox_views")
+    name = models.CharField(_("名称"), max_length=40, validators=[validate_single_line])
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待办视图")
+        verbose_name_plural = _("待办视图")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="one_saved_view_name_per_user")]
+
+    def __str__(self):
+        return self.name
+
+
 class PartyAssignment(models.Model):
     """Who answers for one of the five parties on one application."""
 
