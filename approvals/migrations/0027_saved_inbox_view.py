@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0021_section_draft'),
+        ('approvals', '0026_audit_events_of_issue_16'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
