@@ -109,7 +109,8 @@ def test_outsiders_neither_read_nor_change(route, world, settings):
             # Everyone may open these; what partial insiders read there is test_list_filters_never_reveal_the_victim's.
             roles = [*OUTSIDERS, OWNER]
         else:
-            roles = [r for r in ALL_ROLES if r not in case.legit()] + [control]
+            # A target no role may read on this route (a draft's opinions: none asked yet) has no control.
+            roles = [r for r in ALL_ROLES if r not in case.legit()] + ([control] if control else [])
         data = {role: body(route, case, world, world.users[role]) for role in roles}
         if accepted is None:  # which methods the route takes, asked once of its first legitimate user
             probe = control if control and not admin else OTHER_ORGANIZER
