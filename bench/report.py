@@ -88,7 +88,8 @@ def requests_table() -> str:
     for name in WORKLOADS:
         path = RESULTS / f"{name}.json"
         if not path.exists():
-            lines.append(f"| `bench/{name}` | not run | | | | |")
+            lines.append(f"| `bench/{'request_times' if name == 'requests' else name}.py` | not run since it writes "
+                         f"bench/results (figures of its last run: docs/performance-requests.md) | | | | |")
             continue
         result = json.loads(path.read_text())
         for row in result["rows"]:
